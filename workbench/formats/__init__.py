@@ -1,0 +1,1 @@
+"""Interchange formats: TMX, XLIFF 2.0, TBX and CSV, parsed with entity resolution and network off."""

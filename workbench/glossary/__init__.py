@@ -1,0 +1,1 @@
+"""Glossary: curated YAML termbase, Arabic-aware term matching, terminology QA and fixes."""

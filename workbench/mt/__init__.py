@@ -1,0 +1,1 @@
+"""Machine-translation proposals: backends, model management, glossary-aware decoding, translation memory."""

@@ -1,0 +1,1 @@
+"""Scoring: alignment precision/recall/F1, MT metrics (sacrebleu) and term success rates."""

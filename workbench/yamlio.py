@@ -1,0 +1,109 @@
+"""Safe YAML loading that remembers where every mapping, key and list item came from.
+
+``load_yaml`` uses a SafeLoader subclass (tags never construct objects or run
+code) whose mappings are :class:`LineDict` and whose sequences are
+:class:`LineList`.  Both carry ``line``/``col`` (1-based) of the node, and
+``pos(key_or_index)`` for a child, so validators can report ``file:line:col``.
+Syntax errors become a :class:`~workbench.errors.WorkbenchError` with the
+position YAML reports.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workbench.errors import WorkbenchError
+from workbench.textio import read_text
+
+__all__ = ["LineDict", "LineList", "load_yaml", "load_yaml_text", "position"]
+
+
+class LineDict(dict):
+    line: int = 0
+    col: int = 0
+    key_pos: dict
+
+    def pos(self, key: Any) -> tuple[int, int]:
+        return getattr(self, "key_pos", {}).get(key, (self.line, self.col))
+
+
+class LineList(list):
+    line: int = 0
+    col: int = 0
+    item_pos: list
+
+    def pos(self, index: int) -> tuple[int, int]:
+        items = getattr(self, "item_pos", [])
+        return items[index] if 0 <= index < len(items) else (self.line, self.col)
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    d = LineDict()
+    d.line, d.col = _mark(node)
+    d.key_pos = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark) from None
+        if key in d:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        d[key] = loader.construct_object(value_node, deep=True)
+        d.key_pos[key] = _mark(value_node)
+    return d
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    lst = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    lst.line, lst.col = _mark(node)
+    lst.item_pos = [_mark(child) for child in node.value]
+    return lst
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml_text(text: str, path: str | Path = "<yaml>",
+                   error: type[WorkbenchError] = WorkbenchError) -> Any:
+    """Parse YAML text safely; errors name the file, line and column."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if mark is not None:
+            raise error(f"YAML error: {problem}", path=path, line=mark.line + 1,
+                                 column=mark.column + 1) from None
+        raise error(f"YAML error: {problem}", path=path) from None
+    except yaml.YAMLError as exc:
+        raise error(f"YAML error: {exc}", path=path) from None
+    except RecursionError:
+        raise error("YAML nesting is too deep", path=path) from None
+
+
+def load_yaml(path: str | Path, *, what: str = "YAML file", allow_empty: bool = False,
+              error: type[WorkbenchError] = WorkbenchError) -> Any:
+    return load_yaml_text(read_text(path, what=what, allow_empty=allow_empty), path, error)
+
+
+def position(container: Any, key: Any) -> tuple[int | None, int | None]:
+    """(line, col) of ``container[key]`` if known."""
+    if isinstance(container, (LineDict, LineList)):
+        return container.pos(key)
+    return None, None
