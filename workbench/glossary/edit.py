@@ -1,0 +1,235 @@
+"""Editing glossary files: canonical formatting, appending entries, rendering YAML.
+
+* :func:`format_text` rewrites a glossary file in the canonical style (keys in
+  the order ``id type en ar variants deprecated forbidden related note`` then
+  extra fields; term lists and related items in flow style; forms double
+  quoted) with ruamel.yaml's round-trip mode, so comments stay with their
+  entries.  Entry order is kept unless ``sort=True`` (by type, then id).
+* :func:`add_entry` appends an entry to a file as text (nothing else in the file
+  changes), after checking that the merged glossary still lints clean.
+* :func:`entries_yaml` renders entries as a new glossary file in the same style.
+
+No file is written unless it is valid; writes are atomic.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString as DQ
+
+from workbench.errors import WorkbenchError
+from workbench.glossary.load import ENTRY_KEYS, GlossaryError, lint_glossary
+from workbench.glossary.model import TYPES, Entry
+from workbench.textio import read_text, write_text_atomic
+
+__all__ = ["format_text", "format_file", "add_entry", "entries_yaml", "entry_yaml",
+           "default_file_for", "TYPE_FILES"]
+
+#: where ``add`` puts an entry of each type by default (in the first glossary folder)
+TYPE_FILES = {"faction": "factions.yaml", "place": "places.yaml", "person": "people.yaml",
+              "organization": "organizations.yaml", "other": "other.yaml"}
+_FORM_LISTS = ("ar", "variants", "deprecated", "forbidden")
+
+
+def _yaml() -> YAML:
+    y = YAML()  # round-trip
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.width = 4096  # never wrap inside a form or a flow list
+    y.allow_unicode = True
+    y.preserve_quotes = False
+    return y
+
+
+def _flow(items: Iterable[Any]) -> CommentedSeq:
+    seq = CommentedSeq(DQ(str(v)) if isinstance(v, str) else v for v in items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _style_entry(entry: CommentedMap) -> None:
+    """Canonical key order and styles, in place (comments keyed by key move with it)."""
+    order = [k for k in ENTRY_KEYS if k in entry] + [k for k in entry if k not in ENTRY_KEYS]
+    for key in order:
+        entry.move_to_end(key)
+    for key in ("en", "note"):
+        if isinstance(entry.get(key), str) and "\n" not in entry[key]:
+            entry[key] = DQ(entry[key])
+    for key in _FORM_LISTS:
+        value = entry.get(key)
+        if isinstance(value, str):
+            entry[key] = _flow([value])
+        elif isinstance(value, list):
+            if isinstance(value, CommentedSeq):
+                for i, v in enumerate(value):
+                    if isinstance(v, str):
+                        value[i] = DQ(v)
+                value.fa.set_flow_style()
+            else:
+                entry[key] = _flow(value)
+    related = entry.get("related")
+    if isinstance(related, list):
+        if not isinstance(related, CommentedSeq):
+            related = CommentedSeq(related)
+            entry["related"] = related
+        related.fa.set_block_style()
+        for i, item in enumerate(related):
+            if isinstance(item, dict):
+                m = item if isinstance(item, CommentedMap) else CommentedMap(item)
+                m.fa.set_flow_style()
+                related[i] = m
+
+
+def _dump(data: Any) -> str:
+    buf = io.StringIO()
+    _yaml().dump(data, buf)
+    return buf.getvalue()
+
+
+def format_text(text: str, path: str | Path = "<glossary>", *, sort: bool = False) -> str:
+    """The glossary file ``text`` in canonical style (the caller has linted it)."""
+    try:
+        data = _yaml().load(text)
+    except Exception as exc:  # ruamel raises many types; the file was linted first
+        raise GlossaryError(f"cannot parse for formatting: {exc}".splitlines()[0],
+                            path=path) from None
+    if not isinstance(data, CommentedMap):
+        return text
+    entries = data.get("entries")
+    if isinstance(entries, list):
+        for e in entries:
+            if isinstance(e, CommentedMap):
+                _style_entry(e)
+        if sort:
+            keyed = sorted(entries, key=lambda e: (
+                TYPES.index(e["type"]) if e.get("type") in TYPES else len(TYPES), str(e["id"])))
+            entries[:] = keyed
+    out = _dump(data)
+    return _blank_lines_between_entries(out)
+
+
+_ENTRY_START = re.compile(r"^  - id:", re.MULTILINE)
+
+
+def _blank_lines_between_entries(text: str) -> str:
+    """One blank line before every entry but the first (the house layout)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    first = True
+    for line in lines:
+        if line.startswith("  - id:"):
+            if not first:
+                # drop blank lines already there, keep comments that precede the entry
+                k = len(out)
+                while k > 0 and out[k - 1].lstrip().startswith("#"):
+                    k -= 1
+                while k > 0 and out[k - 1].strip() == "":
+                    out.pop(k - 1)
+                    k -= 1
+                out.insert(k, "")
+            first = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def format_file(path: str | Path, *, sort: bool = False, check: bool = False,
+                glossary_paths: list[Path] | None = None) -> bool:
+    """Rewrite ``path`` in canonical style; True if it changed (with ``check``, only report)."""
+    p = Path(path)
+    report = lint_glossary([p], near_duplicates=False)
+    if report.errors:
+        first = report.errors[0]
+        raise GlossaryError(f"not formatting an invalid glossary: {first.message}",
+                            path=first.path, line=first.line, column=first.col)
+    text = read_text(p, what="glossary file", allow_empty=True)
+    new = format_text(text, p, sort=sort)
+    if new == text:
+        return False
+    # the formatted file must mean the same as the original
+    before = {e.id: e.to_dict() for e in report.glossary}
+    after_report = lint_glossary([p], near_duplicates=False, overrides={p: new})
+    after = {e.id: e.to_dict() for e in after_report.glossary}
+    if after_report.errors or before != after:
+        raise GlossaryError("formatting would change the glossary's content; file left as is",
+                            path=p)
+    if not check:
+        write_text_atomic(p, new)
+    return True
+
+
+def entry_yaml(entry: Entry) -> str:
+    """One entry as a block of YAML list item lines (indented for an ``entries:`` list)."""
+    data = CommentedMap()
+    for k, v in entry.to_dict().items():
+        data[k] = v
+    _style_entry(data)
+    text = _dump(CommentedMap(entries=CommentedSeq([data])))
+    return text.split("\n", 1)[1]  # drop the "entries:" line
+
+
+def entries_yaml(entries: Iterable[Entry], header: str = "") -> str:
+    blocks = [entry_yaml(e).rstrip("\n") for e in entries]
+    head = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+    return head + "entries:\n" + "\n\n".join(blocks) + "\n"
+
+
+def default_file_for(entry_type: str, glossary_paths: list[Path]) -> Path:
+    folder = next((p for p in glossary_paths if p.is_dir()), None)
+    if folder is None:
+        raise WorkbenchError("no glossary folder configured; give --file")
+    return folder / TYPE_FILES.get(entry_type, "other.yaml")
+
+
+def add_entry(entry: Entry, path: str | Path, *, glossary_paths: list[Path] | None = None,
+              dry_run: bool = False) -> str:
+    """Append ``entry`` to the glossary file ``path`` (created if missing); returns the new text.
+
+    The merged glossary (``glossary_paths`` plus ``path``) must lint clean with the
+    new entry, or :class:`GlossaryError` is raised and nothing is written.
+    """
+    p = Path(path)
+    if glossary_paths is None:
+        from workbench.config import load_config
+
+        glossary_paths = load_config().glossary_paths()
+    old = read_text(p, what="glossary file", allow_empty=True) if p.exists() else ""
+    block = entry_yaml(entry).rstrip("\n") + "\n"
+    if not old.strip():
+        new = "entries:\n" + block
+    elif _ends_in_entries_list(old):
+        new = old.rstrip("\n") + "\n\n" + block
+    else:
+        data = _yaml().load(old)
+        if not isinstance(data, CommentedMap):
+            raise GlossaryError("cannot add to this file: it is not a glossary mapping", path=p)
+        if data.get("entries") is None:
+            data["entries"] = CommentedSeq()
+        node = CommentedMap()
+        for k, v in entry.to_dict().items():
+            node[k] = v
+        _style_entry(node)
+        data["entries"].append(node)
+        new = _dump(data)
+    report = lint_glossary(list(glossary_paths) + [p], near_duplicates=False,
+                           overrides={p: new})
+    if report.errors:
+        first = report.errors[0]
+        raise GlossaryError(first.message, path=first.path, line=first.line, column=first.col)
+    if not dry_run:
+        write_text_atomic(p, new)
+    return new
+
+
+def _ends_in_entries_list(text: str) -> bool:
+    """True if ``text``'s last top-level key is a block-style ``entries:`` list."""
+    top = [m for m in re.finditer(r"^([A-Za-z_][\w-]*)\s*:(.*)$", text, re.MULTILINE)]
+    if not top:
+        return False
+    last = top[-1]
+    return last.group(1) == "entries" and last.group(2).strip() in ("", "#") or (
+        last.group(1) == "entries" and last.group(2).strip().startswith("#"))

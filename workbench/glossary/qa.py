@@ -1,0 +1,325 @@
+"""Terminology QA on aligned Arabic/English pairs, fixes, and term metrics.
+
+For every aligned pair (source i with target i) :func:`check_segments` reports
+:class:`Finding` objects of these kinds:
+
+* ``missing``: a term found in the Arabic has no English form at all (neither
+  acceptable nor deviating) in the aligned English;
+* ``variant``: the English uses a deprecated form, a normalisation-equivalent
+  of an allowed form that is not spelled exactly as it, or a probable
+  transliteration variant (``fix`` holds the replacement);
+* ``forbidden``: the English uses a forbidden form (``fix`` is null: the
+  translator must decide);
+* ``unsourced``: an English term whose Arabic is not in the aligned source
+  (not reported for probable matches alone);
+* ``number``: a number in one side that the other side lacks.
+
+A pair with an empty side (a deleted source segment or an inserted target
+segment) yields no ``missing``, ``unsourced`` or ``number`` findings: that is
+a matter of alignment, not terminology.  Spelling findings (``variant``,
+``forbidden``) are reported wherever the English is.
+
+A ``missing`` term whose related entry (predecessor, successor...) shows up
+``unsourced`` in the same pair gets a ``note`` naming the substitution, and so
+does that ``unsourced`` finding: e.g. Arabic جبهة النصرة rendered as
+"Hayat Tahrir Al sham".  Spans are character offsets into the pair's texts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Iterable, Sequence
+
+from workbench.glossary.model import Glossary, TermMatch
+from workbench.text.normalize import normalize_digits
+
+__all__ = ["Finding", "TermRates", "KINDS", "check_segments", "check_pair", "apply_fixes",
+           "term_rates", "numbers_in", "case_like"]
+
+KINDS: tuple[str, ...] = ("missing", "variant", "forbidden", "unsourced", "number")
+_DEVIANT = {"deprecated", "equivalent", "probable"}
+_ALLOWED = {"preferred", "variant"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    segment: int
+    kind: str
+    term: str | None
+    expected: str | None
+    found: str | None
+    source_span: tuple[int, int] | None
+    target_span: tuple[int, int] | None
+    fix: str | None
+    status: str | None = None  # the English match status (deprecated, equivalent, probable...)
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for key in ("source_span", "target_span"):
+            if d[key] is not None:
+                d[key] = list(d[key])
+        return d
+
+
+@dataclass
+class TermRates:
+    """Term success rate and variant rate over many aligned pairs.
+
+    ``terms_in_source`` counts (pair, entry) occurrences in the Arabic;
+    ``success`` those whose English uses the preferred or an allowed form;
+    ``variant`` those rendered only by a deviating form (deprecated,
+    normalisation-equivalent or probable); ``forbidden`` only by a forbidden
+    form; ``missing`` not at all.  Pairs with an empty side (deletions,
+    insertions) are not counted.  Rates are None when no term was found.
+    """
+
+    terms_in_source: int = 0
+    success: int = 0
+    variant: int = 0
+    forbidden: int = 0
+    missing: int = 0
+    per_term: dict[str, Counter] = field(default_factory=dict)
+
+    @property
+    def success_rate(self) -> float | None:
+        return self.success / self.terms_in_source if self.terms_in_source else None
+
+    @property
+    def variant_rate(self) -> float | None:
+        return self.variant / self.terms_in_source if self.terms_in_source else None
+
+    def merge(self, other: "TermRates") -> "TermRates":
+        out = TermRates(self.terms_in_source + other.terms_in_source,
+                        self.success + other.success, self.variant + other.variant,
+                        self.forbidden + other.forbidden, self.missing + other.missing)
+        for src in (self.per_term, other.per_term):
+            for k, v in src.items():
+                out.per_term.setdefault(k, Counter()).update(v)
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"terms_in_source": self.terms_in_source, "success": self.success,
+                "variant": self.variant, "forbidden": self.forbidden, "missing": self.missing,
+                "success_rate": self.success_rate, "variant_rate": self.variant_rate,
+                "per_term": {k: dict(v) for k, v in sorted(self.per_term.items())}}
+
+
+# --- numbers -------------------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+def numbers_in(text: str, *, words: bool = False) -> list[tuple[str, int, int]]:
+    """Numbers in ``text`` as (canonical digits, start, end); Arabic-Indic digits count."""
+    digits = normalize_digits(text)  # same length: one character for one
+    out = []
+    for m in _NUMBER.finditer(digits):
+        value = m.group().replace(",", "")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".") or "0"
+        out.append((value, m.start(), m.end()))
+    if words:
+        for m in _NUMBER_WORD_RE.finditer(text):
+            out.append((_NUMBER_WORDS[m.group().lower()], m.start(), m.end()))
+        out.sort(key=lambda t: t[1])
+    return out
+
+
+def _number_findings(index: int, source: str, target: str) -> list[Finding]:
+    """Numbers of one side missing from the other.
+
+    English number words (one..twelve) may render a source number, but are not
+    themselves reported: "the two organisations" often renders an Arabic dual.
+    """
+    src = numbers_in(source)
+    tgt = numbers_in(target, words=True)
+    src_count = Counter(v for v, _, _ in src)
+    tgt_count = Counter(v for v, _, _ in tgt)
+    out = []
+    seen: Counter = Counter()
+    for value, a, b in src:
+        seen[value] += 1
+        if seen[value] > tgt_count[value]:
+            out.append(Finding(index, "number", None, value, None, (a, b), None, None,
+                               note=f"number {value} of the source is not in the target"))
+    seen = Counter()
+    for value, a, b in tgt:
+        if target[a:b].isalpha():
+            continue
+        seen[value] += 1
+        if seen[value] > src_count[value]:
+            out.append(Finding(index, "number", None, None, target[a:b], None, (a, b), None,
+                               note=f"number {target[a:b]} of the target is not in the source"))
+    return out
+
+
+# --- case ----------------------------------------------------------------------
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)[\"'“‘«(\[]*$")
+
+
+def case_like(replacement: str, text: str, start: int) -> str:
+    """``replacement`` capitalised if it starts a sentence at ``text[start]``."""
+    if replacement and (start == 0 or _SENTENCE_START.search(text[max(0, start - 8):start])):
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+# --- the check -------------------------------------------------------------------
+
+def check_pair(glossary: Glossary, index: int, source: str, target: str, *,
+               numbers: bool = True) -> list[Finding]:
+    """Findings for one aligned pair (``index`` is reported as the finding's segment)."""
+    src_matches = glossary.match_arabic(source) if source.strip() else []
+    tgt_matches = glossary.match_english(target) if target.strip() else []
+    return _findings(glossary, index, source, target, src_matches, tgt_matches, numbers)
+
+
+def _findings(glossary: Glossary, index: int, source: str, target: str,
+              src_matches: list[TermMatch], tgt_matches: list[TermMatch],
+              numbers: bool) -> list[Finding]:
+    out: list[Finding] = []
+    src_by_id: dict[str, TermMatch] = {}
+    for m in src_matches:
+        src_by_id.setdefault(m.entry_id, m)
+    tgt_by_id: dict[str, list[TermMatch]] = {}
+    for m in tgt_matches:
+        tgt_by_id.setdefault(m.entry_id, []).append(m)
+    # a deleted source segment (empty target) has no missing terms, and an inserted target
+    # segment (empty source) no unsourced ones: that is alignment, not terminology
+    both = bool(source.strip()) and bool(target.strip())
+    unsourced = {eid for eid, ms in tgt_by_id.items()
+                 if both and eid not in src_by_id and any(m.status != "probable" for m in ms)}
+    missing = [eid for eid in src_by_id if both and eid not in tgt_by_id]
+
+    def substitution_note(eid: str, candidates: Iterable[str], side: str) -> str:
+        rel = glossary.related_ids(eid)
+        hits = [(other, rel[other]) for other in candidates if other in rel]
+        if not hits:
+            return ""
+        other, relation = hits[0]
+        name = glossary.entries[other].en
+        if side == "missing":
+            return (f"the English has {name!r} ({other}, its {relation}) instead: "
+                    "a substitution the source does not make")
+        return (f"the source has {glossary.entries[other].en!r} ({other}, its {relation}), "
+                "not this term")
+
+    for m in tgt_matches:
+        entry = glossary.entries[m.entry_id]
+        src = src_by_id.get(m.entry_id)
+        sspan = (src.start, src.end) if src else None
+        if m.status in _DEVIANT:
+            target_form = m.form if m.status == "equivalent" else entry.en
+            fix = case_like(target_form, target, m.start)
+            if fix == m.surface:
+                continue
+            note = ""
+            if m.status == "probable":
+                note = f"probable transliteration variant of {m.form!r} ({m.score:.0f}% similar)"
+            out.append(Finding(index, "variant", m.entry_id, entry.en, m.surface, sspan,
+                               (m.start, m.end), fix, m.status, note))
+        elif m.status == "forbidden":
+            out.append(Finding(index, "forbidden", m.entry_id, entry.en, m.surface, sspan,
+                               (m.start, m.end), None, m.status,
+                               f"{m.surface!r} is never acceptable for {entry.en!r}"))
+    for eid in missing:
+        m = src_by_id[eid]
+        entry = glossary.entries[eid]
+        out.append(Finding(index, "missing", eid, entry.en, None, (m.start, m.end), None, None,
+                           None, substitution_note(eid, unsourced, "missing")))
+    for eid in unsourced:
+        first = next(m for m in tgt_by_id[eid] if m.status != "probable")
+        entry = glossary.entries[eid]
+        out.append(Finding(index, "unsourced", eid, entry.en, first.surface, None,
+                           (first.start, first.end), None, first.status,
+                           substitution_note(eid, missing, "unsourced")))
+    if numbers and both:
+        out.extend(_number_findings(index, source, target))
+    out.sort(key=lambda f: (KINDS.index(f.kind),
+                            (f.target_span or f.source_span or (0, 0))[0]))
+    return out
+
+
+def check_segments(glossary: Glossary, sources: Sequence[str], targets: Sequence[str], *,
+                   numbers: bool = True, progress=None, cancel=None) -> list[Finding]:
+    """Findings for aligned pairs: ``sources[i]`` is the Arabic of ``targets[i]``."""
+    if len(sources) != len(targets):
+        from workbench.errors import WorkbenchError
+
+        raise WorkbenchError(f"{len(sources)} source segments but {len(targets)} target "
+                             "segments; aligned input needs the same number")
+    from workbench.progress import Reporter
+
+    reporter = Reporter("terminology QA", len(sources), progress, cancel)
+    out: list[Finding] = []
+    for i, (s, t) in enumerate(zip(sources, targets)):
+        out.extend(check_pair(glossary, i, s or "", t or "", numbers=numbers))
+        reporter.advance()
+    return out
+
+
+def apply_fixes(target: str, findings: Iterable[Finding]) -> str:
+    """``target`` with every ``variant`` finding's span replaced by its fix; nothing else.
+
+    Findings whose span does not hold the text they found (stale findings) are
+    skipped, as are overlapping ones.
+    """
+    todo = sorted({(f.target_span[0], f.target_span[1], f.fix, f.found) for f in findings
+                   if f.kind == "variant" and f.fix is not None and f.target_span is not None},
+                  reverse=True)
+    out = target
+    last_start = len(target) + 1
+    for a, b, fix, found in todo:
+        if b > last_start or not 0 <= a <= b <= len(target) or target[a:b] != found:
+            continue
+        out = out[:a] + case_like(fix, target, a) + out[b:]
+        last_start = a
+    return out
+
+
+def term_rates(glossary: Glossary, sources: Sequence[str], targets: Sequence[str]) -> TermRates:
+    """Term success rate and variant rate over aligned pairs (see :class:`TermRates`)."""
+    rates = TermRates()
+    for s, t in zip(sources, targets):
+        if not (s or "").strip() or not (t or "").strip():
+            continue  # a deletion or an insertion: nothing to render
+        src_ids = dict.fromkeys(m.entry_id for m in glossary.match_arabic(s or ""))
+        if not src_ids:
+            continue
+        statuses: dict[str, set[str]] = {}
+        for m in glossary.match_english(t or ""):
+            statuses.setdefault(m.entry_id, set()).add(m.status)
+        for eid in src_ids:
+            st = statuses.get(eid, set())
+            rates.terms_in_source += 1
+            if st & _ALLOWED:
+                outcome = "success"
+            elif st & _DEVIANT:
+                outcome = "variant"
+            elif "forbidden" in st:
+                outcome = "forbidden"
+            else:
+                outcome = "missing"
+            setattr(rates, outcome, getattr(rates, outcome) + 1)
+            rates.per_term.setdefault(eid, Counter())[outcome] += 1
+    return rates
+
+
+def shift_finding(f: Finding, *, segment: int | None = None, source_offset=None,
+                  target_offset=None) -> Finding:
+    """A copy of ``f`` with spans mapped by the given functions (for document-level offsets)."""
+    changes: dict[str, Any] = {}
+    if segment is not None:
+        changes["segment"] = segment
+    if source_offset is not None and f.source_span is not None:
+        changes["source_span"] = source_offset(f.source_span)
+    if target_offset is not None and f.target_span is not None:
+        changes["target_span"] = target_offset(f.target_span)
+    return replace(f, **changes)
