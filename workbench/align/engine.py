@@ -1,0 +1,242 @@
+"""Aligning two sides: band, scores, search, moved blocks and confidences.
+
+:func:`align_sides` is the whole single-level pipeline over two :class:`Side` objects:
+
+1. the band: the whole table for short documents, otherwise a band around the
+   path found on downsampled sides (recursively; :mod:`workbench.align.search`);
+2. the neighbourhood of every segment (mean similarity to its ``knn`` best
+   partners inside the band), for the margin feature;
+3. the score of every link shape at every band cell (:mod:`workbench.align.scorer`);
+4. the best monotonic path;
+5. moved blocks: source and target blocks left unlinked by the monotonic path are
+   linked when the scorer is confident enough (``move_threshold``), best first,
+   so that swapped and moved paragraphs are recovered;
+6. a confidence in [0, 1] for every link: the scorer's probability for a link,
+   one minus the best probability of any 1:1 link of the segment for a null link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from workbench.align.links import Link
+from workbench.align.scorer import Params, Side, block_features, logits, sigmoid
+from workbench.align.search import Band, band_around_path, best_path, link_shapes
+
+__all__ = ["AlignStats", "align_sides", "FULL_CELLS", "BAND_WIDTH"]
+
+#: Tables up to this many cells are searched whole; larger ones coarse-to-fine.
+FULL_CELLS = 250_000
+#: Half-width (in segments) of the band around the coarse path.
+BAND_WIDTH = 8
+#: Largest number of (source block, target block) pairs examined for moved blocks.
+MAX_MOVE_PAIRS = 4_000_000
+_CHUNK = 20_000
+
+
+@dataclass
+class AlignStats:
+    """Work done by an alignment (for tests of the linear behaviour, and for benchmarks)."""
+
+    cells: int = 0        # candidate links scored
+    band_cells: int = 0   # cells in the search bands, all levels
+    levels: int = 0       # coarse-to-fine levels below the finest
+
+
+def _neighbourhoods(src: Side, tgt: Side, band: Band, k: int) -> tuple[np.ndarray, np.ndarray,
+                                                                        np.ndarray, np.ndarray]:
+    """1:1 similarities over the band, and each segment's mean similarity to its k best."""
+    n, m = len(src), len(tgt)
+    rows, cols = band.cells()
+    keep = (rows >= 1) & (cols >= 1)
+    s, t = rows[keep] - 1, cols[keep] - 1
+    sims = np.empty(len(s), dtype=np.float64)
+    for start in range(0, len(s), _CHUNK):
+        sl = slice(start, start + _CHUNK)
+        sims[sl] = np.einsum("ij,ij->i", src.emb1[s[sl]], tgt.emb1[t[sl]])
+
+    def top_mean(group: np.ndarray, size: int) -> np.ndarray:
+        order = np.lexsort((-sims, group))
+        g = group[order]
+        starts = np.searchsorted(g, np.arange(size), side="left")
+        rank = np.arange(len(g)) - starts[g]
+        sel = rank < k
+        total = np.bincount(g[sel], weights=sims[order][sel], minlength=size)
+        count = np.bincount(g[sel], minlength=size)
+        return np.where(count > 0, total / np.maximum(count, 1), 0.0)
+
+    return top_mean(s, n), top_mean(t, m), s, t
+
+
+def _path_nodes(links: list[Link]) -> list[tuple[int, int]]:
+    nodes = [(0, 0)]
+    x = y = 0
+    for lk in links:
+        x += len(lk.src)
+        y += len(lk.tgt)
+        nodes.append((x, y))
+    return nodes
+
+
+def _band(src: Side, tgt: Side, params: Params, stats: AlignStats, full_cells: int,
+          band_width: int) -> Band:
+    n, m = len(src), len(tgt)
+    if (n + 1) * (m + 1) <= full_cells or n < 4 or m < 4:
+        return Band.full(n, m)
+    coarse = align_sides(src.downsampled(), tgt.downsampled(), params, max_link=2,
+                         stats=stats, moves=False, full_cells=full_cells, band_width=band_width)
+    stats.levels += 1
+    nodes = [(min(2 * x, n), min(2 * y, m)) for x, y in _path_nodes(coarse)]
+    return band_around_path(nodes, n, m, band_width)
+
+
+def _null_links(n: int, m: int) -> list[Link]:
+    return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
+
+
+def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
+                stats: AlignStats | None = None, moves: bool = True,
+                full_cells: int = FULL_CELLS, band_width: int = BAND_WIDTH,
+                check=None) -> list[Link]:
+    """Align two sides; every segment of both sides appears in exactly one link."""
+    stats = stats if stats is not None else AlignStats()
+    n, m = len(src), len(tgt)
+    if n == 0 or m == 0:
+        return _null_links(n, m)
+    band = _band(src, tgt, params, stats, full_cells, band_width)
+    stats.band_cells += band.size
+    if check is not None:
+        check()
+    knn_src, knn_tgt, s11, t11 = _neighbourhoods(src, tgt, band, max(1, params.knn))
+    rows, cols = band.cells()
+    shape_scores: dict[tuple[int, int], np.ndarray] = {}
+    probs11_row = np.zeros(n)
+    probs11_col = np.zeros(m)
+    for a, b in link_shapes(max_link):
+        scores = np.full(band.size, -np.inf)
+        ok = np.flatnonzero((rows >= a) & (cols >= b))
+        for start in range(0, len(ok), _CHUNK):
+            idx = ok[start:start + _CHUNK]
+            s0, t0 = rows[idx] - a, cols[idx] - b
+            feats = block_features(src, tgt, a, b, s0, t0, knn_src, knn_tgt, params)
+            scores[idx] = logits(feats, params)
+            if (a, b) == (1, 1):
+                p = sigmoid(scores[idx])
+                np.maximum.at(probs11_row, s0, p)
+                np.maximum.at(probs11_col, t0, p)
+        stats.cells += len(ok)
+        shape_scores[(a, b)] = scores
+        if check is not None:
+            check()
+    path = best_path(band, shape_scores, np.full(n, params.del_score),
+                     np.full(m, params.ins_score))
+    links: list[Link] = []
+    for a, b, i, j in path:
+        src_idx = tuple(range(i - a, i))
+        tgt_idx = tuple(range(j - b, j))
+        if a and b:
+            score = float(sigmoid(shape_scores[(a, b)][int(band.index(np.array([i]),
+                                                                       np.array([j]))[0])]))
+        elif a:
+            score = float(1.0 - probs11_row[i - 1])
+        else:
+            score = float(1.0 - probs11_col[j - 1])
+        links.append(Link(src_idx, tgt_idx, score))
+    if moves:
+        links = recover_moves(links, src, tgt, params, max_link, knn_src, knn_tgt)
+    return _order(links)
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _blocks(indices: list[int], max_size: int) -> list[tuple[int, int]]:
+    """(start, size) of every block of consecutive indices up to ``max_size``."""
+    out = []
+    for run in _runs(indices):
+        for k, start in enumerate(run):
+            for size in range(1, min(max_size, len(run) - k) + 1):
+                out.append((start, size))
+    return out
+
+
+def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_link: int,
+                  knn_src: np.ndarray, knn_tgt: np.ndarray) -> list[Link]:
+    """Link unlinked source and target blocks out of order when the scorer is confident."""
+    null_src = sorted(lk.src[0] for lk in links if lk.src and not lk.tgt)
+    null_tgt = sorted(lk.tgt[0] for lk in links if lk.tgt and not lk.src)
+    if not null_src or not null_tgt:
+        return links
+    shapes = link_shapes(max_link)
+    max_a = max(a for a, _ in shapes)
+    max_b = max(b for _, b in shapes)
+    sblocks = _blocks(null_src, max_a)
+    tblocks = _blocks(null_tgt, max_b)
+    if len(sblocks) * len(tblocks) > MAX_MOVE_PAIRS:
+        sblocks = [(s, 1) for s in null_src]
+        tblocks = [(t, 1) for t in null_tgt]
+        if len(sblocks) * len(tblocks) > MAX_MOVE_PAIRS:
+            return links
+    cands: list[tuple[float, int, int, int, int]] = []
+    for a, b in shapes:
+        s0 = np.array([s for s, size in sblocks if size == a], dtype=np.int64)
+        t0 = np.array([t for t, size in tblocks if size == b], dtype=np.int64)
+        if not len(s0) or not len(t0):
+            continue
+        ss, tt = np.repeat(s0, len(t0)), np.tile(t0, len(s0))
+        for start in range(0, len(ss), _CHUNK):
+            sl = slice(start, start + _CHUNK)
+            p = sigmoid(logits(block_features(src, tgt, a, b, ss[sl], tt[sl], knn_src, knn_tgt,
+                                              params), params))
+            for k in np.flatnonzero(p >= params.move_threshold):
+                cands.append((float(p[k]), int(ss[sl][k]), a, int(tt[sl][k]), b))
+    if not cands:
+        return links
+    cands.sort(key=lambda c: (-c[0], c[2] + c[4], c[1], c[3]))
+    used_s: set[int] = set()
+    used_t: set[int] = set()
+    moved: dict[int, Link] = {}
+    for p, s, a, t, b in cands:
+        ss = set(range(s, s + a))
+        tt = set(range(t, t + b))
+        if ss & used_s or tt & used_t:
+            continue
+        used_s |= ss
+        used_t |= tt
+        moved[s] = Link(tuple(range(s, s + a)), tuple(range(t, t + b)), p)
+    out: list[Link] = []
+    for lk in links:
+        if lk.src and not lk.tgt and lk.src[0] in used_s:
+            if lk.src[0] in moved:
+                out.append(moved[lk.src[0]])
+            continue
+        if lk.tgt and not lk.src and lk.tgt[0] in used_t:
+            continue
+        out.append(lk)
+    return out
+
+
+def _order(links: list[Link]) -> list[Link]:
+    """Source order; an insertion goes just before the next link that has a target."""
+    out: list[Link] = []
+    pending: list[Link] = []
+    for lk in links:
+        if not lk.src:
+            pending.append(lk)
+        elif not lk.tgt:
+            out.append(lk)
+        else:
+            out.extend(pending)
+            pending = []
+            out.append(lk)
+    out.extend(pending)
+    return out

@@ -1,0 +1,180 @@
+"""The link scorer: how good is a candidate link between a source block and a target block?
+
+The scorer is kept apart from the search (as in Vecalign).  A candidate link joins
+``a`` consecutive source segments starting at ``s0`` with ``b`` consecutive target
+segments starting at ``t0``; its features are
+
+``sim``
+    cosine of the embeddings of the two blocks (each block's text concatenated);
+``margin``
+    ``sim`` minus the mean similarity of the block's segments to their ``knn``
+    nearest neighbours on the other side (Artetxe & Schwenk's margin): a paragraph
+    that is merely on the same topic as everything else does not win;
+``len_z2``
+    squared z-score of the log character-length ratio (Gale-Church style, with
+    the English/Arabic ratio's mean and spread measured on the dev benchmark),
+    capped;
+``anchor_shared``, ``anchor_missing``
+    anchors (numbers, Latin tokens, glossary terms: :mod:`workbench.align.anchors`)
+    found on both sides, and found on one side only;
+``extra``, ``many``, ``src_multi``
+    the shape of the link: ``a + b - 2``, both sides multi-segment, source multi-segment.
+
+A logistic model over these features gives the probability that the candidate is
+a correct link; its log-odds is the link's score in the search, and deletions and
+insertions score ``del_score`` and ``ins_score`` a segment.  All numbers live in
+``params.json`` beside this module, fitted on the dev benchmark by
+``scripts/calibrate_align.py`` (logistic fit of the weights over gold vs non-gold
+candidates, then a small grid over the null and move parameters for strict F1).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from workbench.align.embed import normalize_rows
+
+__all__ = ["FEATURES", "Params", "Side", "load_params", "block_features", "sigmoid"]
+
+FEATURES = ("sim", "margin", "len_z2", "anchor_shared", "anchor_missing",
+            "extra", "many", "src_multi")
+PARAMS_PATH = Path(__file__).with_name("params.json")
+
+
+@dataclass
+class Params:
+    """Calibrated scorer and search parameters (see ``params.json``)."""
+
+    weights: list[float] = field(default_factory=lambda: [12.0, 6.0, -0.3, 0.8, -0.3,
+                                                          -1.0, -2.0, 0.0])
+    bias: float = -8.0
+    len_mu: float = 0.1
+    len_sigma: float = 0.25
+    knn: int = 3
+    del_score: float = -1.0
+    ins_score: float = -1.0
+    move_threshold: float = 0.5
+    note: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2) + "\n"
+
+
+def load_params(path: str | Path | None = None) -> Params:
+    p = Path(path) if path is not None else PARAMS_PATH
+    if not p.exists():
+        return Params()
+    data = json.loads(p.read_text(encoding="utf-8"))
+    known = {k: v for k, v in data.items() if k in Params.__dataclass_fields__}
+    return Params(**known)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
+
+
+class Side:
+    """One side of a document pair: segment texts, embeddings, lengths and anchor masks.
+
+    ``emb1`` holds one row per segment.  ``block_emb(a)`` gives one row per block
+    of ``a`` consecutive segments (row ``k`` = segments ``k..k+a-1``): computed by
+    ``block_embedder`` from the concatenated texts when one is given, else
+    approximated by the normalised sum of the segment embeddings.
+    """
+
+    def __init__(self, texts: list[str], emb1: np.ndarray, lengths: np.ndarray,
+                 masks: np.ndarray, block_embedder=None) -> None:
+        self.texts = texts
+        self.emb1 = np.asarray(emb1, dtype=np.float32)
+        self.lengths = np.asarray(lengths, dtype=np.float64)
+        self.masks = masks
+        self.block_embedder = block_embedder
+        self._blocks: dict[int, np.ndarray] = {1: self.emb1}
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def block_emb(self, a: int) -> np.ndarray:
+        if a not in self._blocks:
+            n = len(self)
+            if n < a:
+                self._blocks[a] = np.zeros((0, self.emb1.shape[1]), dtype=np.float32)
+            elif self.block_embedder is not None and self.texts:
+                texts = [" ".join(self.texts[k:k + a]) for k in range(n - a + 1)]
+                self._blocks[a] = np.asarray(self.block_embedder(texts), dtype=np.float32)
+            else:
+                csum = np.concatenate([np.zeros((1, self.emb1.shape[1]), np.float64),
+                                       np.cumsum(self.emb1, axis=0, dtype=np.float64)])
+                self._blocks[a] = normalize_rows(csum[a:] - csum[:-a])
+        return self._blocks[a]
+
+    @cached_property
+    def _len_csum(self) -> np.ndarray:
+        return np.concatenate([[0.0], np.cumsum(self.lengths)])
+
+    def block_len(self, s0: np.ndarray, a: int) -> np.ndarray:
+        return self._len_csum[s0 + a] - self._len_csum[s0]
+
+    def block_mask(self, s0: np.ndarray, a: int) -> np.ndarray:
+        out = self.masks[s0].copy()
+        for k in range(1, a):
+            out |= self.masks[s0 + k]
+        return out
+
+    def block_mean(self, values: np.ndarray, s0: np.ndarray, a: int) -> np.ndarray:
+        csum = np.concatenate([[0.0], np.cumsum(values)])
+        return (csum[s0 + a] - csum[s0]) / a
+
+    def downsampled(self) -> "Side":
+        """Pairs of consecutive segments merged (for coarse-to-fine search)."""
+        n = len(self)
+        idx = np.arange(0, n, 2)
+        emb = self.emb1[idx].astype(np.float64)
+        lengths = self.lengths[idx].copy()
+        masks = self.masks[idx].copy()
+        odd = idx + 1 < n
+        emb[odd] += self.emb1[idx[odd] + 1]
+        lengths[odd] += self.lengths[idx[odd] + 1]
+        masks[odd] |= self.masks[idx[odd] + 1]
+        return Side([], normalize_rows(emb), lengths, masks)
+
+
+def _popcount(masks: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(masks).sum(axis=1).astype(np.float64)
+
+
+def block_features(src: Side, tgt: Side, a: int, b: int, s0: np.ndarray, t0: np.ndarray,
+                   knn_src: np.ndarray, knn_tgt: np.ndarray, params: Params) -> np.ndarray:
+    """Feature matrix (k, len(FEATURES)) of the candidates ``(s0[i]..+a, t0[i]..+b)``."""
+    k = len(s0)
+    feats = np.zeros((k, len(FEATURES)), dtype=np.float64)
+    if k == 0:
+        return feats
+    es = src.block_emb(a)
+    et = tgt.block_emb(b)
+    sim = np.einsum("ij,ij->i", es[s0], et[t0]).astype(np.float64)
+    feats[:, 0] = sim
+    neighbours = 0.5 * (src.block_mean(knn_src, s0, a) + tgt.block_mean(knn_tgt, t0, b))
+    feats[:, 1] = sim - neighbours
+    ls = src.block_len(s0, a)
+    lt = tgt.block_len(t0, b)
+    z = (np.log1p(lt) - np.log1p(ls) - params.len_mu) / params.len_sigma
+    feats[:, 2] = np.minimum(z * z, 25.0)
+    ms = src.block_mask(s0, a)
+    mt = tgt.block_mask(t0, b)
+    shared = _popcount(ms & mt)
+    feats[:, 3] = np.minimum(shared, 3.0)
+    feats[:, 4] = np.minimum(_popcount(ms ^ mt), 5.0)
+    feats[:, 5] = a + b - 2
+    feats[:, 6] = float(a > 1 and b > 1)
+    feats[:, 7] = float(a > 1)
+    return feats
+
+
+def logits(feats: np.ndarray, params: Params) -> np.ndarray:
+    return feats @ np.asarray(params.weights, dtype=np.float64) + params.bias

@@ -1,0 +1,168 @@
+"""Dynamic-programming search for the best monotonic alignment, banded for long documents.
+
+The search is separate from the scorer: it only sees, for every link shape
+``(a, b)`` (``a`` source and ``b`` target segments; ``(1, 0)`` a deletion,
+``(0, 1)`` an insertion) and every end cell ``(i, j)`` of a *band*, the score of
+the link covering source ``i-a..i-1`` and target ``j-b..j-1``.  It maximises the
+sum of link scores over monotonic paths from ``(0, 0)`` to ``(n, m)``.
+
+The band is a column range ``[lo[i], hi[i])`` per row ``i``.  For short
+documents it is the whole table; for long ones it surrounds the path found on a
+coarser version of the documents (consecutive segments merged in pairs,
+recursively, as Vecalign does), so that the work grows linearly with length.
+
+Each row is computed with numpy: shapes that consume source segments read rows
+above; insertions (which stay in the row) are a running maximum,
+``D[j] = P[j] + max_{k<=j} (V[k] - P[k])`` with ``P`` the prefix sums of the
+insertion scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Band", "link_shapes", "best_path", "band_around_path", "DELETION", "INSERTION"]
+
+DELETION = (1, 0)
+INSERTION = (0, 1)
+
+
+def link_shapes(max_link: int) -> list[tuple[int, int]]:
+    """The n:m shapes allowed for ``max_link`` (>= 1): ``a + b <= max_link + 1``.
+
+    ``max_link=3`` gives 1:1, 1:2, 2:1, 1:3, 3:1 and 2:2.
+    """
+    max_link = max(1, int(max_link))
+    return [(a, b) for a in range(1, max_link + 1) for b in range(1, max_link + 1)
+            if a + b <= max_link + 1]
+
+
+@dataclass
+class Band:
+    """Allowed end cells: row ``i`` (0..n) holds columns ``lo[i] <= j < hi[i]``."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+
+    def __post_init__(self) -> None:
+        self.lo = np.asarray(self.lo, dtype=np.int64)
+        self.hi = np.asarray(self.hi, dtype=np.int64)
+        widths = self.hi - self.lo
+        self.off = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
+
+    @classmethod
+    def full(cls, n: int, m: int) -> "Band":
+        return cls(np.zeros(n + 1, np.int64), np.full(n + 1, m + 1, np.int64))
+
+    @property
+    def size(self) -> int:
+        return int(self.off[-1])
+
+    def cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of every cell, in storage order."""
+        widths = self.hi - self.lo
+        rows = np.repeat(np.arange(len(self.lo), dtype=np.int64), widths)
+        cols = np.arange(self.size, dtype=np.int64) - self.off[rows] + self.lo[rows]
+        return rows, cols
+
+    def index(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Flat index of (rows, cols), or -1 where the cell is outside the band."""
+        rows = np.asarray(rows, dtype=np.int64)
+        cols = np.asarray(cols, dtype=np.int64)
+        ok = (rows >= 0) & (rows < len(self.lo))
+        r = np.where(ok, rows, 0)
+        ok &= (cols >= self.lo[r]) & (cols < self.hi[r])
+        return np.where(ok, self.off[r] + cols - self.lo[r], -1)
+
+
+def best_path(band: Band, shape_scores: dict[tuple[int, int], np.ndarray],
+              del_scores: np.ndarray, ins_scores: np.ndarray,
+              ) -> list[tuple[int, int, int, int]]:
+    """The best path as links ``(a, b, i, j)`` (shape and end cell), in order.
+
+    ``shape_scores[(a, b)]`` has one score per band cell (the link ending there;
+    ``-inf`` where impossible).  ``del_scores[i]`` scores deleting source ``i``,
+    ``ins_scores[j]`` inserting target ``j``.
+    """
+    n = len(band.lo) - 1
+    shapes = [DELETION] + list(shape_scores)
+    total = np.full(band.size, -np.inf)
+    back = np.full(band.size, -1, dtype=np.int16)  # index into shapes; len(shapes) = insertion
+    ins_code = len(shapes)
+    ins_prefix = np.concatenate([[0.0], np.cumsum(ins_scores)])
+    for i in range(n + 1):
+        lo, hi = int(band.lo[i]), int(band.hi[i])
+        cols = np.arange(lo, hi)
+        best = np.full(hi - lo, -np.inf)
+        arg = np.full(hi - lo, -1, dtype=np.int16)
+        if i == 0:
+            best[cols == 0] = 0.0
+        for code, (a, b) in enumerate(shapes):
+            if a > i:
+                continue
+            prev = band.index(np.full(hi - lo, i - a), cols - b)
+            ok = prev >= 0
+            if not ok.any():
+                continue
+            if (a, b) == DELETION:
+                step = np.full(hi - lo, del_scores[i - 1])
+            else:
+                step = shape_scores[(a, b)][band.off[i]:band.off[i] + hi - lo]
+            cand = np.where(ok, total[np.where(ok, prev, 0)] + step, -np.inf)
+            better = cand > best
+            best = np.where(better, cand, best)
+            arg = np.where(better, code, arg)
+        # insertions: D[j] = P[j] + max_{k<=j}(V[k] - P[k]) within the row
+        p = ins_prefix[cols]
+        w = best - p
+        run = np.maximum.accumulate(w)
+        from_ins = run > w
+        total[band.off[i]:band.off[i] + hi - lo] = run + p
+        arg = np.where(from_ins, ins_code, arg)
+        back[band.off[i]:band.off[i] + hi - lo] = arg
+    # backtrack from (n, m)
+    m = int(band.hi[n]) - 1
+    path: list[tuple[int, int, int, int]] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        idx = int(band.index(np.array([i]), np.array([j]))[0])
+        code = int(back[idx])
+        if code == ins_code:
+            a, b = INSERTION
+        elif code < 0:
+            raise RuntimeError(f"alignment search: no path through cell ({i}, {j})")
+        else:
+            a, b = shapes[code]
+        path.append((a, b, i, j))
+        i -= a
+        j -= b
+    path.reverse()
+    return path
+
+
+def band_around_path(nodes: list[tuple[int, int]], n: int, m: int, width: int) -> Band:
+    """A band of rows 0..n around a monotonic path given by its ``nodes`` ``(x, y)``.
+
+    Row ``i`` may use the columns the path uses within ``width`` rows of it, widened
+    by ``width`` on both sides.  Nodes must start at (0, 0) and end at (n, m).
+    """
+    xs = np.array([x for x, _ in nodes], dtype=np.int64)
+    ys = np.array([y for _, y in nodes], dtype=np.int64)
+    rows = np.arange(n + 1, dtype=np.int64)
+    # lowest column near row i: the last node at or before row i - width
+    k_lo = np.searchsorted(xs, rows - width, side="right") - 1
+    y_lo = ys[np.clip(k_lo, 0, len(ys) - 1)]
+    y_lo = np.where(k_lo < 0, 0, y_lo)
+    # highest column near row i: the first node at or after row i + width
+    k_hi = np.searchsorted(xs, rows + width, side="left")
+    y_hi = np.where(k_hi >= len(ys), m, ys[np.clip(k_hi, 0, len(ys) - 1)])
+    lo = np.clip(y_lo - width, 0, m)
+    hi = np.clip(y_hi + width, 0, m) + 1
+    lo[0] = 0
+    hi[n] = m + 1
+    # keep the band connected: each row must reach the previous row's columns
+    hi = np.maximum.accumulate(hi)
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    return Band(lo, hi)

@@ -1,0 +1,144 @@
+"""``workbench align AR EN``: align an Arabic text with its English rewrite."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from workbench.cli.main import Cli
+from workbench.errors import WorkbenchError
+
+FORMATS = ("links", "tsv", "json")
+
+
+def register(cli: Cli) -> None:
+    p = cli.command(
+        "align", "align an Arabic text (AR) with its English rewrite (EN)",
+        description=(
+            "Align the segments of an Arabic source with an English rewrite: n:m links,\n"
+            "deletions ([i]:[]), insertions ([]:[k]) and moved blocks, each with a\n"
+            "confidence in [0,1].\n\n"
+            "  workbench align corpora/seeds/004_*.txt corpora/seeds/000_*.txt\n"
+            "  workbench align ar.txt en.txt --segments lines --format tsv\n"
+            "  workbench align ar.txt en.txt --plot heat.png --gold gold.txt"))
+    p.add_argument("source", metavar="AR", help="the Arabic source text file ('-' for stdin)")
+    p.add_argument("target", metavar="EN", help="the English text file")
+    p.add_argument("--segments", choices=["paragraphs", "sentences", "lines"],
+                   default="paragraphs",
+                   help="segmentation unit: blank-line paragraphs, sentences (aligned inside "
+                        "paragraph links), or lines (one segment a non-empty line; "
+                        "default: paragraphs)")
+    p.add_argument("--format", choices=FORMATS, default="links",
+                   help="links: [i,j]:[k]:score a line; tsv: the aligned texts side by side; "
+                        "json: links with texts and scores (default: links)")
+    p.add_argument("--no-scores", action="store_true",
+                   help="links format without the :score column (like gold files)")
+    p.add_argument("--glossary", metavar="PATH", action="append", default=None,
+                   help="glossary file or folder whose terms serve as anchors (repeatable)")
+    p.add_argument("--max-link", metavar="N", type=int, default=3,
+                   help="largest link: shapes a:b with a+b <= N+1 (default 3: 1:1, 1:2, 2:1, "
+                        "1:3, 3:1, 2:2)")
+    p.add_argument("--plot", metavar="FILE.png",
+                   help="also write a heatmap of the similarities with the chosen links")
+    p.add_argument("--gold", metavar="FILE",
+                   help="gold links: drawn on the plot, and strict/lax P/R/F1 printed on stderr")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not use the on-disk embedding cache")
+    p.set_defaults(func=cmd_align)
+
+
+@contextmanager
+def progress_bar(enabled: bool):
+    """A rich progress bar on stderr, driven by ProgressEvent callbacks (None if disabled)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
+        TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def callback(event) -> None:
+            if event.task not in tasks:
+                tasks[event.task] = bar.add_task(event.task, total=event.total)
+            bar.update(tasks[event.task], completed=event.done, total=event.total)
+
+        yield callback
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    from workbench.align.api import Aligner
+    from workbench.align.links import check_coverage, format_links, read_links
+    from workbench.textio import read_text
+
+    if args.max_link < 1 or args.max_link > 8:
+        raise WorkbenchError(f"--max-link must be between 1 and 8 (got {args.max_link})")
+    if args.format != "links" and args.no_scores:
+        raise WorkbenchError("--no-scores only applies to --format links")
+    src_text = read_text(args.source, what="Arabic source file")
+    tgt_text = read_text(args.target, what="English target file")
+    gold = read_links(args.gold) if args.gold else None
+    glossary = None
+    if args.glossary:
+        from workbench.glossary import load_glossary
+
+        glossary = load_glossary([Path(p) for p in args.glossary])
+    aligner = Aligner(disk_cache=not args.no_cache)
+    from workbench.align.api import check_scripts
+
+    check_scripts(src_text, tgt_text, src_name=f"source {args.source}",
+                  tgt_name=f"target {args.target}")
+    with progress_bar(sys.stderr.isatty()) as callback:
+        result = aligner.align_texts(src_text, tgt_text, args.segments, glossary=glossary,
+                                     max_link=args.max_link, progress=callback)
+    if gold is not None:
+        check_coverage(gold, len(result.source), len(result.target), path=args.gold)
+        from workbench.scoring.alignment import score_alignment
+
+        s = score_alignment(gold, result.links)
+        print(f"gold {args.gold}: strict P {s.precision_strict:.3f} R {s.recall_strict:.3f} "
+              f"F1 {s.f1_strict:.3f}; lax P {s.precision_lax:.3f} R {s.recall_lax:.3f} "
+              f"F1 {s.f1_lax:.3f}", file=sys.stderr)
+    if args.plot:
+        try:
+            from workbench.align.plot import plot_alignment
+        except ImportError:
+            raise WorkbenchError("plotting is not available in this installation "
+                                 "(workbench.align.plot is missing)") from None
+        if result.similarity is None:
+            raise WorkbenchError("the documents are too long to plot "
+                                 f"({len(result.source)} x {len(result.target)} segments)")
+        plot_alignment(result.similarity, result.links, args.plot, gold=gold,
+                       title=f"{Path(args.source).name} -> {Path(args.target).name}")
+        print(f"wrote {args.plot}", file=sys.stderr)
+    out = sys.stdout
+    if args.format == "links":
+        out.write(format_links(result.links, with_score=not args.no_scores))
+    elif args.format == "tsv":
+        for lk in result.links:
+            ar = " ".join(result.source[i].text for i in lk.src)
+            en = " ".join(result.target[j].text for j in lk.tgt)
+            out.write(f"{lk.format(False)}\t{lk.score:.4f}\t{_tsv(ar)}\t{_tsv(en)}\n")
+    else:
+        data = {
+            "source": str(args.source), "target": str(args.target), "unit": result.unit,
+            "links": [{"src": list(lk.src), "tgt": list(lk.tgt), "score": round(lk.score, 4),
+                       "kind": lk.kind,
+                       "source_text": [result.source[i].text for i in lk.src],
+                       "target_text": [result.target[j].text for j in lk.tgt]}
+                      for lk in result.links],
+        }
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    return 0
+
+
+def _tsv(text: str) -> str:
+    return text.replace("\t", " ").replace("\n", " ")
