@@ -287,10 +287,10 @@ def _load_file(c: _Collector, path: Path, text: str | None = None
         c.error_at(path, *_pos(data), "a glossary file must be a mapping with an 'entries' list, "
                                      f"not {_kind(data)}")
         return [], []
-    for key in data:
-        if key not in TOP_KEYS:
-            c.error(path, data, key, f"unknown top-level key {key!r} (expected "
-                                     f"{' or '.join(TOP_KEYS)})")
+    unknown = [key for key in data if key not in TOP_KEYS]
+    for key in unknown:
+        c.error(path, data, key, f"unknown top-level key {key!r} (expected "
+                                 f"{' or '.join(TOP_KEYS)})")
     ignore: list[str] = []
     if "ignore" in data:
         raw_ignore = data["ignore"]
@@ -299,7 +299,7 @@ def _load_file(c: _Collector, path: Path, text: str | None = None
         else:
             ignore = [v.strip() for v in raw_ignore]
     if "entries" not in data:
-        if "ignore" not in data:
+        if "ignore" not in data and not unknown:
             c.error_at(path, *_pos(data), "no 'entries' list in this glossary file")
         return [], ignore
     raw_entries = data["entries"]

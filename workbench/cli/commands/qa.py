@@ -1,0 +1,116 @@
+"""``workbench qa AR EN``: terminology QA of an English text against its Arabic source.
+
+Exit codes: 0 no findings, 1 findings, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from workbench.cli.main import Cli
+
+DESCRIPTION = """\
+Checks the English against the glossary, pair by aligned pair:
+  missing    an Arabic term with no English form for it in the aligned English
+  variant    a deprecated spelling, a normalisation-equivalent or a probable
+             transliteration variant (--fix replaces these with the preferred form)
+  forbidden  a forbidden rendering
+  unsourced  an English term whose Arabic is not in the aligned source
+  number     a number on one side that the other side lacks
+
+Without --aligned the two files are aligned first (by --segments, default
+paragraphs); with --aligned, line i of AR pairs with line i of EN (or segment i
+with segment i if --segments is given).
+Exit code: 0 no findings, 1 findings, 2 bad input."""
+
+
+def register(cli: Cli) -> None:
+    p = cli.command("qa", "terminology QA of an English text against its Arabic source",
+                    description=DESCRIPTION)
+    p.add_argument("ar", type=Path, metavar="AR", help="the Arabic source text file")
+    p.add_argument("en", type=Path, metavar="EN", help="the English text file")
+    p.add_argument("--aligned", action="store_true",
+                   help="the files are already aligned: line i pairs with line i")
+    p.add_argument("--segments", choices=["paragraphs", "sentences", "lines"],
+                   help="segmentation unit (default: paragraphs; lines with --aligned)")
+    p.add_argument("--glossary", action="append", type=Path, metavar="PATH",
+                   help="glossary file or folder (repeatable; default: the configured ones)")
+    p.add_argument("--format", choices=["text", "json"], default="text",
+                   help="text for people, json (an array of findings) for scripts")
+    p.add_argument("--fix", type=Path, metavar="OUT",
+                   help="write the English with every variant replaced by the preferred form")
+    p.add_argument("--no-numbers", action="store_true", help="do not compare numbers")
+    p.set_defaults(func=cmd_qa)
+
+
+def cmd_qa(args: argparse.Namespace) -> int:
+    from workbench.glossary import load_glossary
+    from workbench.glossary.documents import check_documents, fix_document
+    from workbench.textio import read_text, write_text_atomic
+
+    glossary = load_glossary(args.glossary)
+    ar_text = read_text(args.ar, what="Arabic file")
+    en_text = read_text(args.en, what="English file")
+    with _ProgressBars(enabled=sys.stderr.isatty()) as bars:
+        result = check_documents(glossary, ar_text, en_text, aligned=args.aligned,
+                                 unit=args.segments, numbers=not args.no_numbers,
+                                 ar_name=str(args.ar), en_name=str(args.en),
+                                 progress=bars.callback)
+    findings = result.findings
+    if args.fix:
+        write_text_atomic(args.fix, fix_document(en_text, result))
+    if args.format == "json":
+        out = []
+        for f in findings:
+            d = f.to_dict()
+            pair = result.pairs[f.segment]
+            d["source_segments"] = list(pair.source_segments)
+            d["target_segments"] = list(pair.target_segments)
+            out.append(d)
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for f in findings:
+            print(result.describe(f))
+        n = len(findings)
+        kinds = {}
+        for f in findings:
+            kinds[f.kind] = kinds.get(f.kind, 0) + 1
+        detail = ", ".join(f"{k} {v}" for k, v in kinds.items())
+        print(f"{n} finding(s) in {len(result.pairs)} aligned pair(s)"
+              + (f": {detail}" if detail else ""), file=sys.stderr)
+        if args.fix:
+            print(f"wrote the fixed English to {args.fix}", file=sys.stderr)
+    return 1 if findings else 0
+
+
+class _ProgressBars:
+    """rich progress bars on stderr for the long steps (aligning, checking), one per task."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar = None
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self) -> "_ProgressBars":
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True, console=Console(stderr=True))
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def callback(self, event) -> None:
+        if self.bar is None:
+            return
+        task = self.tasks.get(event.task)
+        if task is None:
+            task = self.tasks[event.task] = self.bar.add_task(event.task, total=event.total)
+        self.bar.update(task, completed=event.done, total=event.total)
