@@ -42,7 +42,8 @@ def register(cli: Cli) -> None:
     p = sub("add", "append an entry to a glossary file (other entries untouched)")
     p.add_argument("--id", required=True, help="unique id, e.g. jaish-al-izza")
     p.add_argument("--type", required=True, choices=["faction", "place", "person",
-                                                     "organization", "other"])
+                                                     "organization", "other"],
+                   help="the entry type")
     p.add_argument("--en", required=True, help="the preferred English form")
     p.add_argument("--ar", required=True, action="append", help="an Arabic form (repeatable)")
     p.add_argument("--variant", action="append", default=[], help="allowed English variant")
@@ -50,11 +51,12 @@ def register(cli: Cli) -> None:
     p.add_argument("--forbidden", action="append", default=[], help="forbidden rendering")
     p.add_argument("--related", action="append", default=[], metavar="ID:RELATION",
                    help="a related entry, e.g. nusra:predecessor")
-    p.add_argument("--note", default="")
+    p.add_argument("--note", default="", help="a note for translators")
     p.add_argument("--file", type=Path,
                    help="glossary file to append to (default: the type's file in the first "
                         "glossary folder, e.g. glossaries/places.yaml)")
     p.add_argument("--dry-run", action="store_true", help="print the entry, write nothing")
+    _glossary_option(p)
     p.set_defaults(func=cmd_add)
 
     p = sub("stats", "entries by type, and their coverage in the corpora")
@@ -64,7 +66,7 @@ def register(cli: Cli) -> None:
     p.set_defaults(func=cmd_stats)
 
     p = sub("export", "export the glossary as TBX (v2 martif) or CSV")
-    p.add_argument("--format", choices=["tbx", "csv"], required=True)
+    p.add_argument("--format", choices=["tbx", "csv"], required=True, help="output format")
     p.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
     _glossary_option(p)
     p.set_defaults(func=cmd_export)
