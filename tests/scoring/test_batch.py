@@ -219,3 +219,65 @@ def test_bad_inputs_name_the_file(data, tmp_path, capsys):
     assert rc == 2 and "not a directory and not a collection" in capsys.readouterr().err
     rc = main(["batch", "score", str(src), "--pred", str(pred), "--report", "x.pdf"])
     assert rc == 2 and "x.pdf" in capsys.readouterr().err
+
+
+def test_term_rates_of_the_seed_pair_follow_the_glossary(tmp_path):
+    pytest.importorskip("workbench.glossary.qa")
+    from tests.conftest import GLOSSARIES
+    from workbench.corpus import resolve_pair
+    from workbench.glossary import load_glossary
+    from workbench.glossary.qa import term_rates
+
+    pair = resolve_pair("seeds:004-000")
+    gold = pair.gold_links()
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    (pred / "004-000").write_text(format_links(gold))
+    gloss = tmp_path / "glossaries"
+    shutil.copytree(GLOSSARIES, gloss)
+    settings = ScoreSettings(glossary_paths=(str(gloss),))
+    res = score_directory("seeds", tmp_path / "out", pred_dir=pred, settings=settings, workers=1)
+    src = [s.text for s in pair.source.segments("paragraphs")]
+    tgt = [s.text for s in pair.target.segments("paragraphs")]
+    pairs = [lk for lk in gold if lk.src and lk.tgt]
+    expected = term_rates(load_glossary([gloss]),
+                          [" ".join(src[i] for i in lk.src) for lk in pairs],
+                          [" ".join(tgt[j] for j in lk.tgt) for lk in pairs]).as_dict()
+    doc = res.documents[0]
+    assert doc["terms"]["pairs_from"] == "gold"
+    assert doc["terms"]["target"] == json.loads(json.dumps(expected))
+    assert expected["terms_in_source"] > 5
+    summary = res.summary(load_glossary([gloss]))
+    assert summary["overall"]["terms"]["target"]["success_rate"] == expected["success_rate"]
+    assert "terms" in summary["signatures"]
+    # an edited glossary invalidates the stored result
+    again = score_directory("seeds", tmp_path / "out", pred_dir=pred, settings=settings,
+                            workers=1)
+    assert again.reused == 1
+    first = sorted(gloss.rglob("*.yaml"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert score_directory("seeds", tmp_path / "out", pred_dir=pred, settings=settings,
+                           workers=1).reused == 0
+
+
+def test_aligns_when_no_predictions_are_given(data, tmp_path):
+    api = pytest.importorskip("workbench.align.api")
+    src = tmp_path / "in"
+    for sub in ("ar", "en", "gold"):
+        (src / sub).mkdir(parents=True)
+        for name in NAMES[:2]:
+            shutil.copy(data / "in" / sub / name, src / sub / name)
+    out = tmp_path / "out"
+    res = score_directory(src, out, settings=NO_TERMS, workers=1)
+    aligner = api.Aligner()
+    for d in res.documents:
+        assert d["links_from"] == "aligned"
+        ar = (src / "ar" / d["name"]).read_text(encoding="utf-8")
+        en = (src / "en" / d["name"]).read_text(encoding="utf-8")
+        expected = aligner.align_texts(ar, en, "lines").links
+        written = read_links(out / d["name"])
+        assert [lk.key() for lk in written] == [lk.key() for lk in expected]
+        assert d["alignment"] == score_alignment(read_links(src / "gold" / d["name"]),
+                                                 written).as_dict()
+        assert d["similarity"] is not None and len(d["similarity"]) == d["n_src"]
+    assert score_directory(src, out, settings=NO_TERMS, workers=1).reused == 2

@@ -63,9 +63,10 @@ class DocTask:
     pred: tuple[tuple[tuple[int, ...], tuple[int, ...], float | None], ...] | None = None
     ref: tuple[str, ...] | None = None
 
-    def fingerprint(self, settings: "ScoreSettings") -> str:
+    def fingerprint(self, settings: "ScoreSettings", stamp: str = "") -> str:
+        """Identifies the inputs and settings of a result (``stamp``: glossary files etc.)."""
         h = hashlib.sha256()
-        h.update(json.dumps([RESULT_FORMAT, __version__, asdict(self), asdict(settings)],
+        h.update(json.dumps([RESULT_FORMAT, __version__, asdict(self), asdict(settings), stamp],
                             ensure_ascii=False, sort_keys=True, default=list).encode("utf-8"))
         return h.hexdigest()[:24]
 
@@ -83,6 +84,30 @@ class ScoreSettings:
     def signature(self) -> str:
         return format_signature("batch", {
             "mt": self.mt_model or "none", "terms": self.terms, "max_link": self.max_link})
+
+
+def _files_stamp(settings: ScoreSettings) -> str:
+    """Name, size and modification time of the glossary files the settings use, so that
+    editing the glossary invalidates stored term rates."""
+    if not settings.terms:
+        return ""
+    if settings.glossary_paths is None:
+        from workbench.config import load_config
+
+        roots = load_config().glossary_paths()
+    else:
+        roots = [Path(p) for p in settings.glossary_paths]
+    parts = []
+    for root in roots:
+        files = [root] if root.is_file() else sorted(
+            f for f in root.rglob("*") if f.suffix in (".yaml", ".yml")) if root.is_dir() else []
+        for f in files:
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 # --- discovering documents ------------------------------------------------------------
@@ -399,8 +424,9 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
     Without ``pred_dir`` every document is aligned first and its links are written to
     ``out_dir/NAME``; per-document results go to ``out_dir/.results/NAME.json`` as they
     finish and are reused on the next run (unless ``fresh``).  ``workers`` processes
-    run locally (default: all cores); ``scheduler`` (``tcp://HOST:PORT``) sends the
-    same tasks to a running Dask cluster instead.
+    run locally (default: all cores when documents are aligned or translated, else
+    this process); ``scheduler`` (``tcp://HOST:PORT``) sends the same tasks to a
+    running Dask cluster instead.
     """
     settings = settings or ScoreSettings()
     started = time.monotonic()
@@ -414,8 +440,9 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
                              path=results_dir) from None
     done: dict[str, dict] = {}
     todo: list[tuple[DocTask, str]] = []
+    stamp = _files_stamp(settings)
     for task in tasks:
-        fp = task.fingerprint(settings)
+        fp = task.fingerprint(settings, stamp)
         cached = None if fresh else _load_result(results_dir / f"{_safe_name(task.name)}.json", fp)
         if cached is not None:
             done[task.name] = cached
@@ -443,12 +470,19 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
         if scheduler:
             _run_dask(scheduler, pending, settings, finish, reporter, connect_timeout)
         else:
-            n = workers if workers is not None else (os.cpu_count() or 1)
+            n = workers if workers is not None else _default_workers(pending, settings)
             _run_local(pending, settings, max(1, n), finish, reporter)
     docs = [done[t.name] for t in sorted(tasks, key=lambda t: t.name)]
     info = dict(info, executor=("dask " + scheduler) if scheduler else "local",
                 documents=len(docs))
     return BatchResult(docs, info, settings, reused, time.monotonic() - started)
+
+
+def _default_workers(tasks: Sequence[DocTask], settings: ScoreSettings) -> int:
+    """All cores when there are models to run; scoring given links alone is faster in
+    this process than the time it takes to start a pool."""
+    heavy = settings.mt_model or any(t.pred is None for t in tasks)
+    return (os.cpu_count() or 1) if heavy else 1
 
 
 def _parse_one(text: str) -> tuple:
