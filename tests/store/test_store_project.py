@@ -363,3 +363,35 @@ def test_sentence_projects(tmp_path, main_pair, seeds):
         assert len(p.segments("source")) == len(src) and len(p.links()) == max(len(src),
                                                                                len(tgt))
         assert Path(p.path).stat().st_size > 0
+
+
+def test_memory_and_proposal_cache_of_the_mt_package_work_on_the_project(project):
+    pytest.importorskip("workbench.mt.memory")
+    links = [lk for lk in project.links() if lk.src]
+    project.accept(links[0].id, "Informed sources in Idlib told Sputnik.",
+                   base_version=links[0].version)
+    memory = project.memory()
+    (match,) = memory.lookup(links[0].source_text, threshold=90)
+    assert match.exact and match.score == 100
+    assert match.target == "Informed sources in Idlib told Sputnik."
+    # a near repeat (diacritics and one word changed) is a fuzzy match
+    near = links[0].source_text.replace("كشفت", "كَشَفَتْ").replace("الأخيرة", "الماضية")
+    (fuzzy,) = memory.lookup(near, threshold=70)
+    assert 70 <= fuzzy.score < 100 and not fuzzy.exact
+    cache = project.proposal_cache()
+    cache.put("k1", "tiny-model", {"text": "cached proposal"})
+    project.close()
+    with Project.open(project.path) as again:
+        assert again.proposal_cache().get("k1") == {"text": "cached proposal"}
+        assert len(again.memory()) == 1
+
+
+def test_open_default_aligns_once_then_reopens(tmp_path, monkeypatch):
+    pytest.importorskip("workbench.align.api")
+    monkeypatch.setenv("WORKBENCH_DATA", str(tmp_path / "data"))
+    with Project.open_default("seeds:004-000") as p:
+        assert p.path == default_project_path("seeds:004-000") and p.path.is_file()
+        link = p.links()[0]
+        p.edit(link.id, "kept between sessions", base_version=link.version)
+    with Project.open_default("seeds:004-000") as p:
+        assert p.link(link.id).target_text == "kept between sessions"

@@ -303,6 +303,8 @@ class Project:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._conns: dict[int, sqlite3.Connection] = {}
+        self._mt_conns: dict[int, sqlite3.Connection] = {}
+        self._mt_objects: dict[tuple[int, str], Any] = {}
         self._closed = False
         self._actor = _actor()
         conn = self._conn()
@@ -330,6 +332,15 @@ class Project:
         if not _file_header_ok(p):
             raise WorkbenchError("not a workbench project (not an SQLite database)", path=p)
         return cls(p)
+
+    @classmethod
+    def open_default(cls, pair: str, *, unit: str = "paragraphs",
+                     progress: Callable[[ProgressEvent], None] | None = None,
+                     cancel: CancelToken | None = None) -> Project:
+        """The user's default project for a ``COLLECTION:PAIR`` (see
+        :func:`default_project_path`), aligned and created on first use."""
+        return cls.open_or_create(default_project_path(pair), pair=pair, unit=unit,
+                                  progress=progress, cancel=cancel)
 
     @classmethod
     def open_or_create(cls, path: str | Path, **create_args: Any) -> Project:
@@ -503,8 +514,54 @@ class Project:
         return conn
 
     def connection(self) -> sqlite3.Connection:
-        """This thread's connection (for :mod:`workbench.mt` memory and cache objects)."""
+        """This thread's connection to the project file (autocommit mode: the store opens
+        its transactions explicitly).  For the memory and the MT cache use
+        :meth:`memory` and :meth:`proposal_cache`."""
         return self._conn()
+
+    def _mt_conn(self) -> sqlite3.Connection:
+        """A per-thread connection in Python's default transaction mode, for the
+        :mod:`workbench.mt` classes (they commit with ``with conn:``)."""
+        if self._closed:
+            raise WorkbenchError("the project is closed", path=self.path)
+        tid = threading.get_ident()
+        with self._lock:
+            conn = self._mt_conns.get(tid)
+            if conn is None:
+                try:
+                    conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000,
+                                           check_same_thread=False)
+                    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                    conn.execute("PRAGMA foreign_keys = ON")
+                    conn.execute("PRAGMA synchronous = FULL")
+                except sqlite3.DatabaseError as exc:
+                    raise WorkbenchError(f"cannot open the project: {exc}", path=self.path) from None
+                self._mt_conns[tid] = conn
+        return conn
+
+    def _mt_object(self, name: str, factory: Callable[[sqlite3.Connection], Any]) -> Any:
+        conn = self._mt_conn()
+        key = (threading.get_ident(), name)
+        with self._lock:
+            obj = self._mt_objects.get(key)
+        if obj is None:
+            obj = factory(conn)
+            with self._lock:
+                self._mt_objects[key] = obj
+        return obj
+
+    def memory(self) -> Any:
+        """The project's :class:`workbench.mt.memory.TranslationMemory` (fuzzy lookup of
+        accepted translations), for the calling thread."""
+        from workbench.mt.memory import TranslationMemory
+
+        return self._mt_object("memory", TranslationMemory)
+
+    def proposal_cache(self) -> Any:
+        """The project's :class:`workbench.mt.cache.ProposalCache`, for the calling thread."""
+        from workbench.mt.cache import ProposalCache
+
+        return self._mt_object("cache", ProposalCache)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -551,7 +608,8 @@ class Project:
 
     def close(self) -> None:
         with self._lock:
-            conns, self._conns = list(self._conns.values()), {}
+            conns = list(self._conns.values()) + list(self._mt_conns.values())
+            self._conns, self._mt_conns, self._mt_objects = {}, {}, {}
             self._closed = True
         for conn in conns:
             try:
@@ -1077,8 +1135,14 @@ def add_memory_unit(conn: sqlite3.Connection, source: str, target: str, *,
     """
     from workbench.text.normalize import arabic_key
 
-    conn.execute("INSERT OR IGNORE INTO tm_unit (source, target, source_key, context_prev, "
-                 "context_next, origin, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    # the same upsert as workbench.mt.memory: a repeated pair is stored once, and
+    # gains the context it lacked
+    conn.execute("INSERT INTO tm_unit (source, target, source_key, context_prev, "
+                 "context_next, origin, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT (source, target) DO UPDATE SET "
+                 "context_prev = COALESCE(tm_unit.context_prev, excluded.context_prev), "
+                 "context_next = COALESCE(tm_unit.context_next, excluded.context_next) "
+                 "WHERE tm_unit.context_prev IS NULL OR tm_unit.context_next IS NULL",
                  (source, target, arabic_key(source), context_prev, context_next, origin, note,
                   created_at or _now()))
 
