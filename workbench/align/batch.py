@@ -1,0 +1,316 @@
+"""Aligning every document pair of a directory, in parallel and resumably.
+
+Layout: ``DIR/ar/NAME`` (Arabic source) and ``DIR/en/NAME`` (English target) for
+every document NAME.  :func:`align_directory` writes ``OUT/NAME`` in the links
+format (:func:`workbench.align.links.format_links`, one ``[i,j]:[k]:score`` a line),
+atomically, as each document finishes.  An interrupted run resumes: a NAME whose
+output already exists and covers every segment of both sides is read back, not
+aligned again.
+
+Documents run in parallel on all cores in worker processes; each worker builds one
+:class:`~workbench.align.api.Aligner` (so the embedder is loaded once a process)
+and, when glossary files are given, loads the glossary once.  Every input file is
+checked before any work starts, so a bad file stops the run at once with a
+one-line error naming it.  Names found on one side only are skipped with a
+:class:`BatchWarning`.
+
+Models are loaded in the workers, never at import time; this module imports only
+the standard library at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import warnings
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from workbench.align.links import Link, check_coverage, format_links, parse_links
+from workbench.errors import CancelledError, InputFileError, WorkbenchError
+from workbench.progress import CancelToken, ProgressEvent
+from workbench.text.segment import check_unit, segment
+from workbench.textio import read_text, write_text_atomic
+
+__all__ = ["align_directory", "plan_directory", "BatchPlan", "BatchWarning", "SOURCE_DIR",
+           "TARGET_DIR", "TASK"]
+
+SOURCE_DIR = "ar"
+TARGET_DIR = "en"
+#: ``ProgressEvent.task`` of the per-document events.
+TASK = "aligning documents"
+
+
+class BatchWarning(UserWarning):
+    """Something in the directory was skipped (a document present on one side only)."""
+
+
+@dataclass
+class BatchPlan:
+    """What :func:`align_directory` will do with a directory."""
+
+    directory: Path
+    out_dir: Path
+    names: list[str]                                       # on both sides, sorted
+    only_source: list[str] = field(default_factory=list)   # in ar/ but not en/
+    only_target: list[str] = field(default_factory=list)   # in en/ but not ar/
+
+    def warnings(self) -> list[str]:
+        out = []
+        for side, names, other in (("ar", self.only_source, "en"),
+                                   ("en", self.only_target, "ar")):
+            if names:
+                shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+                out.append(f"{self.directory / side}: {len(names)} document(s) with no "
+                           f"counterpart in {other}/, skipped: {shown}")
+        return out
+
+
+def _document_names(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()
+            if p.is_file() and not p.name.startswith(".") and not p.name.endswith("~")}
+
+
+def plan_directory(directory: str | Path, out_dir: str | Path) -> BatchPlan:
+    """Check the layout of ``directory`` and list its documents (no file is read)."""
+    d = Path(directory)
+    out = Path(out_dir)
+    if not d.exists():
+        raise InputFileError("directory not found", path=d)
+    if not d.is_dir():
+        raise InputFileError("not a directory; expected a folder with ar/ and en/ inside", path=d)
+    missing = [s for s in (SOURCE_DIR, TARGET_DIR) if not (d / s).is_dir()]
+    if missing:
+        raise InputFileError(
+            f"no {' or '.join(m + '/' for m in missing)} folder here; expected DIR/{SOURCE_DIR}/NAME "
+            f"(Arabic source) and DIR/{TARGET_DIR}/NAME (English target) for every document",
+            path=d)
+    if out.exists() and not out.is_dir():
+        raise InputFileError("output exists and is not a directory", path=out)
+    resolved_out = out.resolve()
+    for side in (SOURCE_DIR, TARGET_DIR):
+        if resolved_out == (d / side).resolve():
+            raise InputFileError(f"the output directory is the input folder {side}/; "
+                                 "choose another --out", path=out)
+    src, tgt = _document_names(d / SOURCE_DIR), _document_names(d / TARGET_DIR)
+    names = sorted(src & tgt)
+    plan = BatchPlan(d, out, names, sorted(src - tgt), sorted(tgt - src))
+    if not names:
+        raise InputFileError(f"no documents to align: {SOURCE_DIR}/ and {TARGET_DIR}/ have no "
+                             "file names in common", path=d)
+    return plan
+
+
+# --- one document -----------------------------------------------------------------------
+
+
+def _read_pair(directory: Path, name: str) -> tuple[str, str]:
+    src = read_text(directory / SOURCE_DIR / name, what="source document", allow_empty=True)
+    tgt = read_text(directory / TARGET_DIR / name, what="target document", allow_empty=True)
+    return src, tgt
+
+
+def _null_links(n_src: int, n_tgt: int) -> list[Link]:
+    return ([Link((i,), (), 0.0) for i in range(n_src)]
+            + [Link((), (j,), 0.0) for j in range(n_tgt)])
+
+
+def _existing(path: Path, n_src: int, n_tgt: int) -> list[Link] | None:
+    """The links already written at ``path`` if they cover both sides completely."""
+    if not path.is_file():
+        return None
+    try:
+        links = parse_links(path.read_text(encoding="utf-8"), path)
+        check_coverage(links, n_src, n_tgt, path=path, require_complete=True)
+    except (OSError, UnicodeDecodeError, WorkbenchError):
+        return None  # partial or foreign content: align again
+    return links
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(glossary_paths: Sequence[str] | None, threads: int | None) -> None:
+    """Process-pool initializer: one Aligner (and glossary) for the life of the process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _WORKER.clear()
+    _WORKER["aligner"] = _new_aligner(threads)
+    _WORKER["glossary"] = _load_glossary(glossary_paths)
+
+
+def _new_aligner(threads: int | None):
+    from workbench.align.api import Aligner
+
+    if threads is not None:
+        try:
+            from workbench.align.embed import CachedEmbedder, USEEmbedder
+
+            return Aligner(embedder=CachedEmbedder(USEEmbedder(threads=threads)))
+        except TypeError:  # an Aligner without a pluggable embedder
+            pass
+    return Aligner()
+
+
+def _load_glossary(glossary_paths: Sequence[str] | None):
+    if glossary_paths is None:
+        return None
+    from workbench.glossary import load_glossary
+
+    return load_glossary([Path(p) for p in glossary_paths])
+
+
+def _align_texts(aligner, glossary, src: str, tgt: str, unit: str, directory: Path,
+                 name: str) -> list[Link]:
+    n_src = len(segment(src, unit, SOURCE_DIR))
+    n_tgt = len(segment(tgt, unit, TARGET_DIR))
+    if n_src == 0 or n_tgt == 0:
+        return _null_links(n_src, n_tgt)  # nothing to compare: every segment is unmatched
+    try:
+        return list(aligner.align_texts(src, tgt, unit, glossary=glossary).links)
+    except CancelledError:
+        raise
+    except WorkbenchError as exc:  # e.g. the files are swapped: name the document
+        raise WorkbenchError(f"{directory}/{{{SOURCE_DIR},{TARGET_DIR}}}/{name}: {exc}") from None
+
+
+def _worker_align(directory: str, name: str, unit: str) -> tuple[str, list[Link] | str]:
+    """Runs in a worker: (name, links) or (name, error message) for a user error."""
+    try:
+        src, tgt = _read_pair(Path(directory), name)
+        return name, _align_texts(_WORKER["aligner"], _WORKER["glossary"], src, tgt, unit,
+                                  Path(directory), name)
+    except WorkbenchError as exc:
+        return name, str(exc)
+
+
+# --- the batch --------------------------------------------------------------------------
+
+
+def _default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "lines",
+                    workers: int | None = None, glossary_paths: Sequence[str | Path] | None = None,
+                    progress: Callable[[ProgressEvent], None] | None = None,
+                    cancel: CancelToken | None = None, aligner=None) -> dict[str, list[Link]]:
+    """Align every ``DIR/ar/NAME`` with ``DIR/en/NAME`` and write ``OUT/NAME`` (links format).
+
+    ``unit`` is how both sides are segmented (``lines``: every non-empty line is one
+    segment, as in pre-segmented benchmarks).  ``workers`` defaults to every core
+    available; with 1 (or a single document to do) everything runs in this process.
+    ``glossary_paths`` are glossary files or folders loaded once per worker (None:
+    align without a glossary).  ``aligner`` is an already loaded
+    :class:`~workbench.align.api.Aligner` to use when the documents run in this process
+    (the TUI passes its own; worker processes always build theirs).  Documents already written completely in OUT are read
+    back instead of aligned again, so an interrupted run resumes.
+
+    Returns ``{NAME: links}`` for every document aligned or resumed, in name order.
+    Progress events (task :data:`TASK`) come one per document, ``detail`` = NAME;
+    ``cancel`` is checked between documents (the documents already finished stay
+    written) and raises :class:`~workbench.errors.CancelledError`.
+    """
+    check_unit(unit)
+    plan = plan_directory(directory, out_dir)
+    for message in plan.warnings():
+        warnings.warn(message, BatchWarning, stacklevel=2)
+    if workers is not None and workers < 1:
+        raise WorkbenchError(f"--workers must be at least 1, not {workers}")
+    gpaths = [str(p) for p in glossary_paths] if glossary_paths is not None else None
+    glossary = _load_glossary(gpaths)  # errors (file:line) before any work starts
+
+    # every input is checked (and its segments counted) before anything is aligned
+    done: dict[str, list[Link]] = {}
+    todo: list[str] = []
+    for name in plan.names:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        src, tgt = _read_pair(plan.directory, name)
+        n_src, n_tgt = len(segment(src, unit, SOURCE_DIR)), len(segment(tgt, unit, TARGET_DIR))
+        links = _existing(plan.out_dir / name, n_src, n_tgt)
+        if links is not None:
+            done[name] = links
+        else:
+            todo.append(name)
+    plan.out_dir.mkdir(parents=True, exist_ok=True)
+
+    total = len(plan.names)
+    report = progress or (lambda event: None)
+    resumed = f"{len(done)} already aligned" if done else ""
+    report(ProgressEvent(TASK, len(done), total, resumed))
+
+    def finish(name: str, links: list[Link]) -> None:
+        write_text_atomic(plan.out_dir / name, format_links(links))
+        done[name] = links
+        report(ProgressEvent(TASK, len(done), total, name))
+
+    n_workers = min(workers or _default_workers(), max(1, len(todo)))
+    if todo and n_workers == 1:
+        if aligner is None:
+            aligner = _new_aligner(None)
+        for name in todo:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            src, tgt = _read_pair(plan.directory, name)
+            finish(name, _align_texts(aligner, glossary, src, tgt, unit, plan.directory, name))
+    elif todo:
+        _run_pool(plan, todo, unit, n_workers, gpaths, cancel, finish)
+    return {name: done[name] for name in plan.names if name in done}
+
+
+def _run_pool(plan: BatchPlan, todo: list[str], unit: str, n_workers: int,
+              gpaths: list[str] | None, cancel: CancelToken | None,
+              finish: Callable[[str, list[Link]], None]) -> None:
+    import multiprocessing
+
+    # spawn: workers start clean (no copied threads or locks from a TUI or progress bar);
+    # one BLAS thread each, since the documents themselves use every core
+    threads = 1 if n_workers > 1 else None
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
+                               initializer=_init_worker, initargs=(gpaths, threads))
+    directory = str(plan.directory)
+    queue = list(reversed(todo))
+    pending: set[Future] = set()
+    clean = False
+    try:
+        # keep a few documents in flight per worker; the rest wait in the queue so that
+        # a cancel does not have to drain hundreds of submitted futures
+        while queue or pending:
+            while queue and len(pending) < 2 * n_workers:
+                pending.add(pool.submit(_worker_align, directory, queue.pop(), unit))
+            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                name, result = fut.result()
+                if isinstance(result, str):
+                    raise WorkbenchError(result)
+                finish(name, result)
+            if cancel is not None and cancel.cancelled:
+                raise CancelledError("operation cancelled")
+        clean = True
+    finally:
+        if clean:
+            pool.shutdown(wait=True)
+        else:
+            _abort(pool)
+
+
+def _abort(pool: ProcessPoolExecutor) -> None:
+    """Stop at once: drop queued documents and end the workers (their output is not written)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    processes = getattr(pool, "_processes", None) or {}
+    for proc in list(processes.values()):
+        try:
+            proc.terminate()
+        except (OSError, AttributeError):  # pragma: no cover - already gone
+            pass
+    for proc in list(processes.values()):
+        try:
+            proc.join(timeout=5)
+        except (OSError, AttributeError, AssertionError):  # pragma: no cover
+            pass

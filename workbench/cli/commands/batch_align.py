@@ -1,0 +1,97 @@
+"""``workbench batch align``: align every document pair of a directory, in parallel."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from workbench.cli.main import Cli
+
+GROUP_HELP = "batch alignment and scoring"
+
+DESCRIPTION = """\
+Align every document pair of a directory and write the links, one file a document.
+
+DIR holds DIR/ar/NAME (the Arabic source) and DIR/en/NAME (the English target) for
+every document NAME; OUT/NAME gets the links in the format of `workbench align
+--format links`: one link a line, [i,j]:[k]:score, null links [i]:[] and []:[k].
+
+Documents run in parallel on all cores, the embedder loaded once a worker.  Each
+result is written as soon as its document is done, so an interrupted run resumes
+where it stopped: documents already in OUT (complete) are not aligned again.
+Names present on one side only are skipped with a warning.
+
+examples:
+  workbench batch align ../shared/data/ntrex-rewrites-dev/sentences --out pred/
+  workbench batch align DIR --out OUT --segments paragraphs --workers 2
+"""
+
+
+def register(cli: Cli) -> None:
+    p = cli.subcommand("batch", "align", "align every document pair of a directory",
+                       group_help=GROUP_HELP, description=DESCRIPTION)
+    p.add_argument("directory", metavar="DIR", type=Path,
+                   help="folder with ar/NAME and en/NAME files")
+    p.add_argument("--out", metavar="OUT", type=Path, required=True,
+                   help="folder for the links, OUT/NAME (created if needed)")
+    p.add_argument("--segments", choices=["lines", "sentences", "paragraphs"], default="lines",
+                   help="how the files are segmented (default: lines, one segment a line)")
+    p.add_argument("--workers", metavar="N", type=int,
+                   help="worker processes (default: all cores)")
+    p.add_argument("--glossary", metavar="PATH", type=Path, action="append",
+                   help="glossary file or folder whose terms anchor the alignment "
+                        "(repeatable; default: none)")
+    p.set_defaults(func=cmd_batch_align)
+
+
+def cmd_batch_align(args: argparse.Namespace) -> int:
+    import time
+
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+
+    from workbench.align.batch import BatchWarning, align_directory, plan_directory
+    from workbench.errors import WorkbenchError
+
+    if args.workers is not None and args.workers < 1:
+        raise WorkbenchError(f"--workers must be at least 1 (got {args.workers})")
+    err = Console(stderr=True)
+    plan = plan_directory(args.directory, args.out)  # layout errors before the bar appears
+    for message in plan.warnings():
+        err.print(f"workbench: warning: {message}", highlight=False, soft_wrap=True)
+
+    started = time.perf_counter()
+    first: dict[str, int] = {}
+    with Progress(TextColumn("[bold]aligning"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
+                  TextColumn("ETA"), TimeRemainingColumn(), console=err,
+                  disable=not err.is_terminal) as bar:
+        task_id = None
+
+        def progress(event) -> None:
+            nonlocal task_id
+            if task_id is None:
+                # documents resumed from OUT start the bar, so they do not skew the ETA
+                first["resumed"] = event.done
+                task_id = bar.add_task("aligning", total=event.total, completed=event.done,
+                                       detail=event.detail)
+            else:
+                bar.update(task_id, total=event.total, completed=event.done,
+                           detail=event.detail)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", BatchWarning)  # printed above already
+            results = align_directory(args.directory, args.out, unit=args.segments,
+                                      workers=args.workers,
+                                      glossary_paths=args.glossary, progress=progress)
+    resumed = first.get("resumed", 0)
+    n_links = sum(len(v) for v in results.values())
+    what = f"{len(results) - resumed} aligned"
+    if resumed:
+        what += f", {resumed} already done"
+    print(f"{len(results)} documents ({what}), {n_links} links written to {args.out} "
+          f"in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    return 0
