@@ -58,6 +58,7 @@ from workbench.store.schema import (
     STATUSES,
 )
 from workbench.text.segment import Segment, check_unit, segment
+from workbench.textio import MAX_TEXT_BYTES
 
 __all__ = [
     "ACCEPTED",
@@ -112,7 +113,8 @@ def default_project_path(pair_id: str) -> Path:
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def check_text(text: str, what: str = "target text") -> str:
+def check_text(text: str, what: str = "target text", *,
+               max_chars: int = MAX_SEGMENT_CHARS) -> str:
     """Validate text before it is stored; line endings become ``\\n``."""
     if not isinstance(text, str):
         raise WorkbenchError(f"{what} must be a string, not {type(text).__name__}")
@@ -121,7 +123,7 @@ def check_text(text: str, what: str = "target text") -> str:
     if m:
         raise WorkbenchError(f"{what} contains the control character U+{ord(m.group()):04X} "
                              f"at position {m.start()}; it cannot be stored or exported")
-    if len(text) > MAX_SEGMENT_CHARS:
+    if len(text) > max_chars:
         raise WorkbenchError(f"{what} is too long ({len(text)} characters)")
     return text
 
@@ -386,8 +388,8 @@ class Project:
             source_language, target_language = pair.source.language, pair.target.language
         if source_text is None or target_text is None:
             raise WorkbenchError("a project needs a pair or both a source and a target text")
-        source_text = check_text(source_text, "source document")
-        target_text = check_text(target_text, "target document")
+        source_text = check_text(source_text, "source document", max_chars=MAX_TEXT_BYTES)
+        target_text = check_text(target_text, "target document", max_chars=MAX_TEXT_BYTES)
         if cancel is not None:
             cancel.raise_if_cancelled()
 
@@ -1076,12 +1078,10 @@ class Project:
         if not src:
             return
         source = " ".join(self._segments["source"][i].text for i in src)
-        for link in self._build(
-                conn.execute("SELECT id, score, origin, target_text, status, version, updated_at "
-                             "FROM link WHERE target_text = ? AND status IN ('translated', "
-                             "'reviewed')", (text,)).fetchall(),
-                conn.execute("SELECT link_id, side, idx FROM link_segment").fetchall()):
-            if link.source_text == source:
+        for (other,) in conn.execute("SELECT id FROM link WHERE target_text = ? AND status IN "
+                                     "('translated', 'reviewed')", (text,)).fetchall():
+            other_src, _ = self._members(conn, other)
+            if " ".join(self._segments["source"][i].text for i in other_src) == source:
                 return
         conn.execute("DELETE FROM tm_unit WHERE source = ? AND target = ? AND origin = ?",
                      (source, text, self.origin))
