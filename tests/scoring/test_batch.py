@@ -281,3 +281,24 @@ def test_aligns_when_no_predictions_are_given(data, tmp_path):
                                                  written).as_dict()
         assert d["similarity"] is not None and len(d["similarity"]) == d["n_src"]
     assert score_directory(src, out, settings=NO_TERMS, workers=1).reused == 2
+
+
+@pytest.mark.slow
+def test_dask_workers_align_like_the_local_pool(data, tmp_path):
+    """The real distributed path: each worker loads the embedder and aligns."""
+    pytest.importorskip("workbench.align.api")
+    distributed = pytest.importorskip("distributed")
+    src = tmp_path / "in"
+    for sub in ("ar", "en", "gold"):
+        (src / sub).mkdir(parents=True)
+        for name in NAMES[2:4]:
+            shutil.copy(data / "in" / sub / name, src / sub / name)
+    local = score_directory(src, tmp_path / "local", settings=NO_TERMS, workers=2)
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        remote = score_directory(src, tmp_path / "dask", settings=NO_TERMS,
+                                 scheduler=cluster.scheduler_address)
+    assert [d["links_from"] for d in remote.documents] == ["aligned", "aligned"]
+    assert remote.documents == local.documents
+    for name in NAMES[2:4]:
+        assert (tmp_path / "dask" / name).read_text() == (tmp_path / "local" / name).read_text()

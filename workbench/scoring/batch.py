@@ -473,6 +473,15 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
             n = workers if workers is not None else _default_workers(pending, settings)
             _run_local(pending, settings, max(1, n), finish, reporter)
     docs = [done[t.name] for t in sorted(tasks, key=lambda t: t.name)]
+    mt_docs = [d for d in docs if d.get("mt")]
+    if mt_docs:
+        # the pooled segments, so that anyone can check the figures with the sacrebleu CLI:
+        #   sacrebleu OUT/mt-ref.txt -i OUT/mt-hyp.txt -m bleu chrf ter --chrf-word-order 2
+        from workbench.scoring.mt import one_line
+
+        for kind in ("hyp", "ref"):
+            write_text_atomic(out / f"mt-{kind}.txt", "".join(
+                one_line(x) + "\n" for d in mt_docs for x in d["mt"][kind]))
     info = dict(info, executor=("dask " + scheduler) if scheduler else "local",
                 documents=len(docs))
     return BatchResult(docs, info, settings, reused, time.monotonic() - started)

@@ -10,13 +10,15 @@ prints for the same files (one segment a line).
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from workbench.errors import WorkbenchError
 
-__all__ = ["MTMetrics", "mt_metrics", "METRIC_NAMES"]
+__all__ = ["MTMetrics", "mt_metrics", "one_line", "METRIC_NAMES"]
 
 METRIC_NAMES = ("bleu", "chrf", "ter")
+_BREAKS = re.compile(r"[\r\n]+")
 
 
 class MTMetrics:
@@ -31,8 +33,8 @@ class MTMetrics:
 
     def score(self, hypotheses: Sequence[str], references: Sequence[str]) -> dict:
         """Corpus-level scores: ``{"bleu"|"chrf"|"ter": {"name", "score", "signature", ...}}``."""
-        hyps = [_one_line(h) for h in hypotheses]
-        refs = [_one_line(r) for r in references]
+        hyps = [one_line(h) for h in hypotheses]
+        refs = [one_line(r) for r in references]
         if len(hyps) != len(refs):
             raise WorkbenchError(f"{len(hyps)} hypotheses but {len(refs)} references")
         out: dict[str, dict] = {"segments": len(hyps)}
@@ -53,10 +55,9 @@ class MTMetrics:
         return {k: str(getattr(self, k).get_signature()) for k in METRIC_NAMES}
 
 
-def _one_line(text: str) -> str:
-    # the command line reads one segment a line: a line break inside a segment would
-    # split it there, so we score exactly what a file would hold
-    return " ".join(str(text).split("\n")).strip() if "\n" in text else text
+def one_line(text: str) -> str:
+    """The segment as a file line holds it (the command line reads one segment a line)."""
+    return _BREAKS.sub(" ", text).strip() if _BREAKS.search(text) else text
 
 
 def mt_metrics(hypotheses: Sequence[str], references: Sequence[str]) -> dict:

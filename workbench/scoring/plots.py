@@ -49,15 +49,15 @@ def f1_bars(documents: Sequence[dict]) -> bytes | None:
     ax.bar(xs, lax, color="#9ecae1", label="lax F1", width=0.8)
     ax.bar(xs, strict, color="#08519c", label="strict F1", width=0.5)
     mean = sum(strict) / len(strict)
-    ax.axhline(mean, color="#d62728", lw=1, ls="--", label=f"mean strict F1 {mean:.3f}")
+    ax.axhline(mean, color="#d62728", lw=1, ls="--", label=f"mean of documents {mean:.3f}")
     ax.set_ylim(0, 1.05)
     ax.set_xlim(-0.7, len(docs) - 0.3)
     step = max(1, len(docs) // 40)
     ax.set_xticks(list(xs)[::step])
     ax.set_xticklabels([d["name"] for d in docs][::step], rotation=90, fontsize=7)
     ax.set_ylabel("F1")
-    ax.set_title("Alignment F1 per document", pad=24)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.08), fontsize=8, ncol=3,
+    ax.set_title("Alignment F1 per document", loc="left")
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, ncol=3,
               frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return _png(fig)

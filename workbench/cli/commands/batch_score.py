@@ -151,12 +151,13 @@ def _print_summary(summary: dict, result, out: Path) -> None:
         con.print(f"confidence: {conf['n']} links, mean {conf['mean']:.3f}"
                   + (f", ROC AUC {auc:.3f}" if auc is not None else "")
                   + (f", ECE {ece:.3f}" if ece is not None else "")
-                  + f"  [dim]{sig['confidence']}[/dim]")
+                  + f"  [dim]{sig['confidence']}[/dim]", soft_wrap=True)
     if ov.get("mt"):
         for k in ("bleu", "chrf", "ter"):
             m = ov["mt"].get(k)
             if m:
-                con.print(f"{m['name']:<8} {m['score']:7.2f}  [dim]{m['signature']}[/dim]")
+                con.print(f"{m['name']:<8} {m['score']:7.2f}  [dim]{m['signature']}[/dim]",
+                          soft_wrap=True)
     terms = ov.get("terms") or {}
     for key, label in (("target", "English"), ("mt", "MT")):
         t = terms.get(key)
