@@ -124,6 +124,9 @@ BAD_TMX = {
                  b'<tmx version="1.4"><header/><body><tu><tuv xml:lang="ar"><seg>&x;</seg></tuv>'
                  b'<tuv xml:lang="en"><seg>x</seg></tuv></tu></body></tmx>', "entities"),
     "binary": (b"\x00\x01\x02 not xml at all", "not well-formed"),
+    "deep nesting": (_tmx('<tu><tuv xml:lang="ar"><seg>' + "<hi>" * 5000 + "x" + "</hi>" * 5000
+                          + '</seg></tuv><tuv xml:lang="en"><seg>x</seg></tuv></tu>'),
+                     "Excessive depth"),
 }
 
 

@@ -395,3 +395,18 @@ def test_open_default_aligns_once_then_reopens(tmp_path, monkeypatch):
         p.edit(link.id, "kept between sessions", base_version=link.version)
     with Project.open_default("seeds:004-000") as p:
         assert p.link(link.id).target_text == "kept between sessions"
+
+
+def test_a_writer_holding_the_lock_too_long_gives_a_clear_busy_error(project, monkeypatch):
+    import workbench.store.project as store
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    with Project.open(project.path) as impatient:
+        blocker = sqlite3.connect(project.path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")  # another process in the middle of a long write
+        link = impatient.links()[0]  # readers are not blocked (WAL)
+        with pytest.raises(store.ProjectBusyError, match="busy"):
+            impatient.edit(link.id, "waiting", base_version=link.version)
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        assert impatient.edit(link.id, "now", base_version=link.version).target_text == "now"

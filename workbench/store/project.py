@@ -733,6 +733,9 @@ class Project:
             sql += f" LIMIT {int(limit)}"
         return [_entry(r) for r in self._conn().execute(sql).fetchall()]
 
+    def history_count(self) -> int:
+        return int(self._conn().execute("SELECT count(*) FROM history").fetchone()[0])
+
     def can_undo(self) -> bool:
         return self._conn().execute(
             "SELECT 1 FROM history WHERE state = 'done' LIMIT 1").fetchone() is not None
@@ -1094,6 +1097,9 @@ class Project:
             self._forget(conn, src, cur["text"])
         if want["status"] in ACCEPTED:
             self._remember(conn, link_id)
+
+    def memory_count(self) -> int:
+        return int(self._conn().execute("SELECT count(*) FROM tm_unit").fetchone()[0])
 
     def memory_units(self) -> list[dict[str, Any]]:
         """Every translation-memory unit in the project, oldest first."""
