@@ -29,17 +29,17 @@ text through the normaliser's offset map.
 from __future__ import annotations
 
 import re
-from array import array
 from typing import Iterable
 
 import ahocorasick
 
 from workbench.glossary.english import _longest
 from workbench.glossary.model import Entry, TermMatch
-from workbench.text.normalize import ARABIC_LETTER_CLASS, arabic_key, normalize_arabic
+from workbench.glossary.tokens import arabic_tokens
+from workbench.text.normalize import ARABIC_LETTER_CLASS, arabic_key
 
 __all__ = ["ArabicMatcher", "PROCLITICS", "ARTICLE_PROCLITICS", "LAM_ARTICLE_PROCLITICS",
-           "ENCLITICS", "prepare_arabic"]
+           "ENCLITICS"]
 
 _CONJ = ("و", "ف")
 _PREP = ("ب", "ك", "ل")
@@ -57,38 +57,11 @@ _MAX_PREFIX = max(len(p) for p in PROCLITICS)
 _MAX_SUFFIX = max(len(s) for s in ENCLITICS)
 
 _LETTER = re.compile(f"[{ARABIC_LETTER_CLASS}]")
-#: characters that separate words like a space does (quotes, brackets)
+#: characters that separate words like a space does (quotes, brackets); see .tokens
 _SPACE_LIKE = set(" «»\"“”„‟'‘’‹›()[]{}")
 
 # kinds of automaton key
 _PLAIN, _TA_ENCLITIC, _LAM_ARTICLE = 0, 1, 2
-
-
-def prepare_arabic(text: str):
-    """(normalised text, matching text, index map matching -> normalised).
-
-    The matching text is the normalised text with quotes and brackets turned
-    into spaces and space runs collapsed.
-    """
-    nt = normalize_arabic(text)
-    src = nt.text
-    out: list[str] = []
-    idx = array("l")
-    prev_space = True
-    for i, ch in enumerate(src):
-        if ch in _SPACE_LIKE:
-            if prev_space:
-                continue
-            ch = " "
-            prev_space = True
-        else:
-            prev_space = False
-        out.append(ch)
-        idx.append(i)
-    if out and out[-1] == " ":
-        out.pop()
-        idx.pop()
-    return nt, "".join(out), idx
 
 
 class ArabicMatcher:
@@ -121,8 +94,8 @@ class ArabicMatcher:
     def match(self, text: str) -> list[TermMatch]:
         if self.size == 0 or not text:
             return []
-        nt, mtext, idx = prepare_arabic(text)
-        return self._resolve(text, nt, idx, self._hits(mtext))
+        tt = arabic_tokens(text)
+        return self._resolve(text, tt, self._hits(tt.text))
 
     def _hits(self, mtext: str) -> list[tuple[int, int, str, str]]:
         n = len(mtext)
@@ -160,12 +133,12 @@ class ArabicMatcher:
         return hits
 
     @staticmethod
-    def _resolve(text: str, nt, idx, hits) -> list[TermMatch]:
+    def _resolve(text: str, tt, hits) -> list[TermMatch]:
         # longest match wins; spans never overlap
         chosen = _longest(hits)
         out = []
         for start, end, eid, form in chosen:
-            a, b = nt.to_original(idx[start], idx[end - 1] + 1)
+            a, b = tt.to_original(start, end)
             out.append(TermMatch(eid, a, b, text[a:b], "source", form))
         return out
 

@@ -24,14 +24,17 @@ matches are reported as such, never accepted silently.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
+from itertools import accumulate
 from typing import Iterable
 
 import ahocorasick
 from rapidfuzz import fuzz
 
 from workbench.glossary.model import Entry, TermMatch
-from workbench.text.normalize import APOSTROPHES, english_key, normalize_english
+from workbench.glossary.tokens import english_tokens
+from workbench.text.normalize import APOSTROPHES, english_key
 
 __all__ = ["EnglishMatcher", "skeleton", "skeleton_key", "PROBABLE_MIN_SCORE"]
 
@@ -103,6 +106,7 @@ class EnglishMatcher:
         for key, payloads in keys.items():
             self.automaton.add_word(key, (len(key), tuple(payloads)))
         self.exact_keys = set(keys)
+        self.first_skeletons = {sk[0] for sk in self.skeletons}
         self.size = len(keys)
         if keys:
             self.automaton.make_automaton()
@@ -112,7 +116,7 @@ class EnglishMatcher:
     def match(self, text: str, *, probable: bool = True) -> list[TermMatch]:
         if self.size == 0 or not text:
             return []
-        nt = normalize_english(text)
+        nt = english_tokens(text)
         norm = nt.text
         n = len(norm)
         hits = []
@@ -121,12 +125,12 @@ class EnglishMatcher:
             start = end - length
             if start > 0 and norm[start - 1].isalnum():
                 continue
-            a, b = nt.to_original(start, end)
             if end < n and norm[end].isalnum():
                 # a possessive: "Tahrir al-Sham's"
                 if not (norm[end] == "s" and (end + 1 == n or not norm[end + 1].isalnum())
-                        and nt.starts[end] > 0 and text[nt.starts[end] - 1] in APOSTROPHES):
+                        and text[nt.original_start(end) - 1] in APOSTROPHES):
                     continue
+            a, b = nt.to_original(start, end)
             while b > a and text[b - 1] in APOSTROPHES:
                 b -= 1  # "Tahrir al-Sham’" (a possessive without s): the mark is not the name's
             surface = text[a:b]
@@ -177,26 +181,35 @@ class EnglishMatcher:
 
     def _probable(self, text: str, nt, taken: list[tuple[int, int]]) -> list[TermMatch]:
         norm = nt.text
-        words = [(m.start(), m.end(), skeleton(m.group())) for m in _WORD.finditer(norm)]
+        toks = norm.split(" ")
+        sks = [_token_skeleton(t) for t in toks]
+        offsets = list(accumulate((len(t) + 1 for t in toks), initial=0))
+        first = self.first_skeletons
+        taken_starts = [t[0] for t in taken]  # sorted, non-overlapping
+        n = len(toks)
         hits = []
-        for i in range(len(words)):
-            for k in range(min(self.max_words, len(words) - i), 0, -1):
-                sk = tuple(w[2] for w in words[i:i + k])
-                cands = self.skeletons.get(sk)
+        for i, sk0 in enumerate(sks):
+            if sk0 not in first:
+                continue
+            for k in range(min(self.max_words, n - i), 0, -1):
+                cands = self.skeletons.get(tuple(sks[i:i + k]))
                 if not cands:
                     continue
-                s, e = words[i][0], words[i + k - 1][1]
+                first_tok, last_tok = toks[i], toks[i + k - 1]
+                s = offsets[i] + len(first_tok) - len(first_tok.lstrip(_PUNCT))
+                e = offsets[i + k - 1] + len(last_tok.rstrip(_PUNCT))
                 key = norm[s:e]
                 if key in self.exact_keys:
                     break
                 a, b = nt.to_original(s, e)
-                if any(a < tb and ta < b for ta, tb in taken):
-                    break
+                j = bisect_left(taken_starts, b) - 1
+                if j >= 0 and taken[j][1] > a:
+                    break  # overlaps an exact match
                 surface = text[a:b]
                 if not _has_upper(surface):
                     break
-                best = max(cands, key=lambda c: fuzz.ratio(key, english_key(c[1])))
-                score = fuzz.ratio(key, english_key(best[1]))
+                scored = [(fuzz.ratio(key, english_key(c[1])), c) for c in cands]
+                score, best = max(scored, key=lambda t: t[0])
                 if score < PROBABLE_MIN_SCORE:
                     break
                 hits.append((a, b, best[0], best[1], "probable", score))
@@ -205,6 +218,16 @@ class EnglishMatcher:
         scores = {(h[0], h[1]): h[5] for h in hits}
         return [TermMatch(eid, a, b, text[a:b], status, form, scores[(a, b)])
                 for a, b, eid, form, status in chosen]
+
+
+_PUNCT = "".join(chr(c) for c in range(0x21, 0x80) if not chr(c).isalnum()) + "“”‘’«»…–—"
+
+
+@lru_cache(maxsize=200000)
+def _token_skeleton(token: str) -> str:
+    """The skeleton of one space-separated normalised token, punctuation around it dropped."""
+    word = token.strip(_PUNCT)
+    return skeleton(word) if word and _WORD.fullmatch(word) else ""
 
 
 def _longest(hits):

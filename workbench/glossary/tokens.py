@@ -1,0 +1,91 @@
+"""Fast normalisation of long texts for matching, token by token, with lazy offset mapping.
+
+:func:`workbench.text.normalize.normalize_arabic` / ``normalize_english`` work
+character by character in Python and build an offset array for every
+character.  For matching megabytes of text we split the text into tokens (by
+whitespace, and for Arabic also quotation marks and brackets), normalise each
+distinct token once (cached), and join the results with single spaces.  The
+result is the same normalised text the normalisers give (whitespace runs are
+one space either way), and offsets are mapped back only for the spans that
+matched, through the token's own offset map.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_right
+from functools import lru_cache
+
+from workbench.text.normalize import NormalizedText, normalize_arabic, normalize_english
+
+__all__ = ["TokenText", "arabic_tokens", "english_tokens"]
+
+_AR_TOKEN = re.compile(r"[^\s«»\"“”„‟'‘’‹›()\[\]{}]+")
+_EN_TOKEN = re.compile(r"\S+")
+
+
+@lru_cache(maxsize=262144)
+def _norm_ar(token: str) -> NormalizedText:
+    return normalize_arabic(token)
+
+
+@lru_cache(maxsize=262144)
+def _norm_en(token: str) -> NormalizedText:
+    return normalize_english(token)
+
+
+class TokenText:
+    """A normalised text assembled from normalised tokens; maps spans back lazily."""
+
+    __slots__ = ("original", "text", "_offsets", "_tokens")
+
+    def __init__(self, original: str, pattern: re.Pattern, normalizer) -> None:
+        self.original = original
+        # plain arrays and one list: no per-token tuples for the garbage collector to scan
+        parts: list[str] = []
+        offsets = array("q")
+        starts = array("q")
+        nts: list[NormalizedText] = []
+        pos = -1
+        for m in pattern.finditer(original):
+            nt = normalizer(m.group())
+            t = nt.text
+            if t:
+                pos += 1
+                offsets.append(pos)
+                starts.append(m.start())
+                nts.append(nt)
+                parts.append(t)
+                pos += len(t)
+        self.text = " ".join(parts)
+        self._offsets = offsets
+        self._tokens = (starts, nts)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def _locate(self, i: int) -> tuple[int, int, NormalizedText]:
+        k = bisect_right(self._offsets, i) - 1
+        starts, nts = self._tokens
+        return i - self._offsets[k], starts[k], nts[k]
+
+    def to_original(self, a: int, b: int) -> tuple[int, int]:
+        """The original span of the normalised span ``[a, b)`` (neither end on a separator)."""
+        la, sa, nta = self._locate(a)
+        lb, sb, ntb = self._locate(b - 1)
+        return sa + nta.starts[min(la, len(nta.text) - 1)], sb + ntb.ends[min(lb, len(ntb.text) - 1)]
+
+    def original_start(self, i: int) -> int:
+        """Where the normalised character ``i`` starts in the original text."""
+        li, si, nti = self._locate(i)
+        return si + nti.starts[min(li, len(nti.text) - 1)]
+
+
+def arabic_tokens(text: str) -> TokenText:
+    """Normalised Arabic, with quotes and brackets as word separators."""
+    return TokenText(text, _AR_TOKEN, _norm_ar)
+
+
+def english_tokens(text: str) -> TokenText:
+    return TokenText(text, _EN_TOKEN, _norm_en)
