@@ -46,6 +46,8 @@ def test_project_commands_on_the_bundled_pair(tmp_path, capsys):
                            str(tmp_path / name))
         assert code == 0 and out.startswith("wrote"), (fmt, out)
     assert [u.target for u in read_tmx(tmp_path / "a.tmx")] == ["Sources in Idlib said."]
+    with Project.open(p) as project:  # the gold alignment was made by people
+        assert {lk.origin for lk in project.links()} == {"person"}
     assert len(read_xliff(tmp_path / "a.xlf").units) == 12
 
     code, out, _ = run(capsys, "project", "import", p, str(tmp_path / "a.xlf"))

@@ -358,7 +358,7 @@ class Project:
                links: Sequence[Link] | None = None, glossary: Any = None,
                source_name: str = "source", target_name: str = "target",
                source_language: str = "ar", target_language: str = "en",
-               overwrite: bool = False,
+               links_origin: str = "aligner", overwrite: bool = False,
                progress: Callable[[ProgressEvent], None] | None = None,
                cancel: CancelToken | None = None) -> Project:
         """Segment, align (unless ``links`` are given) and store a pair; return the open project.
@@ -367,8 +367,11 @@ class Project:
         otherwise give ``source_text`` and ``target_text``.  Without ``links`` the
         aligner (:func:`workbench.align.api.align_texts`) links the segments.
         Links that leave segments out are completed with 1:0 / 0:1 links.
+        ``links_origin`` says who made given links (``person`` for a gold alignment).
         """
         check_unit(unit)
+        if links_origin not in ORIGINS:
+            raise WorkbenchError(f"unknown link origin {links_origin!r} ({' or '.join(ORIGINS)})")
         p = Path(path)
         if p.exists() and not overwrite:
             raise WorkbenchError("project already exists (use overwrite / --force to replace it)",
@@ -451,7 +454,8 @@ class Project:
                     score = None if link.score is None else float(link.score)
                     cur = conn.execute(
                         "INSERT INTO link (score, origin, target_text, status, version, "
-                        "updated_at) VALUES (?, 'aligner', ?, 'new', 1, ?)", (score, ref, now))
+                        "updated_at) VALUES (?, ?, ?, 'new', 1, ?)",
+                        (score, links_origin, ref, now))
                     _insert_link_segments(conn, cur.lastrowid, link.src, link.tgt)
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -145,6 +145,7 @@ def cmd_new(args: argparse.Namespace) -> int:
                 raise WorkbenchError(f"the gold alignment of {pair.qualified_id} is by "
                                      f"{pair.gold_unit}; add --segments {pair.gold_unit}")
             links = pair.gold_links()
+            kwargs["links_origin"] = "person"
     else:
         if args.gold:
             raise WorkbenchError("--gold needs --pair")
