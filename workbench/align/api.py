@@ -27,6 +27,7 @@ import numpy as np
 import regex
 
 from workbench.align.anchors import anchor_masks, document_anchors
+from workbench.align.boilerplate import boilerplate_likeness
 from workbench.align.embed import CachedEmbedder, Embedder
 from workbench.align.engine import AlignStats, align_sides
 from workbench.align.links import Link
@@ -34,7 +35,7 @@ from workbench.align.scorer import Params, Side, load_params
 from workbench.errors import WorkbenchError
 from workbench.progress import CancelToken, ProgressEvent, Reporter
 from workbench.text.normalize import ARABIC_LETTER_CLASS
-from workbench.text.segment import Segment, check_unit, paragraphs, segment
+from workbench.text.segment import Segment, check_unit, paragraphs, segment, sentences
 
 __all__ = ["AlignmentResult", "Aligner", "align_texts", "align_segments", "check_scripts",
            "default_aligner"]
@@ -119,13 +120,33 @@ class Aligner:
                cancel: CancelToken | None = None) -> np.ndarray:
         return self.embedder.embed(list(texts), progress=progress, cancel=cancel)
 
-    def _side(self, texts: list[str], emb: np.ndarray, masks: np.ndarray, progress, cancel) -> Side:
+    def _subunits(self, texts: list[str], lang: str, progress, cancel):
+        """Sentence embeddings, owners and lengths of multi-sentence segments (None if none)."""
+        if len(texts) > LONG_SIDE:
+            return None
+        pieces = [[s.text for s in sentences(t, lang)] or [t] for t in texts]
+        if all(len(p) == 1 for p in pieces):
+            return None
+        flat = [s for p in pieces for s in p]
+        owner = np.repeat(np.arange(len(texts)), [len(p) for p in pieces])
+        emb = self._embed(flat, progress, cancel)
+        return emb, owner, np.array([len(s) for s in flat], dtype=np.float64)
+
+    def _side(self, texts: list[str], emb: np.ndarray, masks: np.ndarray, progress, cancel,
+              null_prior: np.ndarray | None = None, lang: str | None = None) -> Side:
         lengths = np.array([len(t) for t in texts], dtype=np.float64)
         block = None
         if len(texts) <= LONG_SIDE:
             def block(batch, _p=progress, _c=cancel):
                 return self._embed(batch, _p, _c)
-        return Side(list(texts), emb, lengths, masks, block_embedder=block)
+        sub = self._subunits(list(texts), lang, progress, cancel) if lang else None
+        sub_emb, sub_owner, sub_len = sub if sub is not None else (None, None, None)
+        return Side(list(texts), emb, lengths, masks, block_embedder=block, null_prior=null_prior,
+                    sub_emb=sub_emb, sub_owner=sub_owner, sub_len=sub_len)
+
+    def boilerplate(self, texts: list[str], emb: np.ndarray) -> np.ndarray:
+        """Boilerplate likeness of target segments (see :mod:`workbench.align.boilerplate`)."""
+        return boilerplate_likeness(texts, self._embed, emb)
 
     # -- public API ------------------------------------------------------------------
     def align_segments(self, src: Sequence[str], tgt: Sequence[str], *, glossary=None,
@@ -146,8 +167,9 @@ class Aligner:
         stats = AlignStats()
         reporter = Reporter("aligning", None, progress, cancel)
         reporter.start()
-        links = align_sides(self._side(src, es, anchor_masks(sa), progress, cancel),
-                            self._side(tgt, et, anchor_masks(ta), progress, cancel),
+        links = align_sides(self._side(src, es, anchor_masks(sa), progress, cancel, lang="ar"),
+                            self._side(tgt, et, anchor_masks(ta), progress, cancel,
+                                       self.boilerplate(tgt, et), lang="en"),
                             self.params, max_link=max_link, stats=stats, check=reporter.check)
         self.last_stats = stats
         reporter.advance(1)
@@ -190,6 +212,7 @@ class Aligner:
         stats = self.last_stats
         sa, ta = document_anchors([s.text for s in source], [t.text for t in target], glossary)
         smasks, tmasks = anchor_masks(sa), anchor_masks(ta)
+        bp = self.boilerplate([t.text for t in target], et)
         src_by_para: dict[int, list[int]] = {}
         for s in source:
             src_by_para.setdefault(s.paragraph, []).append(s.index)
@@ -209,7 +232,7 @@ class Aligner:
                     self._side([source[i].text for i in s_idx], es[s_idx], smasks[s_idx],
                                progress, cancel),
                     self._side([target[j].text for j in t_idx], et[t_idx], tmasks[t_idx],
-                               progress, cancel),
+                               progress, cancel, bp[t_idx]),
                     self.params, max_link=max_link, stats=stats, check=reporter.check)
                 for lk in local:
                     links.append(Link(tuple(s_idx[k] for k in lk.src),

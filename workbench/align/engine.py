@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.align.links import Link
-from workbench.align.scorer import Params, Side, block_features, logits, sigmoid
+from workbench.align.scorer import Coverage, Params, Side, block_features, logits, sigmoid
 from workbench.align.search import Band, band_around_path, best_path, link_shapes
 
 __all__ = ["AlignStats", "align_sides", "FULL_CELLS", "BAND_WIDTH"]
@@ -110,6 +110,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     if check is not None:
         check()
     knn_src, knn_tgt, s11, t11 = _neighbourhoods(src, tgt, band, max(1, params.knn))
+    coverage = Coverage(src, tgt, dense=band.size == (n + 1) * (m + 1))
     rows, cols = band.cells()
     shape_scores: dict[tuple[int, int], np.ndarray] = {}
     probs11_row = np.zeros(n)
@@ -120,7 +121,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         for start in range(0, len(ok), _CHUNK):
             idx = ok[start:start + _CHUNK]
             s0, t0 = rows[idx] - a, cols[idx] - b
-            feats = block_features(src, tgt, a, b, s0, t0, knn_src, knn_tgt, params)
+            feats = block_features(src, tgt, a, b, s0, t0, knn_src, knn_tgt, params, coverage)
             scores[idx] = logits(feats, params)
             if (a, b) == (1, 1):
                 p = sigmoid(scores[idx])
@@ -131,7 +132,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         if check is not None:
             check()
     path = best_path(band, shape_scores, np.full(n, params.del_score),
-                     np.full(m, params.ins_score))
+                     params.ins_score + params.boilerplate_weight * tgt.null_prior)
     links: list[Link] = []
     for a, b, i, j in path:
         src_idx = tuple(range(i - a, i))
@@ -145,7 +146,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             score = float(1.0 - probs11_col[j - 1])
         links.append(Link(src_idx, tgt_idx, score))
     if moves:
-        links = recover_moves(links, src, tgt, params, max_link, knn_src, knn_tgt)
+        links = recover_moves(links, src, tgt, params, max_link, knn_src, knn_tgt, coverage)
     return _order(links)
 
 
@@ -170,7 +171,8 @@ def _blocks(indices: list[int], max_size: int) -> list[tuple[int, int]]:
 
 
 def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_link: int,
-                  knn_src: np.ndarray, knn_tgt: np.ndarray) -> list[Link]:
+                  knn_src: np.ndarray, knn_tgt: np.ndarray,
+                  coverage: Coverage | None = None) -> list[Link]:
     """Link unlinked source and target blocks out of order when the scorer is confident."""
     null_src = sorted(lk.src[0] for lk in links if lk.src and not lk.tgt)
     null_tgt = sorted(lk.tgt[0] for lk in links if lk.tgt and not lk.src)
@@ -196,7 +198,7 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
         for start in range(0, len(ss), _CHUNK):
             sl = slice(start, start + _CHUNK)
             p = sigmoid(logits(block_features(src, tgt, a, b, ss[sl], tt[sl], knn_src, knn_tgt,
-                                              params), params))
+                                              params, coverage), params))
             for k in np.flatnonzero(p >= params.move_threshold):
                 cands.append((float(p[k]), int(ss[sl][k]), a, int(tt[sl][k]), b))
     if not cands:

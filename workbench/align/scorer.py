@@ -10,6 +10,11 @@ segments starting at ``t0``; its features are
     ``sim`` minus the mean similarity of the block's segments to their ``knn``
     nearest neighbours on the other side (Artetxe & Schwenk's margin): a paragraph
     that is merely on the same topic as everything else does not win;
+``cov_src``, ``cov_tgt``
+    coverage at the sentence level: the length-weighted mean, over the sentences of
+    the source block, of each one's best similarity to a sentence of the target
+    block (and the other way round), so that a paragraph that lost or gained a
+    sentence, or carries a boilerplate prefix, still matches;
 ``len_z2``
     squared z-score of the log character-length ratio (Gale-Church style, with
     the English/Arabic ratio's mean and spread measured on the dev benchmark),
@@ -39,9 +44,9 @@ import numpy as np
 
 from workbench.align.embed import normalize_rows
 
-__all__ = ["FEATURES", "Params", "Side", "load_params", "block_features", "sigmoid"]
+__all__ = ["FEATURES", "Params", "Side", "Coverage", "load_params", "block_features", "sigmoid"]
 
-FEATURES = ("sim", "margin", "len_z2", "anchor_shared", "anchor_missing",
+FEATURES = ("sim", "margin", "cov_src", "cov_tgt", "len_z2", "anchor_shared", "anchor_missing",
             "extra", "many", "src_multi")
 PARAMS_PATH = Path(__file__).with_name("params.json")
 
@@ -50,8 +55,8 @@ PARAMS_PATH = Path(__file__).with_name("params.json")
 class Params:
     """Calibrated scorer and search parameters (see ``params.json``)."""
 
-    weights: list[float] = field(default_factory=lambda: [12.0, 6.0, -0.3, 0.8, -0.3,
-                                                          -1.0, -2.0, 0.0])
+    weights: list[float] = field(default_factory=lambda: [2.0, 18.0, 0.0, 0.0, -0.4, 0.0,
+                                                          -0.2, -3.5, -4.0, 0.0])
     bias: float = -8.0
     len_mu: float = 0.1
     len_sigma: float = 0.25
@@ -59,6 +64,8 @@ class Params:
     del_score: float = -1.0
     ins_score: float = -1.0
     move_threshold: float = 0.5
+    boilerplate_weight: float = 2.0
+    multi_bonus: float = 0.0
     note: str = ""
 
     def to_json(self) -> str:
@@ -88,13 +95,32 @@ class Side:
     """
 
     def __init__(self, texts: list[str], emb1: np.ndarray, lengths: np.ndarray,
-                 masks: np.ndarray, block_embedder=None) -> None:
+                 masks: np.ndarray, block_embedder=None,
+                 null_prior: np.ndarray | None = None,
+                 sub_emb: np.ndarray | None = None, sub_owner: np.ndarray | None = None,
+                 sub_len: np.ndarray | None = None) -> None:
         self.texts = texts
         self.emb1 = np.asarray(emb1, dtype=np.float32)
         self.lengths = np.asarray(lengths, dtype=np.float64)
         self.masks = masks
         self.block_embedder = block_embedder
+        #: per segment, how likely it is to be unlinked whatever the other side says
+        #: (boilerplate likeness of target segments); zeros if not given
+        self.null_prior = (np.zeros(len(self.lengths)) if null_prior is None
+                           else np.asarray(null_prior, dtype=np.float64))
         self._blocks: dict[int, np.ndarray] = {1: self.emb1}
+        #: sentence-level sub-units of the segments (for coverage): embeddings, owning
+        #: segment (non-decreasing) and length; by default each segment is one unit
+        if sub_emb is None:
+            self.sub_emb = self.emb1
+            self.sub_owner = np.arange(len(self.lengths))
+            self.sub_len = self.lengths
+        else:
+            self.sub_emb = np.asarray(sub_emb, dtype=np.float32)
+            self.sub_owner = np.asarray(sub_owner, dtype=np.int64)
+            self.sub_len = np.asarray(sub_len, dtype=np.float64)
+        self.sub_start = np.searchsorted(self.sub_owner, np.arange(len(self.lengths)))
+        self.has_subunits = sub_emb is not None
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -148,8 +174,71 @@ def _popcount(masks: np.ndarray) -> np.ndarray:
     return np.bitwise_count(masks).sum(axis=1).astype(np.float64)
 
 
+class Coverage:
+    """Sentence-level coverage of candidate blocks (features ``cov_src`` and ``cov_tgt``).
+
+    With ``dense=True`` (short documents) tables over all (segment, block) pairs are
+    built from the sub-unit similarities; otherwise each segment counts as one unit
+    and coverage is computed per candidate from segment similarities.
+    """
+
+    def __init__(self, src: Side, tgt: Side, dense: bool) -> None:
+        self.src, self.tgt = src, tgt
+        self.dense = dense
+        self._vs: dict[int, np.ndarray] = {}
+        self._vt: dict[int, np.ndarray] = {}
+        if dense:
+            sims = src.sub_emb @ tgt.sub_emb.T
+            self.r = np.maximum.reduceat(sims, tgt.sub_start, axis=1)   # src sub x tgt seg
+            self.c = np.maximum.reduceat(sims, src.sub_start, axis=0)   # src seg x tgt sub
+
+    @staticmethod
+    def _sliding_max(x: np.ndarray, width: int, axis: int) -> np.ndarray:
+        n = x.shape[axis]
+        out = np.take(x, np.arange(n - width + 1), axis=axis)
+        for k in range(1, width):
+            out = np.maximum(out, np.take(x, np.arange(k, n - width + 1 + k), axis=axis))
+        return out
+
+    def _tables(self, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
+        if b not in self._vs:
+            rb = self._sliding_max(self.r, b, 1)                       # src sub x tgt block
+            self._vs[b] = np.add.reduceat(rb * self.src.sub_len[:, None], self.src.sub_start,
+                                          axis=0)                      # src seg x tgt block
+        if a not in self._vt:
+            ca = self._sliding_max(self.c, a, 0)                       # src block x tgt sub
+            self._vt[a] = np.add.reduceat(ca * self.tgt.sub_len[None, :], self.tgt.sub_start,
+                                          axis=1)                      # src block x tgt seg
+        return self._vs[b], self._vt[a]
+
+    def features(self, a: int, b: int, s0: np.ndarray, t0: np.ndarray,
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        src, tgt = self.src, self.tgt
+        ws = src.block_len(s0, a)
+        wt = tgt.block_len(t0, b)
+        cov_s = np.zeros(len(s0))
+        cov_t = np.zeros(len(s0))
+        if self.dense:
+            vs, vt = self._tables(a, b)
+            for u in range(a):
+                cov_s += vs[s0 + u, t0]
+            for v in range(b):
+                cov_t += vt[s0, t0 + v]
+        else:
+            pair = np.empty((a, b, len(s0)))
+            for u in range(a):
+                for v in range(b):
+                    pair[u, v] = np.einsum("ij,ij->i", src.emb1[s0 + u], tgt.emb1[t0 + v])
+            for u in range(a):
+                cov_s += src.lengths[s0 + u] * pair[u].max(axis=0)
+            for v in range(b):
+                cov_t += tgt.lengths[t0 + v] * pair[:, v].max(axis=0)
+        return cov_s / np.maximum(ws, 1.0), cov_t / np.maximum(wt, 1.0)
+
+
 def block_features(src: Side, tgt: Side, a: int, b: int, s0: np.ndarray, t0: np.ndarray,
-                   knn_src: np.ndarray, knn_tgt: np.ndarray, params: Params) -> np.ndarray:
+                   knn_src: np.ndarray, knn_tgt: np.ndarray, params: Params,
+                   coverage: Coverage | None = None) -> np.ndarray:
     """Feature matrix (k, len(FEATURES)) of the candidates ``(s0[i]..+a, t0[i]..+b)``."""
     k = len(s0)
     feats = np.zeros((k, len(FEATURES)), dtype=np.float64)
@@ -161,20 +250,25 @@ def block_features(src: Side, tgt: Side, a: int, b: int, s0: np.ndarray, t0: np.
     feats[:, 0] = sim
     neighbours = 0.5 * (src.block_mean(knn_src, s0, a) + tgt.block_mean(knn_tgt, t0, b))
     feats[:, 1] = sim - neighbours
+    if coverage is None:
+        coverage = Coverage(src, tgt, dense=False)
+    feats[:, 2], feats[:, 3] = coverage.features(a, b, s0, t0)
     ls = src.block_len(s0, a)
     lt = tgt.block_len(t0, b)
     z = (np.log1p(lt) - np.log1p(ls) - params.len_mu) / params.len_sigma
-    feats[:, 2] = np.minimum(z * z, 25.0)
+    feats[:, 4] = np.minimum(z * z, 25.0)
     ms = src.block_mask(s0, a)
     mt = tgt.block_mask(t0, b)
     shared = _popcount(ms & mt)
-    feats[:, 3] = np.minimum(shared, 3.0)
-    feats[:, 4] = np.minimum(_popcount(ms ^ mt), 5.0)
-    feats[:, 5] = a + b - 2
-    feats[:, 6] = float(a > 1 and b > 1)
-    feats[:, 7] = float(a > 1)
+    feats[:, 5] = np.minimum(shared, 3.0)
+    feats[:, 6] = np.minimum(_popcount(ms ^ mt), 5.0)
+    feats[:, 7] = a + b - 2
+    feats[:, 8] = float(a > 1 and b > 1)
+    feats[:, 9] = float(a > 1)
     return feats
 
 
 def logits(feats: np.ndarray, params: Params) -> np.ndarray:
-    return feats @ np.asarray(params.weights, dtype=np.float64) + params.bias
+    """Log-odds of the candidates; ``multi_bonus`` (tuned for the search) favours n:m links."""
+    out = feats @ np.asarray(params.weights, dtype=np.float64) + params.bias
+    return out + params.multi_bonus * (feats[:, FEATURES.index("extra")] > 0)
