@@ -224,3 +224,13 @@ def test_import_of_unknown_format(project, tmp_path):
     path.write_text("hello")
     with pytest.raises(WorkbenchError, match="cannot tell the format"):
         import_file(project, path)
+
+
+def test_unwritable_destinations_are_clear_errors(project, tmp_path, main_pair):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(WorkbenchError, match="cannot write the export") as info:
+        export_project(project, "xliff", blocker / "out.xlf")
+    assert str(info.value).startswith(str(blocker / "out.xlf"))
+    with pytest.raises(WorkbenchError, match="cannot create the project"):
+        Project.create(blocker / "p.wbproj", pair=main_pair, links=main_pair.gold_links())

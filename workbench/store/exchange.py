@@ -134,7 +134,15 @@ def export_project(project: Project, fmt: str, out: str | Path, *, all_links: bo
     the project's whole translation memory, imported units included).  XLIFF holds
     every link with source text; with a ``glossary`` its open findings become notes.
     """
-    out = Path(out)
+    try:
+        return _export(project, fmt, Path(out), all_links=all_links, memory=memory,
+                       glossary=glossary)
+    except OSError as exc:
+        raise WorkbenchError(f"cannot write the export: {exc.strerror or exc}", path=out) from None
+
+
+def _export(project: Project, fmt: str, out: Path, *, all_links: bool, memory: bool,
+            glossary: Any) -> ExportResult:
     links = project.links()
     if fmt == "tmx":
         if memory:

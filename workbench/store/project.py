@@ -417,10 +417,13 @@ class Project:
 
         reporter = Reporter("saving project", total=len(links), progress=progress, cancel=cancel)
         reporter.start(str(p))
-        p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.parent / f".{p.name}.{os.getpid()}.{threading.get_ident()}.tmp"
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
-            leftover.unlink(missing_ok=True)
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+                leftover.unlink(missing_ok=True)
+        except OSError as exc:
+            raise WorkbenchError(f"cannot create the project: {exc.strerror}", path=p) from None
         try:
             conn = sqlite3.connect(str(tmp), isolation_level=None)
             try:
@@ -471,9 +474,14 @@ class Project:
                     side_file.unlink(missing_ok=True)
             os.replace(tmp, p)
             _fsync_dir(p.parent)
-        except BaseException:
+        except BaseException as exc:
             for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
                 leftover.unlink(missing_ok=True)
+            if isinstance(exc, sqlite3.Error):
+                raise WorkbenchError(f"cannot create the project: {exc}", path=p) from None
+            if isinstance(exc, OSError):
+                raise WorkbenchError(f"cannot create the project: {exc.strerror or exc}",
+                                     path=p) from None
             raise
         return cls(p)
 
