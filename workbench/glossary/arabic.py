@@ -33,8 +33,8 @@ from typing import Iterable
 
 import ahocorasick
 
-from workbench.glossary.english import _longest
 from workbench.glossary.model import Entry, TermMatch
+from workbench.glossary.spans import longest_first as _longest
 from workbench.glossary.tokens import arabic_tokens
 from workbench.text.normalize import ARABIC_LETTER_CLASS, arabic_key
 

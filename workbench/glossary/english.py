@@ -33,6 +33,7 @@ import ahocorasick
 from rapidfuzz import fuzz
 
 from workbench.glossary.model import Entry, TermMatch
+from workbench.glossary.spans import longest_first as _longest
 from workbench.glossary.tokens import english_tokens
 from workbench.text.normalize import APOSTROPHES, english_key
 
@@ -228,21 +229,3 @@ def _token_skeleton(token: str) -> str:
     """The skeleton of one space-separated normalised token, punctuation around it dropped."""
     word = token.strip(_PUNCT)
     return skeleton(word) if word and _WORD.fullmatch(word) else ""
-
-
-def _longest(hits):
-    """Keep the longest hits, dropping any that overlaps a longer (or earlier) one."""
-    if not hits:
-        return []
-    hits = sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0]))
-    base = min(h[0] for h in hits)
-    used = bytearray(max(h[1] for h in hits) - base)
-    chosen = []
-    for h in hits:
-        a, b = h[0] - base, h[1] - base
-        if any(used[a:b]):
-            continue
-        used[a:b] = b"\x01" * (b - a)
-        chosen.append(h)
-    chosen.sort(key=lambda h: h[0])
-    return chosen

@@ -1,0 +1,63 @@
+"""Property tests: matching any text gives valid, non-overlapping spans of the original text,
+and fixing never touches anything but variant spans."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.glossary.qa import apply_fixes, check_segments
+
+AR_PIECES = ["إدلب", "حماة", "حمات", "اللاذقية", "للاذقية", "جبهة النصرة", "هيئة «تحرير الشام»",
+             "الهبيط", "و", "ب", "ل", "ال", "ها", "هم", "ية", " ", "، ", "«", "»", "ـ", "\u064e",
+             "23", "٧", "\n", "سراقب", "المركز الروسي للمصالحة", "علي أيوب"]
+EN_PIECES = ["Idlib", "Hama", "Hayat Tahrir Al sham", "Hay'at Tahrir al-Sham", "Saraqeb",
+             "Jisr al-Shughour", "Levant Liberation Board", "al-", "Al ", "’s", "'", " ", ". ",
+             "\n", "turkey", "Turkey", "HTS", "23", "seven", "—", "“", "”", "Jeish al-Izzeh",
+             "é", "Khan Sheikhoun"]
+
+ar_text = st.lists(st.sampled_from(AR_PIECES), max_size=25).map("".join)
+en_text = st.lists(st.sampled_from(EN_PIECES), max_size=25).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ar_text)
+def test_arabic_spans_are_valid(curated, text):
+    last = 0
+    for m in curated.match_arabic(text):
+        assert last <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == m.surface and m.entry_id in curated
+        last = m.end
+
+
+@settings(max_examples=150, deadline=None)
+@given(en_text)
+def test_english_spans_are_valid(curated, text):
+    last = 0
+    for m in curated.match_english(text):
+        assert last <= m.start < m.end <= len(text)
+        assert text[m.start:m.end] == m.surface and m.entry_id in curated
+        last = m.end
+
+
+@settings(max_examples=100, deadline=None)
+@given(ar_text, en_text)
+def test_fixes_only_replace_variant_spans(curated, src, tgt):
+    findings = check_segments(curated, [src], [tgt])
+    fixed = apply_fixes(tgt, findings)
+    spans = sorted(f.target_span for f in findings if f.kind == "variant")
+    if not spans:
+        assert fixed == tgt
+    # outside the variant spans the text is unchanged: compare the pieces between them
+    pos = 0
+    rest = fixed
+    for a, b in spans:
+        assert rest.startswith(tgt[pos:a])
+        rest = rest[a - pos:]
+        f = next(f for f in findings if f.kind == "variant" and f.target_span == (a, b))
+        assert rest[:len(f.fix)].lower() == f.fix.lower()
+        rest = rest[len(f.fix):]
+        pos = b
+    assert rest == tgt[pos:]
+    assert not [f for f in check_segments(curated, [src], [fixed]) if f.kind == "variant"
+                and f.status != "probable"]
