@@ -328,3 +328,19 @@ def test_add_entry_raises_with_position(tmp_path):
     with pytest.raises(WorkbenchError) as info:
         add_entry(Entry("Bad Id", "place", "X", ["س"]), p, glossary_paths=[])
     assert "must be lower-case" in str(info.value) and not p.exists()
+
+
+def test_add_to_a_file_with_unindented_items_and_to_a_broken_file(tmp_path):
+    e = Entry("idlib", "place", "Idlib", ["إدلب"])
+    flat = tmp_path / "flat.yaml"
+    flat.write_text("# flat\nentries:\n- id: hama\n  type: place\n  en: Hama\n  ar: [حماة]\n",
+                    encoding="utf-8")
+    add_entry(e, flat, glossary_paths=[])
+    assert set(load_glossary([flat]).entries) == {"hama", "idlib"}
+    assert flat.read_text(encoding="utf-8").startswith("# flat\n")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("entries:\n  - id: [\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError) as info:
+        add_entry(e, broken, glossary_paths=[])
+    assert "not adding to an invalid glossary file" in str(info.value)
+    assert broken.read_text(encoding="utf-8") == "entries:\n  - id: [\n"

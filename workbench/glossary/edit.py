@@ -27,6 +27,7 @@ from workbench.errors import WorkbenchError
 from workbench.glossary.load import ENTRY_KEYS, GlossaryError, lint_glossary
 from workbench.glossary.model import TYPES, Entry
 from workbench.textio import read_text, write_text_atomic
+from workbench.yamlio import load_yaml_text
 
 __all__ = ["format_text", "format_file", "add_entry", "entries_yaml", "entry_yaml",
            "default_file_for", "TYPE_FILES"]
@@ -198,12 +199,21 @@ def add_entry(entry: Entry, path: str | Path, *, glossary_paths: list[Path] | No
 
         glossary_paths = load_config().glossary_paths()
     old = read_text(p, what="glossary file", allow_empty=True) if p.exists() else ""
+    if old.strip():
+        existing = lint_glossary([p], near_duplicates=False)
+        if existing.errors:
+            first = existing.errors[0]
+            raise GlossaryError(f"not adding to an invalid glossary file: {first.message}",
+                                path=first.path, line=first.line, column=first.col)
     block = entry_yaml(entry).rstrip("\n") + "\n"
+    new = None
     if not old.strip():
         new = "entries:\n" + block
     elif _ends_in_entries_list(old):
-        new = old.rstrip("\n") + "\n\n" + block
-    else:
+        new = old.rstrip("\n") + "\n\n" + block  # a text append: nothing else moves
+        if not _appended(new, p, entry.id, _count_entries(old, p)):
+            new = None  # an unusual layout: fall back to a round trip
+    if new is None:
         data = _yaml().load(old)
         if not isinstance(data, CommentedMap):
             raise GlossaryError("cannot add to this file: it is not a glossary mapping", path=p)
@@ -227,9 +237,25 @@ def add_entry(entry: Entry, path: str | Path, *, glossary_paths: list[Path] | No
 
 def _ends_in_entries_list(text: str) -> bool:
     """True if ``text``'s last top-level key is a block-style ``entries:`` list."""
-    top = [m for m in re.finditer(r"^([A-Za-z_][\w-]*)\s*:(.*)$", text, re.MULTILINE)]
+    top = list(re.finditer(r"^([A-Za-z_][\w-]*)\s*:(.*)$", text, re.MULTILINE))
     if not top:
         return False
-    last = top[-1]
-    return last.group(1) == "entries" and last.group(2).strip() in ("", "#") or (
-        last.group(1) == "entries" and last.group(2).strip().startswith("#"))
+    key, rest = top[-1].group(1), top[-1].group(2).strip()
+    return key == "entries" and (rest == "" or rest.startswith("#"))
+
+
+def _count_entries(text: str, path: Path) -> int:
+    data = load_yaml_text(text, path, GlossaryError)
+    entries = data.get("entries") if isinstance(data, dict) else None
+    return len(entries) if isinstance(entries, list) else 0
+
+
+def _appended(text: str, path: Path, entry_id: str, before: int) -> bool:
+    """Does ``text`` parse to the old entries plus ``entry_id`` at the end?"""
+    try:
+        data = load_yaml_text(text, path, GlossaryError)
+    except GlossaryError:
+        return False
+    entries = data.get("entries") if isinstance(data, dict) else None
+    return (isinstance(entries, list) and len(entries) == before + 1
+            and isinstance(entries[-1], dict) and str(entries[-1].get("id")) == entry_id)

@@ -202,8 +202,9 @@ def _parse_entry(c: _Collector, path: Path, raw: Any, index: int, entries_list: 
             c.error(path, raw, "ar", f"{label}: 'ar' is empty; give at least one Arabic form")
         for value, cont, k in items:
             if not isinstance(value, str) or not value.strip():
+                got = _kind(value) if not isinstance(value, str) else "empty"
                 c.error(path, cont, k, f"{label}: an Arabic form must be a non-empty string, "
-                                       f"not {_kind(value) if not isinstance(value, str) else 'empty'}")
+                                       f"not {got}")
                 continue
             if (not _ARABIC_LETTER.search(value) or _LATIN_LETTER.search(value)
                     or not _AR_ALLOWED.match(value)):
@@ -391,12 +392,14 @@ def _cross_checks(c: _Collector, entries: dict[str, Entry]) -> None:
             if other_ar is not None and other_ar[0] != e.id:
                 c.error_at(e.path, e.line, None,
                            f"entry {e.id!r}: Arabic form {form!r} is also in entry "
-                           f"{other_ar[0]!r} ({other_ar[1]!r}); a form may belong to one entry only")
+                           f"{other_ar[0]!r} ({other_ar[1]!r}); a form may belong to one entry "
+                           "only")
             elif other_ar is None:
                 ar_owner[key] = (e.id, form)
         for r in e.related:
             if r.id not in entries:
-                c.error_at(e.path, r.line or e.line, r.col, f"entry {e.id!r}: related id {r.id!r} does not exist")
+                c.error_at(e.path, r.line or e.line, r.col,
+                           f"entry {e.id!r}: related id {r.id!r} does not exist")
 
 
 def _near_duplicates(c: _Collector, entries: dict[str, Entry]) -> None:

@@ -74,7 +74,8 @@ class TokenText:
         """The original span of the normalised span ``[a, b)`` (neither end on a separator)."""
         la, sa, nta = self._locate(a)
         lb, sb, ntb = self._locate(b - 1)
-        return sa + nta.starts[min(la, len(nta.text) - 1)], sb + ntb.ends[min(lb, len(ntb.text) - 1)]
+        start = sa + nta.starts[min(la, len(nta.text) - 1)]
+        return start, sb + ntb.ends[min(lb, len(ntb.text) - 1)]
 
     def original_start(self, i: int) -> int:
         """Where the normalised character ``i`` starts in the original text."""
