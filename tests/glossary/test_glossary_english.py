@@ -106,3 +106,13 @@ def test_the_deprecated_spellings_of_the_main_rewrite(curated, seeds):
     assert dep == {("hts", "Hayat Tahrir Al sham"), ("hts", "Hayat Tahrir Al Sham"),
                    ("jaish-al-izza", "Jaish Al Izzah"), ("tip", "Islamic Party of Turkistan"),
                    ("tip", "Turkestan Party"), ("jisr-al-shughur", "Jisr Al Shughour")}
+
+
+def test_a_glossary_survives_pickling_for_worker_processes(curated):
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(curated))
+    text = "Jisr Al Shughour and Saraqeb"
+    assert [(m.entry_id, m.status) for m in copy.match_english(text)] == \
+        [(m.entry_id, m.status) for m in curated.match_english(text)]
+    assert copy.match_arabic("للاذقية")[0].entry_id == "latakia"

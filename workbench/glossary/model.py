@@ -115,6 +115,18 @@ class Glossary:
         self._arabic = None
         self._english = None
 
+    def __getstate__(self) -> dict:
+        # picklable for worker processes (dask, multiprocessing): matchers are rebuilt there
+        state = self.__dict__.copy()
+        state["_lock"] = None
+        state["_arabic"] = None
+        state["_english"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def __len__(self) -> int:
         return len(self.entries)
 
