@@ -344,3 +344,30 @@ def test_add_to_a_file_with_unindented_items_and_to_a_broken_file(tmp_path):
         add_entry(e, broken, glossary_paths=[])
     assert "not adding to an invalid glossary file" in str(info.value)
     assert broken.read_text(encoding="utf-8") == "entries:\n  - id: [\n"
+
+
+def test_tbx_import_of_other_tools_files(tmp_path):
+    from workbench.formats.tbx import read_tbx
+
+    v2 = tmp_path / "omegat.tbx"
+    v2.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX" xml:lang="en"><text><body>
+  <termEntry id="Hama">
+    <langSet xml:lang="en-GB"><ntig><termGrp><term>Hama</term>
+      <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></termGrp></ntig>
+      <ntig><termGrp><term>Hamah</term></termGrp></ntig></langSet>
+    <langSet xml:lang="ar"><ntig><termGrp><term>حماة</term></termGrp></ntig></langSet>
+  </termEntry></body></text></martif>""", encoding="utf-8")
+    (e,) = read_tbx(v2)
+    assert (e.id, e.en, e.variants, e.ar) == ("hama", "Hama", ["Hamah"], ["حماة"])
+    v3 = tmp_path / "v3.tbx"
+    v3.write_text("""<?xml version="1.0"?><tbx type="TBX-Basic" style="dca" xml:lang="en"
+      xmlns="urn:iso:std:iso:30042:ed-2"><text><body><conceptEntry id="c1">
+      <langSec xml:lang="ar"><termSec><term>إدلب</term></termSec></langSec>
+      <langSec xml:lang="en"><termSec><term>Idleb</term>
+        <termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></termSec>
+      <termSec><term>Idlib</term>
+        <termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></termSec>
+      </langSec></conceptEntry></body></text></tbx>""", encoding="utf-8")
+    (e,) = read_tbx(v3)
+    assert (e.id, e.en, e.forbidden, e.ar) == ("c1", "Idlib", ["Idleb"], ["إدلب"])

@@ -124,7 +124,7 @@ def read_tbx(path: str | Path) -> list[Entry]:
             elif name == "ref" and child.get("target"):
                 related.append(Related(child.get("target").strip().lower(),
                                        (child.text or "see-also").strip()))
-            elif name == "langSet":
+            elif name in ("langSet", "langSec"):  # TBX v2, TBX v3
                 lang = (child.get(XML_LANG) or "").split("-")[0].lower()
                 if lang not in forms:
                     continue
