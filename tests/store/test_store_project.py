@@ -141,6 +141,11 @@ def test_open_refuses_what_is_not_a_project(tmp_path, project):
         Project.open(other)
     with pytest.raises(WorkbenchError, match="directory"):
         Project.open(tmp_path)
+    data = project.path.read_bytes()
+    half = tmp_path / "half.wbproj"
+    half.write_bytes(data[: len(data) // 2])
+    with pytest.raises(WorkbenchError, match="malformed"):
+        Project.open(half)
     project.close()
     conn = sqlite3.connect(project.path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
@@ -410,3 +415,36 @@ def test_a_writer_holding_the_lock_too_long_gives_a_clear_busy_error(project, mo
         blocker.execute("ROLLBACK")
         blocker.close()
         assert impatient.edit(link.id, "now", base_version=link.version).target_text == "now"
+
+
+def test_forward_migration_runs_once_and_a_failed_one_changes_nothing(project, monkeypatch):
+    import workbench.store.project as store
+
+    link = project.links()[0]
+    project.edit(link.id, "before the upgrade", base_version=link.version)
+    project.close()
+
+    def broken(conn):
+        conn.execute("ALTER TABLE link ADD COLUMN comment TEXT NOT NULL DEFAULT ''")
+        raise RuntimeError("power cut in the middle of the migration")
+
+    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, broken])
+    monkeypatch.setattr(store, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(RuntimeError):
+        Project.open(project.path)
+    conn = sqlite3.connect(project.path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert "comment" not in {r[1] for r in conn.execute("PRAGMA table_info(link)")}
+    conn.close()
+
+    def add_comment(conn):
+        conn.execute("ALTER TABLE link ADD COLUMN comment TEXT NOT NULL DEFAULT ''")
+
+    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS[:-1], add_comment])
+    with Project.open(project.path) as upgraded:
+        assert upgraded.link(link.id).target_text == "before the upgrade"
+        conn = upgraded.connection()
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+        assert "comment" in {r[1] for r in conn.execute("PRAGMA table_info(link)")}
+    with Project.open(project.path) as again:  # already migrated: nothing runs twice
+        assert again.link(link.id).target_text == "before the upgrade"

@@ -98,6 +98,8 @@ def _q(tag: str) -> str:
 
 
 _NOT_XML = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# what XML 1.0 can carry at all (lxml writes CR as &#13;)
+_NOT_XML_TEXT = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _set_text(el: etree._Element, text: str) -> None:
@@ -150,7 +152,7 @@ def xliff_bytes(units: Iterable[XliffUnit], *, source_lang: str = "ar", target_l
                 if n.priority is not None:
                     note.set("priority", str(max(1, min(10, int(n.priority)))))
                 # notes cannot hold <cp/>: replace what XML cannot carry
-                note.text = _NOT_XML.sub("\ufffd", n.text)
+                note.text = _NOT_XML_TEXT.sub("\ufffd", n.text)
         if u.state not in _STATE_RANK:
             raise WorkbenchError(f"unknown XLIFF state {u.state!r}")
         seg = etree.SubElement(unit, _q("segment"), id=f"s{uid}", state=u.state)

@@ -309,16 +309,23 @@ class Project:
         self._mt_objects: dict[tuple[int, str], Any] = {}
         self._closed = False
         self._actor = _actor()
-        conn = self._conn()
-        self._check_and_migrate(conn)
-        self._meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        self.unit: str = self._meta["unit"]
         self._segments: dict[str, list[Segment]] = {}
-        for side in SIDES:
-            rows = conn.execute(
-                "SELECT idx, text, char_start, char_end, paragraph FROM segment "
-                "WHERE side = ? AND unit = ? ORDER BY idx", (side, self.unit)).fetchall()
-            self._segments[side] = [Segment(*r) for r in rows]
+        try:
+            conn = self._conn()
+            self._check_and_migrate(conn)
+            self._meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            self.unit: str = self._meta["unit"]
+            for side in SIDES:
+                rows = conn.execute(
+                    "SELECT idx, text, char_start, char_end, paragraph FROM segment "
+                    "WHERE side = ? AND unit = ? ORDER BY idx", (side, self.unit)).fetchall()
+                self._segments[side] = [Segment(*r) for r in rows]
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise WorkbenchError(f"cannot read the project: {exc}", path=self.path) from None
+        except BaseException:
+            self.close()
+            raise
 
     # ---- opening and creating
 
@@ -606,12 +613,15 @@ class Project:
     def _read(self) -> Iterator[sqlite3.Connection]:
         """A consistent snapshot for multi-query reads."""
         conn = self._conn()
-        conn.execute("BEGIN")
         try:
-            yield conn
-        finally:
-            if conn.in_transaction:
-                conn.execute("COMMIT")
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise self._db_error(exc) from None
 
     def _db_error(self, exc: sqlite3.DatabaseError) -> WorkbenchError:
         msg = str(exc)
