@@ -302,3 +302,16 @@ def test_dask_workers_align_like_the_local_pool(data, tmp_path):
     assert remote.documents == local.documents
     for name in NAMES[2:4]:
         assert (tmp_path / "dask" / name).read_text() == (tmp_path / "local" / name).read_text()
+
+
+def test_missing_model_and_one_sided_documents(data, tmp_path, capsys):
+    pytest.importorskip("workbench.mt.backend")
+    src, pred = _copy(data, tmp_path)
+    (src / "ar" / "999").write_text("نص عربي\n", encoding="utf-8")
+    res = score_directory(src, tmp_path / "o1", pred_dir=pred, settings=NO_TERMS, workers=1)
+    assert res.info["skipped"] == ["999"] and len(res.documents) == len(NAMES)
+    rc = main(["batch", "score", str(src), "--pred", str(pred), "--out", str(tmp_path / "o2"),
+               "--no-terms", "--workers", "1", "--mt", str(tmp_path / "no-such-model")])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1
+    assert "document 000:" in err and "no-such-model" in err

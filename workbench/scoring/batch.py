@@ -311,7 +311,19 @@ def score_task(task: DocTask, settings: ScoreSettings) -> dict:
     """Score one document: align it (unless links are given), then compute every figure.
 
     Returns a JSON-ready dict (see :func:`summarize` for how documents combine).
+    User errors name the document.
     """
+    try:
+        return _score_task(task, settings)
+    except CancelledError:
+        raise
+    except WorkbenchError as exc:
+        if exc.path is None and not str(exc).startswith(f"{task.name}: "):
+            raise WorkbenchError(f"document {task.name}: {exc}") from None
+        raise
+
+
+def _score_task(task: DocTask, settings: ScoreSettings) -> dict:
     src_segs = _segments(task.source_text, task.unit, "ar")
     tgt_segs = _segments(task.target_text, task.unit, "en")
     glossary = settings_glossary(settings)
@@ -323,7 +335,7 @@ def score_task(task: DocTask, settings: ScoreSettings) -> dict:
         res = _aligner().align_texts(task.source_text, task.target_text, task.unit,
                                      glossary=glossary, max_link=settings.max_link)
         if len(res.source) != len(src_segs) or len(res.target) != len(tgt_segs):
-            raise WorkbenchError(f"{task.name}: the aligner segmented the document differently "
+            raise WorkbenchError(f"the aligner segmented the document differently "
                                  f"({len(res.source)}x{len(res.target)} instead of "
                                  f"{len(src_segs)}x{len(tgt_segs)} segments)")
         links = list(res.links)
@@ -499,6 +511,13 @@ def _parse_one(text: str) -> tuple:
     return lk.src, lk.tgt, lk.score
 
 
+def _ignore_sigint() -> None:
+    """Ctrl-C stops the parent, which shuts the pool down; workers need not print tracebacks."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_local(tasks: list[DocTask], settings: ScoreSettings, workers: int,
                finish: Callable[[dict], None], reporter: Reporter) -> None:
     if workers == 1 or len(tasks) == 1:
@@ -507,7 +526,8 @@ def _run_local(tasks: list[DocTask], settings: ScoreSettings, workers: int,
             finish(score_task(task, settings))
         return
     ctx = multiprocessing.get_context("forkserver")
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx,
+                               initializer=_ignore_sigint)
     try:
         pending = {pool.submit(score_task, task, settings) for task in tasks}
         while pending:

@@ -120,6 +120,10 @@ def _print_summary(summary: dict, result, out: Path) -> None:
     sig = summary["signatures"]
     con.print(f"{ov['documents']} documents ({ov['documents_with_gold']} with gold), "
               f"{result.reused} reused from {out / '.results'}, {result.elapsed:.1f}s")
+    skipped = summary["input"].get("skipped") or []
+    if skipped:
+        con.print(f"[yellow]skipped {len(skipped)} (one side only, or no gold): "
+                  f"{', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''}[/yellow]")
     if ov.get("alignment"):
         t = Table(title="Alignment (micro-averaged)")
         for col in ("", "P", "R", "F1"):
