@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.conftest import GLOSSARIES
 from workbench.cli.main import main
 from workbench.formats.tmx import read_tmx
 from workbench.formats.xliff import read_xliff
@@ -79,6 +80,8 @@ def test_project_commands_on_the_bundled_pair(tmp_path, capsys):
     (["project", "new", "{tmp}/x.wbproj", "--source", "{tmp}/none.txt", "--target",
       "{tmp}/none.txt", "--links", "{tmp}/none.links"], "not found"),
     (["project", "import", "{tmp}/p.wbproj", "{tmp}/bad.tmx"], "not well-formed"),
+    (["project", "new", "{tmp}/x.wbproj", "--pair", "seeds:004-000", "--gold", "--glossary",
+      "glossaries"], "cannot be used with --links or --gold"),
     (["project", "export", "{tmp}/p.wbproj", "--format", "tmx", "{tmp}/o.tmx"],
      "no segment is accepted"),
 ])
@@ -114,7 +117,8 @@ def test_new_from_files_with_a_links_file(tmp_path, capsys, seeds):
 def test_new_aligns_with_the_aligner(tmp_path, capsys):
     pytest.importorskip("workbench.align.api")
     p = str(tmp_path / "aligned.wbproj")
-    code, out, err = run(capsys, "project", "new", p, "--pair", "seeds:004-000")
+    code, out, err = run(capsys, "project", "new", p, "--pair", "seeds:004-000",
+                         "--glossary", str(GLOSSARIES))
     assert code == 0, err
     with Project.open(p) as project:
         links = project.links()
@@ -126,6 +130,8 @@ def test_new_aligns_with_the_aligner(tmp_path, capsys):
         # the project holds exactly what the aligner produced
         from workbench.align.api import align_texts
 
+        from workbench.glossary import load_glossary
+
         result = align_texts(project.document("source").text, project.document("target").text,
-                             "paragraphs")
+                             "paragraphs", glossary=load_glossary([GLOSSARIES]))
         assert {lk.as_link().key() for lk in links} == {lk.key() for lk in result.links}

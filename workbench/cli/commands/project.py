@@ -36,6 +36,8 @@ def register(cli: Cli) -> None:
                      help="use this alignment ([i]:[j] links format) instead of the aligner")
     how.add_argument("--gold", action="store_true",
                      help="use the pair's gold alignment instead of the aligner")
+    p.add_argument("--glossary", metavar="PATH", action="append", default=None,
+                   help="glossary file or folder whose terms guide the aligner (repeatable)")
     p.add_argument("--force", action="store_true", help="replace an existing project file")
     p.set_defaults(func=cmd_new)
 
@@ -152,6 +154,13 @@ def cmd_new(args: argparse.Namespace) -> int:
         kwargs.update(source_text=read_text(args.source, what="source file"),
                       target_text=read_text(args.target, what="target file"),
                       source_name=str(args.source), target_name=str(args.target))
+    if args.glossary:
+        if links is not None:
+            raise WorkbenchError("--glossary guides the aligner; it cannot be used with "
+                                 "--links or --gold")
+        from workbench.glossary import load_glossary
+
+        kwargs["glossary"] = load_glossary([Path(g) for g in args.glossary])
     with _progress_bar() as progress:
         project = Project.create(args.project, unit=args.segments, links=links,
                                  overwrite=args.force, progress=progress, **kwargs)
