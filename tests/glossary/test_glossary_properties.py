@@ -61,3 +61,40 @@ def test_fixes_only_replace_variant_spans(curated, src, tgt):
     assert rest == tgt[pos:]
     assert not [f for f in check_segments(curated, [src], [fixed]) if f.kind == "variant"
                 and f.status != "probable"]
+
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                    st.sampled_from(["idlib", "Idlib", "إدلب", "faction", "place", "", " x ",
+                                     "hts", "nusra", "predecessor"]),
+                    st.text(max_size=8))
+keys = st.sampled_from(["id", "type", "en", "ar", "variants", "deprecated", "forbidden",
+                        "related", "note", "relation", "entries", "ignore", "x"])
+yaml_values = st.recursive(scalars, lambda children: st.one_of(
+    st.lists(children, max_size=4), st.dictionaries(keys, children, max_size=6)), max_leaves=25)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(yaml_values, st.dictionaries(st.just("entries"), st.lists(yaml_values,
+                                                                            max_size=4))))
+def test_lint_never_raises_on_any_structure(tmp_path_factory, data):
+    import yaml
+
+    from workbench.glossary import lint_glossary
+
+    path = tmp_path_factory.mktemp("fuzz") / "g.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = lint_glossary([path])
+    for issue in report.errors + report.warnings:
+        assert str(issue).startswith(str(path))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("entries:- id[]{}&*!|>'\"#\n\t إدلب,?%@`")),
+               max_size=60))
+def test_lint_never_raises_on_any_text(tmp_path_factory, text):
+    from workbench.glossary import lint_glossary
+
+    path = tmp_path_factory.mktemp("fuzz") / "g.yaml"
+    path.write_text(text, encoding="utf-8")
+    report = lint_glossary([path])
+    assert all(str(i).startswith(str(path)) for i in report.errors + report.warnings)
