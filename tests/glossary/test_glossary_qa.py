@@ -239,3 +239,30 @@ def test_check_documents_with_an_aligner_object(curated, gold_pairs):
     lines = [qa.describe(f) for f in qa.findings]
     assert any(line.startswith("pair 2 [2]:[2,3]: variant hts") for line in lines)
     assert any("missing nusra" in line and "instead" in line for line in lines)
+
+
+def test_long_operations_report_progress_and_can_be_cancelled(curated, gold_pairs):
+    from workbench.corpus import find_collections
+    from workbench.errors import CancelledError
+    from workbench.glossary.mine import mine_collections
+    from workbench.glossary.stats import glossary_stats
+    from workbench.progress import CancelToken
+
+    pair, pairs = gold_pairs
+    collections = list(find_collections().values())
+    runs = [
+        lambda **kw: check_segments(curated, [p.source for p in pairs],
+                                    [p.target for p in pairs], **kw),
+        lambda **kw: check_documents(curated, "في إدلب\nفي حماة", "in Idlib\nin Hama",
+                                     aligned=True, **kw),
+        lambda **kw: mine_collections(curated, collections, **kw),
+        lambda **kw: glossary_stats(curated, collections, **kw),
+    ]
+    for run in runs:
+        events = []
+        run(progress=events.append)
+        assert events and events[-1].done == events[-1].total
+        token = CancelToken()
+        token.cancel()
+        with pytest.raises(CancelledError):
+            run(cancel=token)

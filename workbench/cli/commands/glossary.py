@@ -195,7 +195,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         from workbench.corpus import find_collections
 
         collections = list(find_collections().values())
-    stats = glossary_stats(glossary, collections)
+    from workbench.cli.commands.qa import _ProgressBars
+
+    with _ProgressBars(enabled=sys.stderr.isatty()) as bars:
+        stats = glossary_stats(glossary, collections, progress=bars.callback)
     if args.format == "json":
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0
@@ -293,7 +296,11 @@ def cmd_mine(args: argparse.Namespace) -> int:
         chosen = [collections[args.collection]]
     else:
         chosen = list(collections.values())
-    proposals = mine_collections(glossary, chosen, fuzzy_cutoff=args.cutoff)
+    from workbench.cli.commands.qa import _ProgressBars
+
+    with _ProgressBars(enabled=sys.stderr.isatty()) as bars:
+        proposals = mine_collections(glossary, chosen, fuzzy_cutoff=args.cutoff,
+                                     progress=bars.callback)
     if args.format == "json":
         print(json.dumps([p.to_dict() for p in proposals], ensure_ascii=False, indent=2))
         return 0
