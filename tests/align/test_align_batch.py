@@ -6,6 +6,7 @@ pytest's default import mode needs unique basenames across test folders.)
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import warnings
 from pathlib import Path
@@ -55,9 +56,24 @@ def test_parallel_batch_writes_what_a_single_process_computes(dev_dir, tmp_path,
     d = _make_dir(dev_dir, tmp_path)
     (d / "ar" / "077").write_text("نص بلا ترجمة\n", encoding="utf-8")  # one side only
     out = tmp_path / "out"
+
+    # interrupted after the first document: the workers stop, what finished stays written
+    token = CancelToken()
+
+    def cancel_after_first(event):
+        if event.detail in NAMES:
+            token.cancel()
+
+    with pytest.warns(BatchWarning, match=r"077"), pytest.raises(CancelledError):
+        align_directory(d, out, workers=2, progress=cancel_after_first, cancel=token)
+    assert not multiprocessing.active_children()
+    first_run = sorted(p.name for p in out.iterdir())
+    assert 1 <= len(first_run) < len(NAMES)
+
     events = []
     with pytest.warns(BatchWarning, match=r"077"):
         result = align_directory(d, out, unit="lines", workers=2, progress=events.append)
+    assert not multiprocessing.active_children()
     assert sorted(result) == sorted(NAMES)
     assert sorted(p.name for p in out.iterdir()) == sorted(NAMES)  # no 077, no temp files
     for n in NAMES:
@@ -66,11 +82,11 @@ def test_parallel_batch_writes_what_a_single_process_computes(dev_dir, tmp_path,
         src = lines((d / "ar" / n).read_text(encoding="utf-8"))
         tgt = lines((d / "en" / n).read_text(encoding="utf-8"))
         check_coverage(read_links(out / n), len(src), len(tgt), require_complete=True)
-    # one event per document after the opening one, ending at total
+    # one opening event (the resumed documents), then one per document aligned now
     assert {e.task for e in events} == {TASK}
-    assert [e.done for e in events] == list(range(len(NAMES) + 1))
+    assert [e.done for e in events] == list(range(len(first_run), len(NAMES) + 1))
     assert events[-1].total == len(NAMES)
-    assert sorted(e.detail for e in events[1:]) == sorted(NAMES)
+    assert sorted(e.detail for e in events[1:]) == sorted(set(NAMES) - set(first_run))
     # and the links are good ones: the aligner beats Gale-Church's 0.634 on these too
     gold = [read_links(d / "gold" / n) for n in NAMES]
     assert score_documents(gold, [result[n] for n in NAMES]).f1_strict > 0.7

@@ -302,8 +302,9 @@ def _run_pool(plan: BatchPlan, todo: list[str], unit: str, n_workers: int,
 
 def _abort(pool: ProcessPoolExecutor) -> None:
     """Stop at once: drop queued documents and end the workers (their output is not written)."""
+    # (shutdown forgets the processes: take them first)
+    processes = dict(getattr(pool, "_processes", None) or {})
     pool.shutdown(wait=False, cancel_futures=True)
-    processes = getattr(pool, "_processes", None) or {}
     for proc in list(processes.values()):
         try:
             proc.terminate()
