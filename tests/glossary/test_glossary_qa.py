@@ -117,6 +117,11 @@ def test_kinds_on_small_cases(make_glossary):
         ("قتل 23 جنديا وأصيب ٧", "23 soldiers were killed and seven hurt", []),
         ("قتل 23 جنديا", "32 soldiers were killed", ["number", "number"]),
         ("قتل جنديان", "two soldiers were killed", []),  # number words are not reported
+        ("في عام 2019م قتل 1,500", "in 2019, 1500 were killed", []),  # letters touch Arabic digits
+        ("في ٢٠١٩م", "in 2019", []),
+        ("الطائرة إف 16", "the F16 jet", ["number"]),  # 16 is in the Arabic, not the English
+        ("في اليوم 3", "on the 3rd day", []),
+        ("قتل 2.50 بالمئة", "2.5 percent were killed", []),
         ("", "in Idlib", []),  # an insertion: no unsourced finding
         ("في إدلب", "", []),  # a deletion: no missing finding
     ]

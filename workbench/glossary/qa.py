@@ -109,18 +109,26 @@ class TermRates:
 
 # --- numbers -------------------------------------------------------------------
 
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+#: a number in English: not inside a word or code ("F16", "COVID19"), ordinals allowed ("3rd")
+_NUMBER_EN = re.compile(r"(?<![A-Za-z\d.,])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?(?![A-Za-z\d])")
+#: a number in Arabic: letters may touch it ("2019م", "23جنديا"), other digits may not
+_NUMBER_AR = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?!\d)")
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
 _NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
-def numbers_in(text: str, *, words: bool = False) -> list[tuple[str, int, int]]:
-    """Numbers in ``text`` as (canonical digits, start, end); Arabic-Indic digits count."""
+def numbers_in(text: str, *, words: bool = False, lang: str = "en"
+               ) -> list[tuple[str, int, int]]:
+    """Numbers in ``text`` as (canonical digits, start, end); Arabic-Indic digits count.
+
+    ``words`` adds the English number words one..twelve; ``lang`` chooses the word
+    boundary rules (Arabic lets letters touch a number).
+    """
     digits = normalize_digits(text)  # same length: one character for one
     out = []
-    for m in _NUMBER.finditer(digits):
-        value = m.group().replace(",", "")
+    for m in (_NUMBER_AR if lang == "ar" else _NUMBER_EN).finditer(digits):
+        value = re.sub(r"(?:st|nd|rd|th)$", "", m.group()).replace(",", "")
         if "." in value:
             value = value.rstrip("0").rstrip(".") or "0"
         out.append((value, m.start(), m.end()))
@@ -137,7 +145,7 @@ def _number_findings(index: int, source: str, target: str) -> list[Finding]:
     English number words (one..twelve) may render a source number, but are not
     themselves reported: "the two organisations" often renders an Arabic dual.
     """
-    src = numbers_in(source)
+    src = numbers_in(source, lang="ar")
     tgt = numbers_in(target, words=True)
     src_count = Counter(v for v, _, _ in src)
     tgt_count = Counter(v for v, _, _ in tgt)
