@@ -150,3 +150,67 @@ def test_the_second_writer_is_told(project):
     out, err = proc.communicate("go\n", timeout=60)
     assert out.startswith("conflict:") and "changed elsewhere" in out, (out, err)
     assert project.link(link.id).target_text == "the winner's text"
+
+
+RESHAPER = textwrap.dedent("""
+    import random, sys
+    from workbench.store.project import Project
+
+    p = Project.open(sys.argv[1])
+    rng = random.Random(int(sys.argv[2]))
+    n = 0
+    while True:
+        links = p.links()
+        op = rng.choice(["merge", "split", "edit", "accept", "undo", "redo"])
+        lk = rng.choice(links)
+        i = links.index(lk)
+        if op == "merge" and i + 1 < len(links):
+            nxt = links[i + 1]
+            p.merge([lk.id, nxt.id], base_versions={lk.id: lk.version, nxt.id: nxt.version})
+        elif op == "split" and len(lk.src) + len(lk.tgt) >= 2:
+            s_at = 1 if lk.src else 0
+            t_at = 0 if s_at and (len(lk.src) > 1 or lk.tgt) else 1
+            p.split(lk.id, s_at, t_at, base_version=lk.version)
+        elif op == "edit":
+            p.edit(lk.id, f"text {n}", base_version=lk.version)
+        elif op == "accept" and lk.src:
+            p.accept(lk.id, f"accepted {n}", base_version=lk.version)
+        elif op == "undo":
+            p.undo()
+        elif op == "redo":
+            p.redo()
+        print(n, flush=True)
+        n += 1
+""")
+
+
+def test_kill_9_during_alignment_edits_keeps_history_and_links_consistent(project):
+    start = [(lk.src, lk.tgt, lk.target_text, lk.status) for lk in project.links()]
+    path = project.path
+    project.close()
+    proc = subprocess.Popen([sys.executable, "-c", RESHAPER, str(path), "11"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stdout:
+            if int(line) >= 150:
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL, err
+    with Project.open(path) as p:
+        assert p.integrity_check() == "ok"
+        links = p.links()
+        assert sorted(i for lk in links for i in lk.src) == list(range(12))
+        assert sorted(j for lk in links for j in lk.tgt) == list(range(7))
+        assert any(e.kind in ("merge", "split") for e in p.history())
+        # the history matches the data: undoing everything gives back the new project
+        steps = 0
+        while p.undo() is not None:
+            steps += 1
+        assert steps > 0
+        assert [(lk.src, lk.tgt, lk.target_text, lk.status) for lk in p.links()] == start
+        assert p.memory_units() == []
