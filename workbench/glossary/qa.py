@@ -7,7 +7,8 @@ For every aligned pair (source i with target i) :func:`check_segments` reports
   acceptable nor deviating) in the aligned English;
 * ``variant``: the English uses a deprecated form, a normalisation-equivalent
   of an allowed form that is not spelled exactly as it, or a probable
-  transliteration variant (``fix`` holds the replacement);
+  transliteration variant (``fix`` is the preferred form, capitalised at a
+  sentence start);
 * ``forbidden``: the English uses a forbidden form (``fix`` is null: the
   translator must decide);
 * ``unsourced``: an English term whose Arabic is not in the aligned source
@@ -224,13 +225,14 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
         src = src_by_id.get(m.entry_id)
         sspan = (src.start, src.end) if src else None
         if m.status in _DEVIANT:
-            target_form = m.form if m.status == "equivalent" else entry.en
-            fix = case_like(target_form, target, m.start)
+            fix = case_like(entry.en, target, m.start)  # always the preferred form
             if fix == m.surface:
                 continue
             note = ""
             if m.status == "probable":
                 note = f"probable transliteration variant of {m.form!r} ({m.score:.0f}% similar)"
+            elif m.status == "equivalent" and m.form != entry.en:
+                note = f"a misspelling of the allowed variant {m.form!r}"
             out.append(Finding(index, "variant", m.entry_id, entry.en, m.surface, sspan,
                                (m.start, m.end), fix, m.status, note))
         elif m.status == "forbidden":
