@@ -86,21 +86,36 @@ class ScoreSettings:
             "mt": self.mt_model or "none", "terms": self.terms, "max_link": self.max_link})
 
 
-def _files_stamp(settings: ScoreSettings) -> str:
-    """Name, size and modification time of the glossary files the settings use, so that
-    editing the glossary invalidates stored term rates."""
-    if not settings.terms:
+def _aligner_stamp() -> str:
+    """The aligner's tuned parameters, so that re-tuning invalidates stored alignments."""
+    try:
+        from workbench.align.scorer import load_params
+    except ImportError:
         return ""
-    if settings.glossary_paths is None:
-        from workbench.config import load_config
+    try:
+        return repr(load_params())
+    except (OSError, ValueError, TypeError):
+        return ""
 
-        roots = load_config().glossary_paths()
-    else:
-        roots = [Path(p) for p in settings.glossary_paths]
-    parts = []
+
+def _files_stamp(settings: ScoreSettings, aligning: bool = False) -> str:
+    """Name, size and modification time of the glossary and MT model files the settings
+    use (and the aligner's parameters when aligning), so that changing them invalidates
+    stored results."""
+    roots: list[Path] = []
+    if settings.terms:
+        if settings.glossary_paths is None:
+            from workbench.config import load_config
+
+            roots += load_config().glossary_paths()
+        else:
+            roots += [Path(p) for p in settings.glossary_paths]
+    if settings.mt_model and Path(settings.mt_model).exists():
+        roots.append(Path(settings.mt_model))
+    parts = [_aligner_stamp()] if aligning else []
     for root in roots:
         files = [root] if root.is_file() else sorted(
-            f for f in root.rglob("*") if f.suffix in (".yaml", ".yml")) if root.is_dir() else []
+            f for f in root.rglob("*") if f.is_file()) if root.is_dir() else []
         for f in files:
             try:
                 st = f.stat()
@@ -272,7 +287,13 @@ def _aligner():
         except ImportError:
             raise WorkbenchError("the aligner is not available in this installation; "
                                  "score existing links with --pred") from None
-        _CACHE["aligner"] = Aligner()
+        if multiprocessing.parent_process() is not None:
+            # a worker process: one embedding thread, the pool has one process per core
+            from workbench.align.embed import USEEmbedder
+
+            _CACHE["aligner"] = Aligner(USEEmbedder(threads=1))
+        else:
+            _CACHE["aligner"] = Aligner()
     return _CACHE["aligner"]
 
 
@@ -452,12 +473,15 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
                              path=results_dir) from None
     done: dict[str, dict] = {}
     todo: list[tuple[DocTask, str]] = []
-    stamp = _files_stamp(settings)
+    stamp = _files_stamp(settings, aligning=any(t.pred is None for t in tasks))
     for task in tasks:
         fp = task.fingerprint(settings, stamp)
         cached = None if fresh else _load_result(results_dir / f"{_safe_name(task.name)}.json", fp)
         if cached is not None:
             done[task.name] = cached
+            if cached.get("links_from") == "aligned" and not (out / _safe_name(task.name)).exists():
+                write_text_atomic(out / _safe_name(task.name), format_links(
+                    Link(*_parse_one(x)) for x in cached["links"]))
         else:
             todo.append((task, fp))
     reused = len(done)
