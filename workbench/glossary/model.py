@@ -103,7 +103,11 @@ class TermMatch:
 
 
 class Glossary:
-    """The merged glossary: ``entries`` by id, and term matching in both languages."""
+    """The merged glossary: ``entries`` by id, and term matching in both languages.
+
+    The matchers and the relation index are built on first use and kept: make a new
+    ``Glossary`` rather than changing ``entries`` afterwards.
+    """
 
     def __init__(self, entries: dict[str, Entry] | None = None,
                  files: list[Path] | None = None, ignore: set[str] | None = None) -> None:
@@ -114,6 +118,7 @@ class Glossary:
         self._lock = threading.Lock()
         self._arabic = None
         self._english = None
+        self._related: dict[str, dict[str, str]] | None = None
 
     def __getstate__(self) -> dict:
         # picklable for worker processes (dask, multiprocessing): matchers are rebuilt there
@@ -121,6 +126,7 @@ class Glossary:
         state["_lock"] = None
         state["_arabic"] = None
         state["_english"] = None
+        state["_related"] = None
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -169,16 +175,18 @@ class Glossary:
 
     def related_ids(self, entry_id: str) -> dict[str, str]:
         """Ids related to ``entry_id`` in either direction, with the relation as seen from it."""
-        out: dict[str, str] = {}
-        entry = self.entries.get(entry_id)
-        if entry is not None:
-            for r in entry.related:
-                out[r.id] = r.relation
-        for other in self.entries.values():
-            for r in other.related:
-                if r.id == entry_id and other.id not in out:
-                    out[other.id] = _INVERSE.get(r.relation, r.relation)
-        return out
+        index = self._related
+        if index is None:
+            index = {}
+            for e in self.entries.values():
+                for r in e.related:
+                    index.setdefault(e.id, {})[r.id] = r.relation
+            for e in self.entries.values():
+                for r in e.related:
+                    index.setdefault(r.id, {}).setdefault(e.id, _INVERSE.get(r.relation,
+                                                                             r.relation))
+            self._related = index
+        return dict(index.get(entry_id, {}))
 
 
 _INVERSE = {"predecessor": "successor", "successor": "predecessor", "part-of": "has-part",

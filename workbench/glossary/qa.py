@@ -203,8 +203,8 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
     # a deleted source segment (empty target) has no missing terms, and an inserted target
     # segment (empty source) no unsourced ones: that is alignment, not terminology
     both = bool(source.strip()) and bool(target.strip())
-    unsourced = {eid for eid, ms in tgt_by_id.items()
-                 if both and eid not in src_by_id and any(m.status != "probable" for m in ms)}
+    unsourced = [eid for eid, ms in tgt_by_id.items()
+                 if both and eid not in src_by_id and any(m.status != "probable" for m in ms)]
     missing = [eid for eid in src_by_id if both and eid not in tgt_by_id]
 
     def substitution_note(eid: str, candidates: Iterable[str], side: str) -> str:
