@@ -24,7 +24,7 @@ from workbench.formats.xliff import (
     read_xliff,
     write_xliff,
 )
-from workbench.store.project import ACCEPTED, ConflictError, Project, ProjectLink
+from workbench.store.project import ConflictError, Project, ProjectLink
 from workbench.textio import write_text_atomic
 
 __all__ = ["EXPORT_FORMATS", "ExportResult", "ImportResult", "export_project", "import_file",
