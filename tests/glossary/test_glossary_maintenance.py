@@ -111,6 +111,7 @@ def test_add_appends_without_touching_the_rest(gloss_dir, capsys):
     assert e.related == [Related("idlib", "part-of")] and e.deprecated == ["Maaret al-Noman"]
     assert [m.entry_id for m in g.match_arabic("في معرة النعمان")] == ["maarat-al-numan"]
     assert not lint_glossary([gloss_dir]).errors
+    assert format_text(after, places) == after  # appended in the canonical style
 
 
 @pytest.mark.parametrize("args,fragment", [
