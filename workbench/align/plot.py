@@ -63,9 +63,7 @@ def _label(text: str) -> str:
     text = " ".join(str(text).split())
     if len(text) > LABEL_CHARS:
         text = text[:LABEL_CHARS - 1] + "…"
-    if any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in text):
-        # matplotlib lays text out left to right without bidi: show Arabic in visual order
-        text = text[::-1]
+    # logical order: matplotlib (>= 3.11, libraqm) shapes Arabic and applies the bidi algorithm
     return text
 
 
