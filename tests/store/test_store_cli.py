@@ -135,3 +135,23 @@ def test_new_aligns_with_the_aligner(tmp_path, capsys):
         result = align_texts(project.document("source").text, project.document("target").text,
                              "paragraphs", glossary=load_glossary([GLOSSARIES]))
         assert {lk.as_link().key() for lk in links} == {lk.key() for lk in result.links}
+
+
+def test_merge_split_and_undo_from_the_command_line(tmp_path, capsys):
+    p = str(tmp_path / "m.wbproj")
+    run(capsys, "project", "new", p, "--pair", "seeds:004-000", "--gold")
+    code, out, _ = run(capsys, "project", "merge", p, "2", "3")
+    assert code == 0 and "[1,2]:[1,2,3] (new)" in out
+    merged = int(out.split()[1].rstrip(":"))
+    code, out, _ = run(capsys, "project", "split", p, str(merged), "--source-at", "1",
+                       "--target-at", "1")
+    assert code == 0 and "[1]:[1]" in out and "[2]:[2,3]" in out
+    code, _, err = run(capsys, "project", "split", p, str(merged), "--source-at", "1",
+                       "--target-at", "1")
+    assert code == 2 and "does not exist" in err
+    assert run(capsys, "project", "undo", p)[0] == 0
+    assert run(capsys, "project", "undo", p)[0] == 0
+    with Project.open(p) as project:
+        assert [lk.as_link().format(False) for lk in project.links()][1:3] == ["[1]:[1]",
+                                                                             "[2]:[2,3]"]
+        assert {lk.id for lk in project.links()} >= {2, 3}

@@ -67,6 +67,21 @@ def register(cli: Cli) -> None:
                    help="refuse if the link's version is no longer N (default: current)")
     p.set_defaults(func=cmd_edit)
 
+    p = sub("merge", "join two or more links into one (alignment edit, undoable)")
+    p.add_argument("links", type=int, nargs="+", metavar="LINK", help="link ids to join")
+    p.set_defaults(func=cmd_merge)
+
+    p = sub("split", "split one link in two (alignment edit, undoable)",
+            description="Split one link in two: its first N source and M target segments form "
+                        "the first part.\n\n"
+                        "  workbench project split p.wbproj 14 --source-at 1 --target-at 2")
+    p.add_argument("link", type=int, metavar="LINK", help="link id (see `project show`)")
+    p.add_argument("--source-at", type=int, required=True, metavar="N",
+                   help="source segments that go to the first part")
+    p.add_argument("--target-at", type=int, required=True, metavar="M",
+                   help="target segments that go to the first part")
+    p.set_defaults(func=cmd_split)
+
     p = sub("export", "write the project as TMX, XLIFF 2.0, CSV or plain text")
     p.add_argument("--format", required=True, choices=["tmx", "xliff", "csv", "txt"],
                    dest="fmt", help="tmx: accepted pairs; xliff: every segment with state and "
@@ -259,6 +274,24 @@ def cmd_edit(args: argparse.Namespace) -> int:
         base = link.version if args.base_version is None else args.base_version
         new = project.edit(link.id, text, status=args.status, base_version=base)
         print(f"link {new.id}: {new.status}, version {new.version}")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        links = [project.link(i) for i in args.links]
+        new = project.merge([lk.id for lk in links],
+                            base_versions={lk.id: lk.version for lk in links})
+        print(f"link {new.id}: {new.as_link().format(False)} ({new.status})")
+    return 0
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        link = project.link(args.link)
+        for part in project.split(link.id, args.source_at, args.target_at,
+                                  base_version=link.version):
+            print(f"link {part.id}: {part.as_link().format(False)} ({part.status})")
     return 0
 
 
