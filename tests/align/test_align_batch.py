@@ -21,6 +21,8 @@ from workbench.progress import CancelToken
 from workbench.scoring.alignment import score_documents
 from workbench.text.segment import lines
 
+from conftest import GLOSSARIES
+
 # four of the shortest dev documents (sentences, one a line): fast, but with 1:2, 2:1 and nulls
 NAMES = ["019", "054", "009", "015"]
 
@@ -203,6 +205,16 @@ def test_swapped_files_are_named_in_a_one_line_error(dev_dir, tmp_path, capsys):
     assert "Traceback" not in err and err.count("\n") == 1
 
 
+def test_cli_names_a_bad_glossary_before_aligning(dev_dir, tmp_path, capsys):
+    d = _make_dir(dev_dir, tmp_path, names=["019"])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("entries:\n  - id: x\n    en: [unclosed\n", encoding="utf-8")
+    code, err = _cli(capsys, d, "--out", tmp_path / "out", "--glossary", bad)
+    assert code == 2 and str(bad) in err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
 def test_cli_rejects_bad_worker_count(dev_dir, tmp_path, capsys):
     d = _make_dir(dev_dir, tmp_path, names=["019"])
     code, err = _cli(capsys, d, "--out", tmp_path / "out", "--workers", "0")
@@ -226,14 +238,20 @@ def test_unknown_unit_is_a_user_error(tmp_path):
         align_directory(tmp_path, tmp_path / "out", unit="words")
 
 
-def test_cli_end_to_end_with_resume(dev_dir, tmp_path, capsys, reference):
+def test_cli_end_to_end_with_glossary_and_resume(dev_dir, tmp_path, capsys, aligner):
+    from workbench.glossary import load_glossary
+
     d = _make_dir(dev_dir, tmp_path, names=NAMES[:2])
     out = tmp_path / "out"
-    code, err = _cli(capsys, d, "--out", out, "--workers", "1")
+    code, err = _cli(capsys, d, "--out", out, "--workers", "1", "--glossary", GLOSSARIES)
     assert code == 0, err
     assert "2 documents (2 aligned)" in err
+    glossary = load_glossary([GLOSSARIES])
     for n in NAMES[:2]:
-        assert (out / n).read_text(encoding="utf-8") == format_links(reference[n])
+        expected = aligner.align_texts((d / "ar" / n).read_text(encoding="utf-8"),
+                                       (d / "en" / n).read_text(encoding="utf-8"), "lines",
+                                       glossary=glossary).links
+        assert (out / n).read_text(encoding="utf-8") == format_links(expected)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         code, err = _cli(capsys, d, "--out", out)
