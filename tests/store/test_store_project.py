@@ -341,6 +341,23 @@ def test_revision_grows_with_edits_from_other_processes(project):
     assert project.revision > rev
 
 
+def test_changed_links_tells_a_window_what_to_refresh(project):
+    rev = project.revision
+    assert project.changed_links(rev) == set()
+    with Project.open(project.path) as other:
+        a, b, c = other.links()[:3]
+        other.edit(a.id, "one", base_version=a.version)
+        other.apply_edits([(b.id, "two", None, b.version), (c.id, "three", None, c.version)])
+        assert project.changed_links(rev) == {a.id, b.id, c.id}
+        rev = project.revision
+        other.undo()
+        assert project.changed_links(rev) == {b.id, c.id}
+        rev = project.revision
+        b, c = other.link(b.id), other.link(c.id)
+        other.merge([b.id, c.id], base_versions={b.id: b.version, c.id: c.version})
+        assert project.changed_links(rev) is None
+
+
 def test_default_project_path_is_in_the_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_DATA", str(tmp_path / "data"))
     path = default_project_path("seeds:004-000")

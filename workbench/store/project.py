@@ -556,6 +556,20 @@ class Project:
         row = self._conn().execute("SELECT coalesce(max(id), 0) FROM history").fetchone()
         return int(row[0])
 
+    def changed_links(self, since: int) -> set[int] | None:
+        """Ids of the links whose text or status changed after :attr:`revision` ``since``
+        (by any process); None if the alignment itself changed (reload every link)."""
+        rows = self._conn().execute(
+            "SELECT kind, old_value, new_value FROM history WHERE id > ?", (since,)).fetchall()
+        ids: set[int] = set()
+        for kind, old, new in rows:
+            values = [json.loads(old), json.loads(new)]
+            if any(isinstance(v, dict) and "links" in v for v in values):
+                return None  # merge, split, relink (or their undo/redo)
+            for v in values:
+                ids.update(d["id"] for d in _as_list(v))
+        return ids
+
     def links(self) -> list[ProjectLink]:
         """Every link, in source order (insertions after the link holding the target before)."""
         with self._read() as conn:
