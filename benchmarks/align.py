@@ -280,7 +280,8 @@ def print_table(results: list[Result], full_sets: set[str], markdown: bool,
                 table.add_column(h, justify="left" if i in (0, 2, 10) else "right")
             for row in body:
                 table.add_row(*row)
-            Console().print(table)
+            # piped or redirected: wide enough for every column
+            Console(width=None if sys.stdout.isatty() else 170).print(table)
         except ImportError:  # pragma: no cover - rich is a dependency
             for row in [HEADER, *body]:
                 print("\t".join(row))

@@ -135,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             table.add_column(h, justify="left" if i < 2 else "right")
         for r in results:
             table.add_row(*_row(r))
-        Console().print(table)
+        Console(width=None if sys.stdout.isatty() else 170).print(table)
     return 0
 
 
