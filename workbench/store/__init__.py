@@ -1,1 +1,12 @@
-"""Project store: one SQLite file per project that never loses a translator's work."""
+"""Project store: one SQLite file per project that never loses a translator's work.
+
+* :mod:`workbench.store.project` -- :class:`~workbench.store.project.Project` (create, open,
+  edit/accept with optimistic locking, merge/split/relink, undo/redo, translation memory),
+  :class:`~workbench.store.project.ConflictError`, ``default_project_path(pair_id)``;
+* :mod:`workbench.store.records` -- the records it hands out (``ProjectLink``,
+  ``HistoryEntry``, ``StoredDocument``);
+* :mod:`workbench.store.schema` -- tables and forward migrations (``PRAGMA user_version``);
+* :mod:`workbench.store.exchange` -- export to TMX/XLIFF/CSV/text and import of TMX/XLIFF;
+* :mod:`workbench.store.tm_schema` -- the translation-memory and MT-cache tables shared with
+  :mod:`workbench.mt`.
+"""
