@@ -85,8 +85,9 @@ def main() -> int:
             f1s.add(round(f1, 12))
             rows.append((kind, workers, len(res.documents), elapsed,
                          len(res.documents) / elapsed, f1))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"batch scoring, mode={args.mode}, {args.docs} dev {args.unit} documents, "
-          f"{os.cpu_count()} cores")
+          f"{os.cpu_count()} cores, load average {load}")
     print(f"{'executor':<8} {'workers':>7} {'docs':>5} {'seconds':>8} {'docs/s':>7} "
           f"{'strict F1':>9}")
     for kind, workers, n, elapsed, rate, f1 in rows:
