@@ -118,6 +118,10 @@ def test_cancelled_create_leaves_no_file(tmp_path, main_pair):
 def test_overwrite_replaces_the_project(project, main_pair):
     link = project.links()[0]
     project.edit(link.id, "changed", base_version=link.version)
+    with pytest.raises(WorkbenchError, match="open in another window"):
+        Project.create(project.path, pair=main_pair, links=main_pair.gold_links(),
+                       overwrite=True)
+    assert project.link(link.id).target_text == "changed"
     project.close()
     with Project.create(project.path, pair=main_pair, links=main_pair.gold_links(),
                         overwrite=True) as fresh:

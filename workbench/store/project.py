@@ -244,6 +244,11 @@ class Project:
         if p.exists() and not overwrite:
             raise WorkbenchError("project already exists (use overwrite / --force to replace it)",
                                  path=p)
+        if p.exists() and (Path(f"{p}-wal").exists() or Path(f"{p}-shm").exists()):
+            raise WorkbenchError("the project seems to be open in another window or process "
+                                 f"({p.name}-wal exists); close it before replacing it (if it "
+                                 "was left by a crash, open it once, e.g. with `workbench "
+                                 "project status`, to recover it)", path=p)
         pair_id = ""
         if pair is not None:
             if source_text is not None or target_text is not None:
