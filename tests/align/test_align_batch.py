@@ -116,6 +116,8 @@ def test_interrupted_run_resumes_without_redoing_finished_documents(dev_dir, tmp
     # a half-written file left by some other tool is redone, not trusted
     second = next(n for n in sorted(NAMES) if n != first)
     (out / second).write_text(format_links(reference[second][:1]), encoding="utf-8")
+    # debris of an atomic write cut short by kill -9
+    (out / f".{second}.k3x_9q.tmp").write_text("[0]:[", encoding="utf-8")
 
     events = []
     result = align_directory(d, out, workers=1, progress=events.append, aligner=aligner)
@@ -124,6 +126,7 @@ def test_interrupted_run_resumes_without_redoing_finished_documents(dev_dir, tmp
     aligned_now = {e.detail for e in events[1:]}
     assert first not in aligned_now and second in aligned_now
     assert (out / first).stat().st_mtime_ns == stamp
+    assert sorted(p.name for p in out.iterdir()) == sorted(NAMES)
     for n in NAMES:
         assert (out / n).read_text(encoding="utf-8") == format_links(reference[n]), n
         assert [lk.key() for lk in result[n]] == [lk.key() for lk in reference[n]]

@@ -238,6 +238,7 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
         else:
             todo.append(name)
     plan.out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temp_files(plan.out_dir, plan.names)
 
     total = len(plan.names)
     report = progress or (lambda event: None)
@@ -261,6 +262,18 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
     elif todo:
         _run_pool(plan, todo, unit, n_workers, gpaths, cancel, finish)
     return {name: done[name] for name in plan.names if name in done}
+
+
+def _remove_stale_temp_files(out_dir: Path, names: Sequence[str]) -> None:
+    """Temporary files of atomic writes cut short by a kill (``.NAME.*.tmp``) are debris."""
+    wanted = set(names)
+    for p in out_dir.glob(".*.tmp"):
+        name = p.name[1:].rsplit(".", 2)[0]
+        if name in wanted and p.is_file():
+            try:
+                p.unlink()
+            except OSError:  # pragma: no cover - permissions; harmless to leave
+                pass
 
 
 def _run_pool(plan: BatchPlan, todo: list[str], unit: str, n_workers: int,
