@@ -98,3 +98,24 @@ def test_lint_never_raises_on_any_text(tmp_path_factory, text):
     path.write_text(text, encoding="utf-8")
     report = lint_glossary([path])
     assert all(str(i).startswith(str(path)) for i in report.errors + report.warnings)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("aAzZ09 -’'éḥ\u00a0«ـ") + AR_PIECES[:8] + EN_PIECES[:8]
+                                + ["إ", "ى", "\u064e", "el-", "ﻻ", "١"]),
+                max_size=15).map("".join))
+def test_token_normalisation_agrees_with_the_text_layer(text):
+    """The matcher's cached, token-by-token normalisation gives the text layer's results."""
+    from workbench.glossary import tokens
+    from workbench.text.normalize import english_key, normalize_arabic, normalize_english
+
+    assert tokens.english_key(text) == english_key(text)
+    assert tokens.english_tokens(text).text == normalize_english(text).text
+    assert tokens.arabic_tokens(text).text == " ".join(
+        normalize_arabic(text.translate({ord(c): " " for c in "«»\"“”„‟'‘’‹›()[]{}"})).text
+        .split())
+    for word in text.split():
+        for fast, ref in ((tokens._norm_en(word), normalize_english(word)),
+                          (tokens._norm_ar(word), normalize_arabic(word))):
+            assert (fast.text, list(fast.starts), list(fast.ends)) == \
+                (ref.text, list(ref.starts), list(ref.ends))

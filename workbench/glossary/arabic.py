@@ -35,8 +35,8 @@ import ahocorasick
 
 from workbench.glossary.model import Entry, TermMatch
 from workbench.glossary.spans import longest_first as _longest
-from workbench.glossary.tokens import arabic_tokens
-from workbench.text.normalize import ARABIC_LETTER_CLASS, arabic_key
+from workbench.glossary.tokens import arabic_key, arabic_tokens
+from workbench.text.normalize import ARABIC_LETTER_CLASS
 
 __all__ = ["ArabicMatcher", "PROCLITICS", "ARTICLE_PROCLITICS", "LAM_ARTICLE_PROCLITICS",
            "ENCLITICS"]
@@ -57,8 +57,6 @@ _MAX_PREFIX = max(len(p) for p in PROCLITICS)
 _MAX_SUFFIX = max(len(s) for s in ENCLITICS)
 
 _LETTER = re.compile(f"[{ARABIC_LETTER_CLASS}]")
-#: characters that separate words like a space does (quotes, brackets); see .tokens
-_SPACE_LIKE = set(" «»\"“”„‟'‘’‹›()[]{}")
 
 # kinds of automaton key
 _PLAIN, _TA_ENCLITIC, _LAM_ARTICLE = 0, 1, 2
@@ -144,6 +142,4 @@ class ArabicMatcher:
 
 
 def _match_key(form: str) -> str:
-    key = arabic_key(form)
-    chars = [" " if ch in _SPACE_LIKE else ch for ch in key]
-    return " ".join("".join(chars).split())
+    return arabic_key(form)  # normalised, quotes and brackets as spaces

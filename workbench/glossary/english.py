@@ -34,8 +34,8 @@ from rapidfuzz import fuzz
 
 from workbench.glossary.model import Entry, TermMatch
 from workbench.glossary.spans import longest_first as _longest
-from workbench.glossary.tokens import english_tokens
-from workbench.text.normalize import APOSTROPHES, english_key
+from workbench.glossary.tokens import english_key, english_tokens
+from workbench.text.normalize import APOSTROPHES
 
 __all__ = ["EnglishMatcher", "skeleton", "skeleton_key", "PROBABLE_MIN_SCORE"]
 

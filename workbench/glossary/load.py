@@ -21,7 +21,7 @@ from typing import Any, Iterable
 
 from workbench.errors import WorkbenchError
 from workbench.glossary.model import RELATIONS, TYPES, Entry, Glossary, Related
-from workbench.text.normalize import arabic_key, english_key
+from workbench.glossary.tokens import arabic_key, english_key
 from workbench.textio import read_text
 from workbench.yamlio import LineDict, load_yaml_text, position
 

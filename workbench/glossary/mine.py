@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from rapidfuzz import fuzz, process
 
 from workbench.glossary.model import Glossary
-from workbench.text.normalize import english_key
+from workbench.glossary.tokens import english_key
 from workbench.text.segment import segment
 
 __all__ = ["Evidence", "Proposal", "mine_documents", "mine_collections", "candidate_names"]

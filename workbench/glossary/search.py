@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from workbench.glossary.model import Entry, Glossary
-from workbench.text.normalize import arabic_key, english_key, is_arabic_char
+from workbench.glossary.tokens import arabic_key, english_key
+from workbench.text.normalize import is_arabic_char
 
 __all__ = ["SearchHit", "find_entries"]
 

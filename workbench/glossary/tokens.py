@@ -19,20 +19,44 @@ from functools import lru_cache
 
 from workbench.text.normalize import NormalizedText, normalize_arabic, normalize_english
 
-__all__ = ["TokenText", "arabic_tokens", "english_tokens"]
+__all__ = ["TokenText", "arabic_tokens", "english_tokens", "english_key", "arabic_key"]
 
 _AR_TOKEN = re.compile(r"[^\s«»\"“”„‟'‘’‹›()\[\]{}]+")
 _EN_TOKEN = re.compile(r"\S+")
 
 
+def _identity(token: str, text: str) -> NormalizedText:
+    n = len(token)
+    return NormalizedText(token, text, array("l", range(n)), array("l", range(1, n + 1)))
+
+
+# Arabic letters that normalize_arabic leaves as they are (found by asking it, so the fast
+# path below can never disagree with it)
+_AR_SAFE = "".join(ch for ch in map(chr, range(0x0621, 0x064B))
+                   if normalize_arabic(ch).text == ch)
+_AR_PLAIN = re.compile(f"[{_AR_SAFE}0-9]+")
+_EN_PLAIN = re.compile(r"[A-Za-z0-9]+")
+
+
 @lru_cache(maxsize=262144)
 def _norm_ar(token: str) -> NormalizedText:
+    if _AR_PLAIN.fullmatch(token):
+        return _identity(token, token)  # nothing to normalise: skip the general machinery
     return normalize_arabic(token)
 
 
 @lru_cache(maxsize=262144)
 def _norm_en(token: str) -> NormalizedText:
+    if _EN_PLAIN.fullmatch(token):
+        return _identity(token, token.lower())  # ASCII letters and digits: only the case
     return normalize_english(token)
+
+
+@lru_cache(maxsize=262144)
+def english_key(text: str) -> str:
+    """Same as :func:`workbench.text.normalize.english_key`, computed token by token (cached
+    per token), as the matcher normalises texts."""
+    return " ".join(t for t in (_norm_en(tok).text for tok in text.split()) if t)
 
 
 class TokenText:
@@ -90,3 +114,10 @@ def arabic_tokens(text: str) -> TokenText:
 
 def english_tokens(text: str) -> TokenText:
     return TokenText(text, _EN_TOKEN, _norm_en)
+
+
+@lru_cache(maxsize=262144)
+def arabic_key(text: str) -> str:
+    """The normalised Arabic of ``text`` with quotes and brackets as spaces (the matcher's
+    view of a form), computed token by token."""
+    return " ".join(t for t in (_norm_ar(m.group()).text for m in _AR_TOKEN.finditer(text)) if t)
