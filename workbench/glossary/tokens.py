@@ -21,6 +21,8 @@ from workbench.text.normalize import NormalizedText, normalize_arabic, normalize
 
 __all__ = ["TokenText", "arabic_tokens", "english_tokens", "english_key", "arabic_key"]
 
+#: distinct tokens kept normalised (with offset maps: a few hundred bytes each)
+_TOKEN_CACHE = 100_000
 _AR_TOKEN = re.compile(r"[^\s«»\"“”„‟'‘’‹›()\[\]{}]+")
 _EN_TOKEN = re.compile(r"\S+")
 
@@ -38,14 +40,14 @@ _AR_PLAIN = re.compile(f"[{_AR_SAFE}0-9]+")
 _EN_PLAIN = re.compile(r"[A-Za-z0-9]+")
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=_TOKEN_CACHE)
 def _norm_ar(token: str) -> NormalizedText:
     if _AR_PLAIN.fullmatch(token):
         return _identity(token, token)  # nothing to normalise: skip the general machinery
     return normalize_arabic(token)
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=_TOKEN_CACHE)
 def _norm_en(token: str) -> NormalizedText:
     if _EN_PLAIN.fullmatch(token):
         return _identity(token, token.lower())  # ASCII letters and digits: only the case
