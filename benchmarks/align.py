@@ -259,7 +259,7 @@ def rows(results: list[Result], full_sets: set[str]) -> list[list[str]]:
 
 
 HEADER = ["set", "docs", "system", "P strict", "R strict", "F1 strict", "F1 lax",
-          "published F1", "wall s", "vs sentweave", "notes"]
+          "published F1", "wall s", "speed-up vs sentweave", "notes"]
 
 
 def print_table(results: list[Result], full_sets: set[str], markdown: bool,
@@ -292,6 +292,22 @@ def print_table(results: list[Result], full_sets: set[str], markdown: bool,
           "(in parentheses when --limit ran only part of the set).")
 
 
+def write_json(path: Path, results: list[Result], load_seconds: dict[str, float]) -> None:
+    import json
+    import platform
+
+    data = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None},
+        "model_load_seconds": load_seconds,
+        "results": [{"set": r.set, "system": r.system, "docs": r.docs, "segments": r.segments,
+                     "seconds": r.seconds, "note": r.note, **r.score.as_dict(),
+                     "published_f1": PUBLISHED_F1.get((r.set, r.system)),
+                     "per_doc_f1_strict": r.per_doc} for r in results],
+    }
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
 def parse_list(text: str, allowed: Sequence[str], what: str) -> list[str]:
     items = [x.strip() for x in text.split(",") if x.strip()]
     bad = [x for x in items if x not in allowed]
@@ -315,6 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                          "(default: as our aligner, up to 2)")
     ap.add_argument("--warm", action="store_true",
                     help="time our aligner on a second pass (embedding cache warm)")
+    ap.add_argument("--json", metavar="FILE", type=Path,
+                    help="also write every figure (and per-document strict F1) as JSON")
     ap.add_argument("--per-doc", action="store_true",
                     help="also list the dev documents where a system scores lowest")
     args = ap.parse_args(argv)
@@ -340,6 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("  lowest strict F1: " + ", ".join(f"{n} {f:.2f}" for f, n in worst),
                       file=sys.stderr)
     print_table(results, full_sets, args.markdown, systems.load_seconds)
+    if args.json:
+        write_json(args.json, results, systems.load_seconds)
     tmp.cleanup()
     return 0
 
