@@ -103,3 +103,18 @@ def test_calibration_bins_and_ece():
     summary = confidence_summary(zip(scores, labels))
     assert summary["n"] == 5 and sum(summary["histogram"]) == 5
     assert confidence_summary([])["roc_auc"] is None
+
+
+def test_metrics_report_signatures_of_their_settings():
+    from workbench import __version__
+    from workbench.scoring.confidence import ConfidenceMetric
+    from workbench.scoring.linktypes import LinkTypeMetric
+    from workbench.scoring.metric import AlignmentMetric
+
+    sig = AlignmentMetric("sentences").signature()
+    assert sig == f"vecalign-pr|unit:sentences|nulls:P-only|avg:micro|version:{__version__}"
+    assert "bins:5" in ConfidenceMetric(bins=5).signature()
+    assert ConfidenceMetric(bins=5).signature() != ConfidenceMetric().signature()
+    assert LinkTypeMetric().signature().startswith("linktypes|match:strict|")
+    gold = read_links(SEEDS / "gold" / "004-000.paragraphs.gold")
+    assert AlignmentMetric().score([gold], [gold]).f1_strict == 1.0

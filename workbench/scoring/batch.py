@@ -25,7 +25,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -36,7 +36,7 @@ from workbench.progress import CancelToken, ProgressEvent, Reporter
 from workbench.scoring.alignment import AlignmentCounts, AlignmentScore, count_document
 from workbench.scoring.confidence import ConfidenceMetric
 from workbench.scoring.linktypes import LinkTypeMetric, LinkTypeStats
-from workbench.scoring.metric import format_signature
+from workbench.scoring.metric import AlignmentMetric, format_signature
 from workbench.text.segment import UNITS, segment
 from workbench.textio import read_text, write_text_atomic
 
@@ -462,6 +462,12 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
     running Dask cluster instead.
     """
     settings = settings or ScoreSettings()
+    if settings.terms and settings.glossary_paths is None:
+        # resolved here, so that workers (possibly on other machines) need no configuration
+        from workbench.config import load_config
+
+        settings = replace(settings, glossary_paths=tuple(
+            str(p) for p in load_config().glossary_paths()))
     started = time.monotonic()
     tasks, info = discover(source, pred_dir=pred_dir, unit=unit)
     out = Path(out_dir)
@@ -549,7 +555,9 @@ def _run_local(tasks: list[DocTask], settings: ScoreSettings, workers: int,
             reporter.check()
             finish(score_task(task, settings))
         return
-    ctx = multiprocessing.get_context("forkserver")
+    # spawn: fresh workers that see this process's current environment (configuration,
+    # data directory) and inherit no threads or locks, whatever the caller is doing
+    ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx,
                                initializer=_ignore_sigint)
     try:
@@ -608,8 +616,7 @@ def summarize(documents: Sequence[dict], *, info: dict | None = None,
         counts += AlignmentCounts(**d["counts"])
     unit = (info or {}).get("unit", "")
     signatures = {
-        "alignment": format_signature("vecalign-pr", {"unit": unit or "?", "nulls": "P-only",
-                                                      "avg": "micro"}),
+        "alignment": AlignmentMetric(unit or "?").signature(),
         "link_types": LinkTypeMetric().signature(),
         "confidence": conf_metric.signature(),
         "batch": settings.signature(),
@@ -657,7 +664,8 @@ def summarize(documents: Sequence[dict], *, info: dict | None = None,
             mh = [h for d in mt_term_docs for h in d["mt"]["hyp"]]
             overall["terms"]["mt"] = term_rates(glossary, ms, mh).as_dict()
         signatures["terms"] = format_signature("terms", {
-            "glossary": ",".join(settings.glossary_paths or ("configured",)),
+            "glossary": ",".join(Path(p).name for p in settings.glossary_paths or ())
+            or "configured",
             "entries": len(getattr(glossary, "entries", {}) or {})})
 
     per_doc = []

@@ -10,7 +10,7 @@ from typing import Any
 
 from workbench import __version__
 
-__all__ = ["Metric", "format_signature"]
+__all__ = ["Metric", "AlignmentMetric", "format_signature"]
 
 
 def format_signature(name: str, settings: dict[str, Any], version: str = __version__) -> str:
@@ -39,3 +39,21 @@ class Metric:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.signature()!r})"
+
+
+class AlignmentMetric(Metric):
+    """Vecalign's strict/lax precision, recall and F1 (:mod:`workbench.scoring.alignment`)."""
+
+    name = "vecalign-pr"
+
+    def __init__(self, unit: str = "?") -> None:
+        self.unit = unit
+
+    def settings(self) -> dict[str, Any]:
+        return {"unit": self.unit, "nulls": "P-only", "avg": "micro"}
+
+    def score(self, gold_docs, test_docs):
+        """Micro-averaged :class:`~workbench.scoring.alignment.AlignmentScore`."""
+        from workbench.scoring.alignment import score_documents
+
+        return score_documents(gold_docs, test_docs)

@@ -41,7 +41,7 @@ def f1_bars(documents: Sequence[dict]) -> bytes | None:
     if not docs:
         return None
     plt = _plt()
-    width = min(16.0, max(6.0, 0.16 * len(docs) + 2))
+    width = min(16.0, max(7.0, 0.16 * len(docs) + 2))
     fig, ax = plt.subplots(figsize=(width, 3.6))
     xs = range(len(docs))
     lax = [d["alignment"]["lax"]["F1"] for d in docs]
@@ -51,12 +51,11 @@ def f1_bars(documents: Sequence[dict]) -> bytes | None:
     mean = sum(strict) / len(strict)
     ax.axhline(mean, color="#d62728", lw=1, ls="--", label=f"mean of documents {mean:.3f}")
     ax.set_ylim(0, 1.05)
-    ax.set_xlim(-0.7, len(docs) - 0.3)
+    ax.set_xlim(-0.7, max(len(docs), 8) - 0.3)
     step = max(1, len(docs) // 40)
     ax.set_xticks(list(xs)[::step])
     ax.set_xticklabels([d["name"] for d in docs][::step], rotation=90, fontsize=7)
     ax.set_ylabel("F1")
-    ax.set_title("Alignment F1 per document", loc="left")
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=8, ncol=3,
               frameon=False)
     ax.grid(axis="y", alpha=0.3)
