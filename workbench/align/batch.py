@@ -162,13 +162,13 @@ def _load_glossary(glossary_paths: Sequence[str] | None):
 
 
 def _align_texts(aligner, glossary, src: str, tgt: str, unit: str, directory: Path,
-                 name: str) -> list[Link]:
+                 name: str, cancel: CancelToken | None = None) -> list[Link]:
     n_src = len(segment(src, unit, SOURCE_DIR))
     n_tgt = len(segment(tgt, unit, TARGET_DIR))
     if n_src == 0 or n_tgt == 0:
         return _null_links(n_src, n_tgt)  # nothing to compare: every segment is unmatched
     try:
-        return list(aligner.align_texts(src, tgt, unit, glossary=glossary).links)
+        return list(aligner.align_texts(src, tgt, unit, glossary=glossary, cancel=cancel).links)
     except CancelledError:
         raise
     except WorkbenchError as exc:  # e.g. the files are swapped: name the document
@@ -207,13 +207,15 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
     ``glossary_paths`` are glossary files or folders loaded once per worker (None:
     align without a glossary).  ``aligner`` is an already loaded
     :class:`~workbench.align.api.Aligner` to use when the documents run in this process
-    (the TUI passes its own; worker processes always build theirs).  Documents already written completely in OUT are read
-    back instead of aligned again, so an interrupted run resumes.
+    (the TUI passes its own; worker processes always build theirs).  Documents already
+    written completely in OUT are read back instead of aligned again, so an interrupted
+    run resumes.
 
     Returns ``{NAME: links}`` for every document aligned or resumed, in name order.
     Progress events (task :data:`TASK`) come one per document, ``detail`` = NAME;
-    ``cancel`` is checked between documents (the documents already finished stay
-    written) and raises :class:`~workbench.errors.CancelledError`.
+    ``cancel`` stops the run (the documents already finished stay written) with
+    :class:`~workbench.errors.CancelledError`: in this process the aligner checks it
+    inside a document too; worker processes are ended at once.
     """
     check_unit(unit)
     plan = plan_directory(directory, out_dir)
@@ -258,7 +260,8 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
             if cancel is not None:
                 cancel.raise_if_cancelled()
             src, tgt = _read_pair(plan.directory, name)
-            finish(name, _align_texts(aligner, glossary, src, tgt, unit, plan.directory, name))
+            finish(name, _align_texts(aligner, glossary, src, tgt, unit, plan.directory, name,
+                                      cancel))
     elif todo:
         _run_pool(plan, todo, unit, n_workers, gpaths, cancel, finish)
     return {name: done[name] for name in plan.names if name in done}
