@@ -6,9 +6,10 @@
 
 Every run starts fresh (no reused results, an empty embedding cache) in a temporary
 folder, so the time includes starting the worker processes and loading the embedder
-once per worker, as a real run does.  ``--mode pred`` scores the gold links as predictions, which measures the
-scoring and scheduling overhead alone.  Prints a table; results are recorded in
-benchmarks/README.md ("Batch scoring").
+once per worker, as a real run does.  ``--mode pred`` scores the gold links as
+predictions, which measures the scoring and scheduling overhead alone.  ``--repeat N``
+keeps the fastest of N runs of each configuration.  Prints a table; results are
+recorded in benchmarks/README.md ("Batch scoring").
 """
 
 from __future__ import annotations
