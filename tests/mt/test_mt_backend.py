@@ -169,3 +169,12 @@ def test_id_resolves_from_the_hugging_face_cache(tiny_model_dir, tmp_path, monke
     assert path == repo / "snapshots" / rev
     info = inspect_model_dir(path)
     assert info.model_id == "acme/cached-ar-en"
+
+
+def test_available_backend_is_quiet(tiny_model_dir):
+    from workbench.mt.backend import available_backend
+
+    backend, message = available_backend()
+    assert backend is None and "workbench models fetch" in message
+    backend, message = available_backend(tiny_model_dir)
+    assert backend is not None and message == "" and not backend.loaded

@@ -35,6 +35,7 @@ __all__ = [
     "TransformersBackend",
     "ModelNotFoundError",
     "load_backend",
+    "available_backend",
     "default_threads",
 ]
 
@@ -384,6 +385,16 @@ def load_backend(model: str | Path | None = None, *, device: str = "auto",
     if not lazy:
         backend.load()
     return backend
+
+
+def available_backend(model: str | Path | None = None, **kwargs: Any
+                      ) -> tuple[TransformersBackend | None, str]:
+    """``(backend, "")`` if a model is found, else ``(None, message)``: for a quiet notice
+    (the TUI) where a missing model must not stop anything else."""
+    try:
+        return load_backend(model, **kwargs), ""
+    except WorkbenchError as exc:
+        return None, str(exc)
 
 
 def translate_texts(backend: TranslationBackend, segments: Sequence[str]) -> list[str]:
