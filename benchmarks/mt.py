@@ -93,6 +93,34 @@ def bench_cache(model_dir: Path, segments: list[str], glossary) -> dict:
                 "hit_ms": 1000 * statistics.median(hits) / len(segments)}
 
 
+def bench_tm(sizes: list[int], queries: int = 50) -> list[tuple[int, float, float]]:
+    """(units, ms per lookup p50, p95) for near-repeat lookups in memories of ``sizes``."""
+    import random
+
+    from workbench.mt.memory import TranslationMemory
+
+    lines = dev_segments(100_000)
+    rng = random.Random(0)
+    rows = []
+    for n in sizes:
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        tm = TranslationMemory(conn)
+        units = [(f"{lines[i % len(lines)]} {i // len(lines)}" if i >= len(lines)
+                  else lines[i], f"english {i}") for i in range(n)]
+        tm.add_many(units)
+        times = []
+        for _ in range(queries):
+            words = rng.choice(units)[0].split()
+            if len(words) > 3:
+                del words[rng.randrange(len(words))]  # a near repeat: one word less
+            t = time.perf_counter()
+            tm.lookup(" ".join(words))
+            times.append(1000 * (time.perf_counter() - t))
+        times.sort()
+        rows.append((n, times[len(times) // 2], times[int(len(times) * 0.95) - 1]))
+    return rows
+
+
 def bench_opus_size(batch_sizes: list[int], n: int, src_len: int, out_len: int,
                     threads: int) -> list[tuple[int, float, float]]:
     """Random Marian-base model: (batch, segments/s, output tokens/s) with fixed lengths."""
@@ -135,6 +163,7 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--tiny", type=Path, help="use this tiny model directory instead of building")
     ap.add_argument("--no-opus-size", action="store_true")
+    ap.add_argument("--only-tm", action="store_true", help="only the translation-memory rows")
     ap.add_argument("--opus-segments", type=int, default=8,
                     help="segments per batch size for the opus-mt-size model (default: 8; "
                          "batch 32 always decodes one full batch)")
@@ -144,6 +173,12 @@ def main() -> int:
     from workbench.mt.backend import default_threads, load_backend
     from workbench.mt.models import list_models
 
+    if args.only_tm:
+        print("| translation memory units | lookup p50 (ms) | lookup p95 (ms) |")
+        print("|---:|---:|---:|")
+        for n, p50, p95 in bench_tm([1_000, 10_000]):
+            print(f"| {n:,} | {p50:.1f} | {p95:.1f} |", flush=True)
+        return 0
     threads = args.threads or default_threads()
     os.environ["WORKBENCH_MT_THREADS"] = str(threads)
     segments = dev_segments(args.segments)
@@ -177,6 +212,10 @@ def main() -> int:
                   f"{r['in_tok_s']:.0f} |", flush=True)
     if not args.no_opus_size:
         bench_opus_size(batch_sizes, args.opus_segments, 40, 40, threads)
+    print("\n| translation memory units | lookup p50 (ms) | lookup p95 (ms) |")
+    print("|---:|---:|---:|")
+    for n, p50, p95 in bench_tm([1_000, 10_000]):
+        print(f"| {n:,} | {p50:.1f} | {p95:.1f} |", flush=True)
     print("\n| model | propose, cache miss (ms/segment) | cache hit (ms/segment, no model "
           "loaded) |")
     print("|---|---:|---:|")

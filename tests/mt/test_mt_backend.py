@@ -178,3 +178,18 @@ def test_available_backend_is_quiet(tiny_model_dir):
     assert backend is None and "workbench models fetch" in message
     backend, message = available_backend(tiny_model_dir)
     assert backend is not None and message == "" and not backend.loaded
+
+
+def test_default_threads_never_oversubscribe(monkeypatch):
+    import os
+
+    from workbench.mt.backend import default_threads
+
+    cores = len(os.sched_getaffinity(0))
+    monkeypatch.setenv("WORKBENCH_MT_THREADS", "999")
+    assert default_threads() == cores
+    monkeypatch.delenv("WORKBENCH_MT_THREADS")
+    assert 1 <= default_threads() <= max(1, cores - 1)
+    monkeypatch.setenv("WORKBENCH_MT_THREADS", "many")
+    with pytest.raises(WorkbenchError, match="WORKBENCH_MT_THREADS"):
+        default_threads()

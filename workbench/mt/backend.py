@@ -71,17 +71,23 @@ class TranslationBackend(Protocol):
 
 
 def default_threads() -> int:
-    """Threads for torch: the cores this process may use (``WORKBENCH_MT_THREADS`` overrides)."""
+    """Threads for torch: one core left for the UI and everything else, at most 8.
+
+    ``WORKBENCH_MT_THREADS`` overrides.  Never more than the cores this process may use:
+    oversubscribed torch threads spin and make decoding many times slower (see
+    benchmarks/README.md).
+    """
+    try:
+        cores = max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - non-Linux
+        cores = max(1, os.cpu_count() or 1)
     env = os.environ.get("WORKBENCH_MT_THREADS")
     if env:
         try:
-            return max(1, int(env))
+            return max(1, min(int(env), cores))
         except ValueError:
             raise WorkbenchError(f"WORKBENCH_MT_THREADS must be a number, not {env!r}") from None
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - non-Linux
-        return max(1, os.cpu_count() or 1)
+    return max(1, min(cores - 1, 8))
 
 
 class TransformersBackend:
