@@ -43,6 +43,10 @@ __all__ = ["AlignmentResult", "Aligner", "align_texts", "align_segments", "check
 #: Above this many segments a side uses approximate block embeddings (sums of its
 #: segments' embeddings) instead of embedding every concatenated block.
 LONG_SIDE = 3000
+#: Segments averaging at least this many sentences are aligned as paragraphs: their
+#: sentences are aligned first, as evidence, and the paragraph profile of the
+#: calibrated parameters applies.
+PARAGRAPH_MODE = 1.5
 #: The similarity matrix is returned only up to this many cells.
 MAX_SIMILARITY_CELLS = 4_000_000
 
@@ -120,29 +124,65 @@ class Aligner:
                cancel: CancelToken | None = None) -> np.ndarray:
         return self.embedder.embed(list(texts), progress=progress, cancel=cancel)
 
-    def _subunits(self, texts: list[str], lang: str, progress, cancel):
-        """Sentence embeddings, owners and lengths of multi-sentence segments (None if none)."""
+    def _sentences(self, texts: list[str], lang: str) -> list[list[str]] | None:
+        """The sentences of each segment, or None unless segments average several sentences."""
         if len(texts) > LONG_SIDE:
             return None
         pieces = [[s.text for s in sentences(t, lang)] or [t] for t in texts]
-        if all(len(p) == 1 for p in pieces):
-            return None
-        flat = [s for p in pieces for s in p]
-        owner = np.repeat(np.arange(len(texts)), [len(p) for p in pieces])
-        emb = self._embed(flat, progress, cancel)
-        return emb, owner, np.array([len(s) for s in flat], dtype=np.float64)
+        return pieces if sum(map(len, pieces)) >= PARAGRAPH_MODE * len(texts) else None
 
     def _side(self, texts: list[str], emb: np.ndarray, masks: np.ndarray, progress, cancel,
-              null_prior: np.ndarray | None = None, lang: str | None = None) -> Side:
+              null_prior: np.ndarray | None = None, pieces: list[list[str]] | None = None,
+              sub_emb: np.ndarray | None = None) -> Side:
         lengths = np.array([len(t) for t in texts], dtype=np.float64)
         block = None
         if len(texts) <= LONG_SIDE:
             def block(batch, _p=progress, _c=cancel):
                 return self._embed(batch, _p, _c)
-        sub = self._subunits(list(texts), lang, progress, cancel) if lang else None
-        sub_emb, sub_owner, sub_len = sub if sub is not None else (None, None, None)
+        kw = {}
+        if pieces is not None:
+            kw = dict(sub_emb=sub_emb,
+                      sub_owner=np.repeat(np.arange(len(texts)), [len(p) for p in pieces]),
+                      sub_len=np.array([len(x) for p in pieces for x in p], dtype=np.float64))
         return Side(list(texts), emb, lengths, masks, block_embedder=block, null_prior=null_prior,
-                    sub_emb=sub_emb, sub_owner=sub_owner, sub_len=sub_len)
+                    **kw)
+
+    def build_sides(self, src: list[str], tgt: list[str], *, glossary=None, progress=None,
+                    cancel=None, sentence_level: bool = True) -> tuple[Side, Side]:
+        """Embeddings, anchors, priors (and sentence sub-units) of both sides, ready to align.
+
+        When segments hold several sentences (paragraphs), each side also gets a
+        ``sub_side`` over its sentences: the engine aligns those first and uses the
+        sentence links as evidence for the segment links.
+        """
+        src_pieces = self._sentences(src, "ar") if sentence_level else None
+        tgt_pieces = self._sentences(tgt, "en") if sentence_level else None
+        if src_pieces is None or tgt_pieces is None:
+            src_pieces = tgt_pieces = None  # paragraph mode needs both sides
+        texts = list(src) + list(tgt)
+        if src_pieces or tgt_pieces:
+            src_flat = [x for p in (src_pieces or [[t] for t in src]) for x in p]
+            tgt_flat = [x for p in (tgt_pieces or [[t] for t in tgt]) for x in p]
+            texts += src_flat + tgt_flat
+        emb = self._embed(texts, progress, cancel)
+        n, m = len(src), len(tgt)
+        es, et = emb[:n], emb[n:n + m]
+        sa, ta = document_anchors(src, tgt, glossary)
+        if not (src_pieces or tgt_pieces):
+            return (self._side(src, es, anchor_masks(sa), progress, cancel),
+                    self._side(tgt, et, anchor_masks(ta), progress, cancel,
+                               self.boilerplate(tgt, et)))
+        ses, tes = emb[n + m:n + m + len(src_flat)], emb[n + m + len(src_flat):]
+        ssa, sta = document_anchors(src_flat, tgt_flat, glossary)
+        sub_src = self._side(src_flat, ses, anchor_masks(ssa), progress, cancel)
+        sub_tgt = self._side(tgt_flat, tes, anchor_masks(sta), progress, cancel,
+                             self.boilerplate(tgt_flat, tes))
+        s = self._side(src, es, anchor_masks(sa), progress, cancel, None,
+                       src_pieces or [[t] for t in src], ses)
+        t = self._side(tgt, et, anchor_masks(ta), progress, cancel, self.boilerplate(tgt, et),
+                       tgt_pieces or [[x] for x in tgt], tes)
+        s.sub_side, t.sub_side = sub_src, sub_tgt
+        return s, t
 
     def boilerplate(self, texts: list[str], emb: np.ndarray) -> np.ndarray:
         """Boilerplate likeness of target segments (see :mod:`workbench.align.boilerplate`)."""
@@ -161,19 +201,16 @@ class Aligner:
     def _align(self, src: list[str], tgt: list[str], *, glossary, max_link: int, progress,
                cancel) -> tuple[list[Link], tuple[np.ndarray, np.ndarray]]:
         _check_max_link(max_link)
-        emb = self._embed(src + tgt, progress, cancel)
-        es, et = emb[:len(src)], emb[len(src):]
-        sa, ta = document_anchors(src, tgt, glossary)
+        src_side, tgt_side = self.build_sides(src, tgt, glossary=glossary, progress=progress,
+                                              cancel=cancel)
         stats = AlignStats()
         reporter = Reporter("aligning", None, progress, cancel)
         reporter.start()
-        links = align_sides(self._side(src, es, anchor_masks(sa), progress, cancel, lang="ar"),
-                            self._side(tgt, et, anchor_masks(ta), progress, cancel,
-                                       self.boilerplate(tgt, et), lang="en"),
-                            self.params, max_link=max_link, stats=stats, check=reporter.check)
+        links = align_sides(src_side, tgt_side, self.params, max_link=max_link, stats=stats,
+                            check=reporter.check)
         self.last_stats = stats
         reporter.advance(1)
-        return links, (es, et)
+        return links, (src_side.emb1, tgt_side.emb1)
 
     def align_texts(self, src_text: str, tgt_text: str, unit: str = "paragraphs", *,
                     glossary=None, max_link: int = 3, progress: Progress | None = None,

