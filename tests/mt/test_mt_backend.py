@@ -193,3 +193,55 @@ def test_default_threads_never_oversubscribe(monkeypatch):
     monkeypatch.setenv("WORKBENCH_MT_THREADS", "many")
     with pytest.raises(WorkbenchError, match="WORKBENCH_MT_THREADS"):
         default_threads()
+
+
+def _make_m2m100(out, tiny_model_dir, extra_vocab: int):
+    """An untrained M2M100 with the real tokenizer class (vocabulary shared with the tiny
+    Marian model; ``extra_vocab`` rows for the language tokens, too few breaks it)."""
+    import json
+    import warnings
+
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+
+    out.mkdir(parents=True)
+    shutil.copy(tiny_model_dir / "source.spm", out / "sentencepiece.bpe.model")
+    marian = json.loads((tiny_model_dir / "vocab.json").read_text(encoding="utf-8"))
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for piece in marian:
+        vocab.setdefault(piece, len(vocab))
+    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tok = M2M100Tokenizer(str(out / "vocab.json"), str(out / "sentencepiece.bpe.model"),
+                              src_lang="ar", tgt_lang="en")
+    cfg = M2M100Config(vocab_size=len(vocab) + extra_vocab, d_model=32, encoder_layers=1,
+                       decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
+                       encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=128,
+                       pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2)
+    M2M100ForConditionalGeneration(cfg).save_pretrained(out)
+    tok.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def tiny_m2m100_dir(tiny_model_dir, tmp_path_factory):
+    return _make_m2m100(tmp_path_factory.mktemp("m2m100") / "acme--m2m100-tiny",
+                        tiny_model_dir, 120)
+
+
+def test_a_model_that_does_not_fit_its_tokenizer_is_a_clear_error(tiny_model_dir, tmp_path,
+                                                                     pairs):
+    broken = _make_m2m100(tmp_path / "broken", tiny_model_dir, 0)
+    backend = load_backend(broken, threads=1, num_beams=1)
+    with pytest.raises(WorkbenchError, match="translation with this model failed"):
+        backend.translate([pairs[0][0]])
+
+
+def test_m2m100_family_sets_language_codes(tiny_m2m100_dir, pairs):
+    backend = load_backend(tiny_m2m100_dir, threads=1, num_beams=2, lazy=False)
+    assert backend.family == "m2m100" and backend.model_id == "acme/m2m100-tiny"
+    tok = backend._tokenizer
+    assert backend._forced_bos == tok.get_lang_id("en")
+    assert tok("نص")["input_ids"][0] == tok.get_lang_id("ar")  # source language prefix
+    [hyps] = backend.translate([pairs[0][0]], n_best=2)
+    assert hyps and all("__en__" not in h.text for h in hyps)

@@ -243,7 +243,13 @@ class TransformersBackend:
                     reporter.advance(detail="")
             for batch in self._batches(pieces):
                 reporter.check()
-                outs = self._generate([t for _i, _k, t in batch], n_best)
+                try:
+                    outs = self._generate([t for _i, _k, t in batch], n_best)
+                except (RuntimeError, IndexError, ValueError) as exc:
+                    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                    raise WorkbenchError(f"translation with this model failed ({first}); is it "
+                                         "an Arabic-English seq2seq model with matching "
+                                         "tokenizer files?", path=self.path) from None
                 for (i, k, _t), hyps in zip(batch, outs):
                     results[(i, k)] = hyps
                     remaining[i] -= 1
@@ -338,7 +344,12 @@ class TransformersBackend:
             for row in trans:
                 finite = row[torch.isfinite(row) & (row != 0)]
                 scores.append(float(finite.mean()) if finite.numel() else 0.0)
-        texts_out = tok.batch_decode(seqs, skip_special_tokens=True)
+        if self._forced_bos is not None:
+            # the target-language token is not always registered as special: drop it by id
+            texts_out = [tok.decode([int(t) for t in row if int(t) != self._forced_bos],
+                                    skip_special_tokens=True) for row in seqs]
+        else:
+            texts_out = tok.batch_decode(seqs, skip_special_tokens=True)
         pad = getattr(tok, "pad_token_id", None)
         result: list[list[Hypothesis]] = []
         for i in range(len(texts)):
