@@ -121,6 +121,17 @@ def bench_tm(sizes: list[int], queries: int = 50) -> list[tuple[int, float, floa
     return rows
 
 
+def bench_terms(backend, glossary, segments: list[str]) -> tuple[dict, dict]:
+    """Term success/variant rates of the raw model output and of the proposals."""
+    from workbench.glossary.qa import term_rates
+    from workbench.mt.propose import propose
+
+    raw = [h[0].text for h in backend.translate(segments)]
+    props = [p.text for p in propose(backend, segments, glossary=glossary)]
+    return (term_rates(glossary, segments, raw).as_dict(),
+            term_rates(glossary, segments, props).as_dict())
+
+
 def bench_opus_size(batch_sizes: list[int], n: int, src_len: int, out_len: int,
                     threads: int) -> list[tuple[int, float, float]]:
     """Random Marian-base model: (batch, segments/s, output tokens/s) with fixed lengths."""
@@ -164,6 +175,8 @@ def main() -> int:
     ap.add_argument("--tiny", type=Path, help="use this tiny model directory instead of building")
     ap.add_argument("--no-opus-size", action="store_true")
     ap.add_argument("--only-tm", action="store_true", help="only the translation-memory rows")
+    ap.add_argument("--only-terms", action="store_true",
+                    help="skip the speed rows (term rates and cache only)")
     ap.add_argument("--opus-segments", type=int, default=8,
                     help="segments per batch size for the opus-mt-size model (default: 8; "
                          "batch 32 always decodes one full batch)")
@@ -204,18 +217,35 @@ def main() -> int:
           "n-best 1\n")
     print("| model | batch | segments/s | output tokens/s | input tokens/s |")
     print("|---|---:|---:|---:|---:|")
-    for name, path in models:
+    for name, path in models if not args.only_terms else []:
         backend = load_backend(path, threads=threads, lazy=False)
         for b in batch_sizes:
             r = bench_backend(backend, segments, b, args.repeats)
             print(f"| {name} | {b} | {r['seg_s']:.1f} | {r['out_tok_s']:.0f} | "
                   f"{r['in_tok_s']:.0f} |", flush=True)
-    if not args.no_opus_size:
+    if not args.no_opus_size and not args.only_terms:
         bench_opus_size(batch_sizes, args.opus_segments, 40, 40, threads)
     print("\n| translation memory units | lookup p50 (ms) | lookup p95 (ms) |")
     print("|---:|---:|---:|")
     for n, p50, p95 in bench_tm([1_000, 10_000]):
         print(f"| {n:,} | {p50:.1f} | {p95:.1f} |", flush=True)
+    import tiny_model
+    from workbench.text.segment import sentences
+
+    seed = (ROOT / "corpora" / "seeds" / "004_fc843bc12e8cb1da.txt").read_text("utf-8")
+    term_sets = [("seed 004 sentences", [s.text for s in sentences(seed, "ar")]),
+                 ("seed-like pairs (tiny model's training set)",
+                  [a for a, _ in tiny_model.training_pairs()])]
+    print("\n| model | segments | terms in source | success raw -> proposal | "
+          "variant raw -> proposal |")
+    print("|---|---|---:|---:|---:|")
+    for name, path in models:
+        backend = load_backend(path, threads=threads)
+        for set_name, segs in term_sets:
+            raw, prop = bench_terms(backend, glossary, segs)
+            print(f"| {name} | {set_name} | {raw['terms_in_source']} | "
+                  f"{raw['success_rate']:.0%} -> {prop['success_rate']:.0%} | "
+                  f"{raw['variant_rate']:.0%} -> {prop['variant_rate']:.0%} |", flush=True)
     print("\n| model | propose, cache miss (ms/segment) | cache hit (ms/segment, no model "
           "loaded) |")
     print("|---|---:|---:|")
