@@ -245,3 +245,31 @@ def test_m2m100_family_sets_language_codes(tiny_m2m100_dir, pairs):
     assert tok("نص")["input_ids"][0] == tok.get_lang_id("ar")  # source language prefix
     [hyps] = backend.translate([pairs[0][0]], n_best=2)
     assert hyps and all("__en__" not in h.text for h in hyps)
+
+
+def test_nllb_family_sets_language_codes(tiny_model_dir, tmp_path, pairs):
+    """An untrained NLLB-style model (M2M100 weights, NllbTokenizer): arb_Arab -> eng_Latn."""
+    import json
+
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+
+    marian = json.loads((tiny_model_dir / "vocab.json").read_text(encoding="utf-8"))
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for piece in marian:
+        vocab.setdefault(piece, len(vocab))
+    tok = NllbTokenizer(vocab=vocab, merges=[], src_lang="eng_Latn", tgt_lang="fra_Latn")
+    out = tmp_path / "acme--nllb-tiny"
+    cfg = M2M100Config(vocab_size=len(tok) + 8, d_model=32, encoder_layers=1, decoder_layers=1,
+                       encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64,
+                       decoder_ffn_dim=64, max_position_embeddings=128, pad_token_id=1,
+                       bos_token_id=0, eos_token_id=2, decoder_start_token_id=2)
+    M2M100ForConditionalGeneration(cfg).save_pretrained(out)
+    tok.save_pretrained(out)
+    backend = load_backend(out, threads=1, num_beams=2, lazy=False)
+    assert backend.family == "nllb"
+    loaded = backend._tokenizer
+    assert backend._forced_bos == loaded.convert_tokens_to_ids("eng_Latn")
+    # the saved tokenizer said English->French; the backend sets Arabic->English
+    assert loaded("نص")["input_ids"][0] == loaded.convert_tokens_to_ids("arb_Arab")
+    [hyps] = backend.translate([pairs[0][0]], n_best=2)
+    assert hyps and all("eng_Latn" not in h.text for h in hyps)
