@@ -85,6 +85,10 @@ def test_per_document_and_overall_scores(data, tmp_path):
     # wrong links are less confident by construction, so confidence predicts errors
     assert conf["n"] == sum(len(d["links"]) for d in res.documents)
     assert conf["roc_auc"] > 0.7
+    by_type = conf["by_type"]
+    assert sum(r["n"] for r in by_type.values()) == conf["n"]
+    # the perturbation turns right 1:1 links into wrong null pairs
+    assert by_type["null"]["accuracy"] < by_type["1:1"]["accuracy"] == 1.0
     assert s["overall"]["link_types"]["types"]["1:1"]["gold"] > 0
     assert s["overall"]["mt"] is None and s["overall"]["terms"] is None
 

@@ -34,8 +34,8 @@ from workbench.align.links import Link, check_coverage, format_links, parse_link
 from workbench.errors import CancelledError, WorkbenchError
 from workbench.progress import CancelToken, ProgressEvent, Reporter
 from workbench.scoring.alignment import AlignmentCounts, AlignmentScore, count_document
-from workbench.scoring.confidence import ConfidenceMetric
-from workbench.scoring.linktypes import LinkTypeMetric, LinkTypeStats
+from workbench.scoring.confidence import ConfidenceMetric, roc_auc
+from workbench.scoring.linktypes import LinkTypeMetric, LinkTypeStats, link_type
 from workbench.scoring.metric import AlignmentMetric, format_signature
 from workbench.text.segment import UNITS, segment
 from workbench.textio import read_text, write_text_atomic
@@ -45,7 +45,7 @@ __all__ = ["DocTask", "ScoreSettings", "BatchResult", "discover", "score_task",
 
 RESULTS_DIRNAME = ".results"
 #: Bumped when the content of per-document results changes (old ones are then recomputed).
-RESULT_FORMAT = 1
+RESULT_FORMAT = 2
 
 
 # --- tasks ------------------------------------------------------------------------
@@ -380,7 +380,8 @@ def _score_task(task: DocTask, settings: ScoreSettings) -> dict:
     else:
         out["counts"] = out["alignment"] = out["link_types"] = out["gold_links"] = None
     # confidence of each predicted link (and whether it is right, when gold is known)
-    out["confidence"] = [[round(float(lk.score), 6), lk.key() in gold_keys if gold else None]
+    out["confidence"] = [[round(float(lk.score), 6), lk.key() in gold_keys if gold else None,
+                          link_type(lk)]
                          for lk in links if lk.score is not None]
 
     # the aligned pairs the MT and terminology figures are computed on
@@ -629,13 +630,23 @@ def summarize(documents: Sequence[dict], *, info: dict | None = None,
         "link_types": (LinkTypeStats.from_counts(d["link_types"] for d in with_gold).as_dict()
                        if with_gold else None),
     }
-    scored = [(c, ok) for d in documents for c, ok in d.get("confidence") or [] if ok is not None]
-    all_conf = [c for d in documents for c, _ in d.get("confidence") or []]
+    entries = [e for d in documents for e in d.get("confidence") or []]
+    scored = [(e[0], e[1]) for e in entries if e[1] is not None]
+    all_conf = [e[0] for e in entries]
     conf = conf_metric.summarize(scored) if scored else conf_metric.summarize([])
     if not scored and all_conf:
         # no gold: the distribution only
         dist = conf_metric.summarize([(c, True) for c in all_conf])
         conf.update({k: dist[k] for k in ("n", "mean", "quantiles", "histogram")})
+    # per link type: is the confidence informative within each kind of link?
+    conf["by_type"] = {}
+    for kind in ("1:1", "1:2", "2:1", "other", "null"):
+        rows = [(e[0], e[1]) for e in entries if e[1] is not None and e[2] == kind]
+        if rows:
+            conf["by_type"][kind] = {
+                "n": len(rows), "mean": sum(c for c, _ in rows) / len(rows),
+                "accuracy": sum(ok for _, ok in rows) / len(rows),
+                "roc_auc": roc_auc([c for c, _ in rows], [ok for _, ok in rows])}
     overall["confidence"] = conf
 
     mt_docs = [d for d in documents if d.get("mt")]
@@ -670,11 +681,9 @@ def summarize(documents: Sequence[dict], *, info: dict | None = None,
 
     per_doc = []
     for d in documents:
-        conf_pairs = [(c, ok) for c, ok in d.get("confidence") or [] if ok is not None]
-        confs = [c for c, _ in d.get("confidence") or []]
+        conf_pairs = [(e[0], e[1]) for e in d.get("confidence") or [] if e[1] is not None]
+        confs = [e[0] for e in d.get("confidence") or []]
         lt = LinkTypeStats.from_counts([d["link_types"]]).as_dict() if d.get("link_types") else None
-        from workbench.scoring.confidence import roc_auc
-
         per_doc.append({
             "name": d["name"], "unit": d["unit"], "source_segments": d["n_src"],
             "target_segments": d["n_tgt"], "links": len(d["links"]),

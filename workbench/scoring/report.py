@@ -7,7 +7,7 @@ The JSON report is the dictionary made by :func:`workbench.scoring.batch.summari
                  "alignment": {"strict": {"P", "R", "F1"}, "lax": {...}},
                  "counts", "link_types": {"types": {...}, "null": {...}},
                  "confidence": {"n", "mean", "quantiles", "histogram", "roc_auc",
-                                "calibration", "ece", "accuracy"},
+                                "calibration", "ece", "accuracy", "by_type"},
                  "mt": {"bleu"|"chrf"|"ter": {"score", "signature", ...}} | null,
                  "terms": {"target": {...}, "mt": {...} | null} | null},
      "documents": [{"name", "alignment", "null", "moved", "confidence", "mt", "terms", ...}]}
@@ -92,6 +92,13 @@ def _tables(summary: dict) -> list[tuple[str, list[str], list[list[str]], str]]:
                 ["expected calibration error", _f(conf.get("ece"))]]
         tables.append(("Aligner confidence", ["", "value"], rows,
                        f"Signature: {sig['confidence']}"))
+        if conf.get("by_type"):
+            rows = [[kind, str(r["n"]), _f(r["mean"], 3), _f(r["accuracy"], 3),
+                     _f(r["roc_auc"], 3)] for kind, r in conf["by_type"].items()]
+            tables.append(("Confidence by link type", ["type", "links", "mean confidence",
+                                                       "right", "ROC AUC"], rows,
+                           "ROC AUC within one type: does the confidence separate right and "
+                           "wrong links of that kind?"))
         if conf.get("calibration") and conf.get("ece") is not None:
             rows = [[f"{b['lo']:.1f}–{b['hi']:.1f}", str(b["n"]), _f(b["confidence"], 3),
                      _f(b["accuracy"], 3)] for b in conf["calibration"]]
