@@ -168,3 +168,18 @@ def test_seed_paragraph_terms(tiny_backend, glossary, seeds):
             forms = {english_key(f) for f, s in glossary.entries[term].english_forms()
                      if s in ("preferred", "variant")}
             assert any(f in english_key(p.text) for f in forms)
+
+
+def test_protection_lets_the_model_copy_a_term_it_cannot_translate(tiny_backend, glossary):
+    """The model never saw أحرار الشام, only "Ahrar al-Sham" already inside Arabic text (as
+    protect_terms writes it): the raw n-best misses the term, the protected decoding has it."""
+    src = "عقد قياديون من أحرار الشام اجتماعا في مدينة إدلب."
+    preferred = glossary.entries["ahrar-al-sham"].en
+    [raw] = tiny_backend.translate([src], n_best=4)
+    assert not any(preferred in h.text for h in raw)
+    [plain] = propose(tiny_backend, [src], glossary=glossary, protect=False)
+    assert "ahrar-al-sham" in plain.terms_missing and not plain.protected
+    assert any(f["kind"] == "missing" and f["term"] == "ahrar-al-sham" for f in plain.findings)
+    [p] = propose(tiny_backend, [src], glossary=glossary)
+    assert p.protected and p.text == f"Leaders of {preferred} held a meeting in Idlib city."
+    assert p.terms_satisfied == p.terms_required and p.findings == []
