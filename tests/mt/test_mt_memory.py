@@ -171,3 +171,35 @@ def test_cache_put_get_clear():
     assert cache.clear("m@1") == 1 and len(cache) == 1
     assert cache.clear() == 1 and len(cache) == 0
     assert json.loads(json.dumps(cache.get_many([]))) == {}
+
+
+# --- properties ----------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from workbench.text.normalize import arabic_key  # noqa: E402
+
+_WORDS = st.sampled_from(["قال", "المصدر", "إن", "الجيش", "السوري", "سيطر", "على", "قرى",
+                          "في", "ريف", "حماة", "إدلب", "ادلب", "مدينةً", "،", ".", "23"])
+_TEXT = st.lists(_WORDS, min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT, _TEXT)
+def test_score_is_100_exactly_for_equal_normalised_text(a, b):
+    score = match_score(a, b)
+    assert 0 <= score <= 100
+    assert (score == 100) == (arabic_key(a) == arabic_key(b))
+    assert match_score(a, a) == 100
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT, _TEXT)
+def test_diff_rebuilds_both_sides(a, b):
+    diff = word_diff(a, b)
+    assert {k for k, _ in diff} <= {"equal", "removed", "added"}
+    assert "".join(t for k, t in diff if k != "added").split() == a.split()
+    # equal runs are shown in the TM's spelling: the new side is rebuilt up to normalisation
+    rebuilt = "".join(t for k, t in diff if k != "removed").split()
+    assert [arabic_key(w) for w in rebuilt] == [arabic_key(w) for w in b.split()]

@@ -67,12 +67,22 @@ def word_diff(tm_source: str, new_source: str) -> list[tuple[str, str]]:
     a = _tokens(tm_source)
     b = _tokens(new_source)
     out: list[tuple[str, str]] = []
+
+    def emit(kind: str, toks, start: int, end: int) -> None:
+        for i in range(start, end):
+            ws, tok, _ = toks[i]
+            if not out:
+                ws = ""
+            elif i == 0 and not ws:
+                ws = " "  # the first word of one side after words of the other
+            out.append((kind, ws + tok))
+
     for op in Levenshtein.opcodes([t[2] for t in a], [t[2] for t in b]):
         if op.tag == "equal":
-            out.extend(("equal", ws + tok) for ws, tok, _ in a[op.src_start:op.src_end])
+            emit("equal", a, op.src_start, op.src_end)
             continue
-        out.extend(("removed", ws + tok) for ws, tok, _ in a[op.src_start:op.src_end])
-        out.extend(("added", ws + tok) for ws, tok, _ in b[op.dest_start:op.dest_end])
+        emit("removed", a, op.src_start, op.src_end)
+        emit("added", b, op.dest_start, op.dest_end)
     return out
 
 
