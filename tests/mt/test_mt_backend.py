@@ -273,3 +273,16 @@ def test_nllb_family_sets_language_codes(tiny_model_dir, tmp_path, pairs):
     assert loaded("نص")["input_ids"][0] == loaded.convert_tokens_to_ids("arb_Arab")
     [hyps] = backend.translate([pairs[0][0]], n_best=2)
     assert hyps and all("eng_Latn" not in h.text for h in hyps)
+
+
+def test_batches_respect_size_and_token_budget(tiny_model_dir, pairs):
+    backend = load_backend(tiny_model_dir, threads=1, batch_size=4, lazy=False)
+    backend.max_batch_tokens = 400
+    pieces = [(i, 0, ar) for i, (ar, _) in enumerate(pairs)]
+    batches = list(backend._batches(pieces, beams=4))
+    assert sorted(p for b in batches for p in b) == sorted(pieces)
+    for b in batches:
+        longest = max(backend.count_tokens(t) for _i, _k, t in b)
+        assert len(b) <= 4 and (len(b) == 1 or longest * len(b) * 4 <= 400)
+    lengths = [backend.count_tokens(t) for b in batches for _i, _k, t in b]
+    assert lengths == sorted(lengths)  # batched by length

@@ -241,7 +241,7 @@ class TransformersBackend:
             for i, n in remaining.items():
                 if n == 0:
                     reporter.advance(detail="")
-            for batch in self._batches(pieces):
+            for batch in self._batches(pieces, self._beams(n_best)):
                 reporter.check()
                 try:
                     outs = self._generate([t for _i, _k, t in batch], n_best)
@@ -288,11 +288,17 @@ class TransformersBackend:
                 out.append(" ".join(chunk))
         return out or [text]
 
-    def _batches(self, pieces: list[tuple[int, int, str]]):
-        """Group pieces of similar length (sorted by length) under the size and token budget."""
+    def _beams(self, n_best: int) -> int:
+        """Beam width: the backend's setting, else the model's generation config, >= n-best."""
+        gen_cfg = getattr(self._model, "generation_config", None)
+        configured = getattr(gen_cfg, "num_beams", 1) or 1
+        return max(n_best, self.num_beams or configured)
+
+    def _batches(self, pieces: list[tuple[int, int, str]], beams: int = 1):
+        """Group pieces of similar length (sorted by length) under the size and token budget
+        (``max_batch_tokens`` counts every beam)."""
         lengths = {id(p): self.count_tokens(p[2]) for p in pieces}
         ordered = sorted(pieces, key=lambda p: lengths[id(p)])
-        beams = max(1, self.num_beams or 1)
         batch: list[tuple[int, int, str]] = []
         longest = 0
         for p in ordered:
@@ -316,8 +322,7 @@ class TransformersBackend:
                       truncation=True, max_length=self.max_input_tokens)
         enc = {k: v.to(self.device) for k, v in enc.items()}
         gen_cfg = getattr(model, "generation_config", None)
-        configured_beams = getattr(gen_cfg, "num_beams", 1) or 1
-        beams = max(n_best, self.num_beams or configured_beams)
+        beams = self._beams(n_best)
         src_len = int(enc["input_ids"].shape[1])
         limit = getattr(gen_cfg, "max_length", None) or 512
         kwargs: dict[str, Any] = {
