@@ -155,9 +155,10 @@ class Side:
                 texts = [" ".join(self.texts[k:k + a]) for k in range(n - a + 1)]
                 self._blocks[a] = np.asarray(self.block_embedder(texts), dtype=np.float32)
             else:
-                csum = np.concatenate([np.zeros((1, self.emb1.shape[1]), np.float64),
-                                       np.cumsum(self.emb1, axis=0, dtype=np.float64)])
-                self._blocks[a] = normalize_rows(csum[a:] - csum[:-a])
+                total = self.emb1[:n - a + 1].copy()
+                for k in range(1, a):
+                    total += self.emb1[k:n - a + 1 + k]
+                self._blocks[a] = normalize_rows(total)
         return self._blocks[a]
 
     @cached_property

@@ -1,0 +1,58 @@
+"""Anchors (numbers, Latin tokens, glossary terms) and the boilerplate prior."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workbench.align.anchors import anchor_masks, document_anchors, latin_tokens, number_keys
+from workbench.align.boilerplate import boilerplate_likeness
+from workbench.align.scorer import _popcount
+
+
+def test_numbers_match_across_scripts_and_formats():
+    ar = number_keys("قتل ٢٣ جنديا وأصيب 7 آخرون من أصل ١٬٠٠٠ بنسبة ٢٫٥٪")
+    en = number_keys("23 soldiers were killed and seven wounded out of 1,000 (2.5%)", english=True)
+    assert {"n:23", "n:7", "n:1000", "n:2.5"} <= ar
+    assert {"n:23", "n:7", "n:1000", "n:2.5"} <= en
+
+
+def test_latin_tokens_are_anchors_only_when_copied_into_the_arabic():
+    src = ["قالت قناة KSWB-TV إن الهجوم وقع", "نص بلا كلمات لاتينية"]
+    tgt = ["Chad Hammel told KSWB-TV in San Diego", "The attack occurred"]
+    s, t = document_anchors(src, tgt)
+    assert "w:kswb-tv" in s[0] and "w:kswb-tv" in t[0]
+    assert not any(k.startswith("w:") for k in t[1])  # ordinary English words are not anchors
+    assert latin_tokens("a b MWP") == {"mwp"}
+    ms, mt = anchor_masks(s), anchor_masks(t)
+    assert _popcount(ms[[0]] & mt[[0]])[0] >= 1
+    assert _popcount(ms[[1]] & mt[[0]])[0] == 0
+
+
+def test_glossary_terms_are_anchors(seeds):
+    from workbench.glossary import load_glossary
+
+    glossary = load_glossary()
+    src = [p for p in seeds["004"].split("\n\n") if p.strip()][:1]
+    tgt = [p for p in seeds["000"].split("\n\n") if p.strip()][:1]
+    s, t = document_anchors(src, tgt, glossary)
+    shared = {k for k in s[0] & t[0] if k.startswith("g:")}
+    assert shared, (s[0], t[0])  # Idlib, Hama, ... are in the bundled glossary
+
+
+def test_boilerplate_likeness():
+    texts = ["Share it...", "Subscribe to our newsletter",
+             "The Syrian army liberated many towns and strategic hills in the countryside of "
+             "Hama and Idlib, the sources said, pointing out deep differences between groups."]
+
+    from workbench.align import boilerplate
+
+    ref_texts = list(boilerplate.PHRASES)
+    vocab = sorted({w for t in texts + ref_texts for w in t.lower().split()})
+
+    def bow(batch):  # a bag-of-words stand-in for the real embedder
+        out = np.array([[t.lower().split().count(w) for w in vocab] for t in batch], float)
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+    like = boilerplate_likeness(texts, bow)
+    assert like[0] == 1.0 and like[1] == 1.0
+    assert like[2] == 0.0  # long content is never boilerplate
