@@ -183,3 +183,43 @@ def test_protection_lets_the_model_copy_a_term_it_cannot_translate(tiny_backend,
     [p] = propose(tiny_backend, [src], glossary=glossary)
     assert p.protected and p.text == f"Leaders of {preferred} held a meeting in Idlib city."
     assert p.terms_satisfied == p.terms_required and p.findings == []
+
+
+def test_proposals_cached_in_a_project_and_accepted_segments_in_its_memory(
+        tiny_model_dir, glossary, pairs, tmp_path):
+    """With the store: proposals survive closing the project; an accepted segment is a TM
+    match for a repeated and a near-repeated segment."""
+    from workbench.align.links import Link
+    from workbench.store.project import Project
+
+    (a_ar, a_en), (b_ar, b_en) = pairs[0], pairs[7]
+    path = tmp_path / "p.wbproj"
+    project = Project.create(path, source_text=f"{a_ar}\n\n{b_ar}", target_text="x\n\ny",
+                             links=[Link((0,), (0,), 1.0), Link((1,), (1,), 1.0)])
+    backend = load_backend(tiny_model_dir, threads=1)
+    first = propose(backend, [a_ar, b_ar], glossary=glossary, cache=project.proposal_cache())
+    link = project.links()[0]
+    project.edit(link.id, first[0].text, base_version=link.version)
+    link = project.links()[0]
+    project.accept(link.id, base_version=link.version)
+    project.close()
+
+    project = Project.open(path)
+    fresh = load_backend(tiny_model_dir, threads=1)
+    again = propose(fresh, [a_ar, b_ar], glossary=glossary, cache=project.proposal_cache())
+    assert [p.text for p in again] == [p.text for p in first] and not fresh.loaded
+    memory = project.memory()
+    [exact] = memory.lookup(a_ar)
+    assert exact.exact and exact.target == first[0].text
+    near = memory.lookup(a_ar.replace("الحدود التركية", "الحدود السورية"))
+    assert near and near[0].target == first[0].text and 70 <= near[0].score < 100
+    project.close()
+
+
+def test_backend_is_safe_to_share_between_threads(tiny_backend, pairs):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [ar for ar, _ in pairs[:8]]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda t: tiny_backend.translate([t])[0][0].text, texts))
+    assert results == [en for _, en in pairs[:8]]
