@@ -169,6 +169,12 @@ def test_id_resolves_from_the_hugging_face_cache(tiny_model_dir, tmp_path, monke
     assert path == repo / "snapshots" / rev
     info = inspect_model_dir(path)
     assert info.model_id == "acme/cached-ar-en"
+    from workbench.mt.models import list_models
+
+    [listed] = list_models(tmp_path / "no-models-dir")
+    assert (listed.model_id, listed.family, listed.path) == ("acme/cached-ar-en", "marian", path)
+    backend = load_backend("acme/cached-ar-en", threads=1)
+    assert backend.model_id == "acme/cached-ar-en"
 
 
 def test_available_backend_is_quiet(tiny_model_dir):
