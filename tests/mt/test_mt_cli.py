@@ -100,6 +100,7 @@ def test_translate_bad_input(tiny_model_dir, tmp_path, capsys):
     assert "not an SQLite database" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_console_script_offline_end_to_end(tiny_model_dir, input_file, tmp_path):
     """The installed `workbench` command, offline, as a user runs it."""
     exe = Path(sys.executable).with_name("workbench")
