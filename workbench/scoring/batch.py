@@ -476,8 +476,8 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
     try:
         results_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WorkbenchError(f"cannot create the output folder: {exc.strerror}",
-                             path=results_dir) from None
+        raise WorkbenchError(f"cannot create the output folder: {exc.strerror} (choose "
+                             "another with --out)", path=results_dir) from None
     done: dict[str, dict] = {}
     todo: list[tuple[DocTask, str]] = []
     stamp = _files_stamp(settings, aligning=any(t.pred is None for t in tasks))

@@ -154,7 +154,7 @@ def confidence_plot(confidence: dict) -> bytes | None:
     ece = confidence.get("ece")
     ax1.set_title("Calibration" + (f"  (ROC AUC {auc:.3f}" if auc is not None else "  (")
                   + (f", ECE {ece:.3f})" if ece is not None else ")"), fontsize=10)
-    ax1.legend(fontsize=8, loc="upper left")
+    ax1.legend(fontsize=8, loc="lower right")
     right = [b["n"] * (b["accuracy"] or 0) for b in cal]
     wrong = [b["n"] - r for b, r in zip(cal, right)]
     ax2.bar(centers, right, width=width * 0.9, color="#31a354", label="right links")
