@@ -46,7 +46,8 @@ from workbench.align.scorer import (FEATURES, PARAMS_PATH, Coverage, Params,  # 
 from workbench.align.search import Band, link_shapes  # noqa: E402
 from workbench.scoring.alignment import score_documents  # noqa: E402
 
-DEV = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared")) / "data" / "ntrex-rewrites-dev"
+SHARED = Path(os.environ.get("WORKBENCH_SHARED", ROOT.parent / "shared"))
+DEV = SHARED / "data" / "ntrex-rewrites-dev"
 UNITS = ("sentences", "paragraphs")
 MAX_LINK = 3
 
@@ -56,8 +57,10 @@ def load_docs(unit: str, limit: int | None = None):
     for gold in sorted((DEV / unit / "gold").iterdir()):
         if not gold.name.isdigit() or int(gold.name) >= 80:
             continue  # documents 80-122 are reserved for acceptance
-        src = [s for s in (DEV / unit / "ar" / gold.name).read_text("utf-8").splitlines() if s.strip()]
-        tgt = [t for t in (DEV / unit / "en" / gold.name).read_text("utf-8").splitlines() if t.strip()]
+        src = [s for s in (DEV / unit / "ar" / gold.name).read_text("utf-8").splitlines()
+               if s.strip()]
+        tgt = [t for t in (DEV / unit / "en" / gold.name).read_text("utf-8").splitlines()
+               if t.strip()]
         docs.append((gold.name, src, tgt, read_links(gold)))
     return docs[:limit] if limit else docs
 

@@ -170,7 +170,8 @@ class CachedEmbedder:
     def _key(self, text: str) -> str:
         return hashlib.blake2b(f"{self.name}\0{text}".encode("utf-8"), digest_size=16).hexdigest()
 
-    def embed(self, texts: Sequence[str], *, progress: Callable[[ProgressEvent], None] | None = None,
+    def embed(self, texts: Sequence[str], *,
+              progress: Callable[[ProgressEvent], None] | None = None,
               cancel: CancelToken | None = None) -> np.ndarray:
         texts = list(texts)
         keys = [self._key(t) for t in texts]
