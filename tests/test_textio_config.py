@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from workbench.config import load_config, save_config_value
@@ -48,6 +50,12 @@ def test_atomic_write(tmp_path):
     write_text_atomic(p, "two")
     assert p.read_text() == "two"
     assert [f.name for f in p.parent.iterdir()] == ["out.txt"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert p.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600
+    p.chmod(0o640)
+    write_text_atomic(p, "three")
+    assert p.stat().st_mode & 0o777 == 0o640
 
 
 def test_config_defaults_when_missing(tmp_path):
