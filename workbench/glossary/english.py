@@ -152,6 +152,14 @@ class EnglishMatcher:
         if not payloads:
             return None, None, None  # "turkey" is not "Turkey", "harem" not "Harem"
         plain = _unify_apostrophes(surface)
+        at_start = not a or bool(_SENTENCE_END.search(text[max(0, a - 8):a]))
+        if at_start:
+            # "Al-Nusra Front" opening a sentence is the preferred "al-Nusra Front", even when
+            # the capitalised form is listed as deprecated for use inside a sentence
+            for eid, form, status in payloads:
+                f = _unify_apostrophes(form)
+                if status in ("preferred", "variant") and plain == f[:1].upper() + f[1:]:
+                    return status, eid, form
         for eid, form, status in payloads:
             if plain == _unify_apostrophes(form):
                 return status, eid, form
@@ -161,7 +169,7 @@ class EnglishMatcher:
             if upper:
                 eid, form, status = min(upper, key=lambda p: _BEST_FIRST.index(p[2]))
                 return status, eid, form
-        if not a or _SENTENCE_END.search(text[max(0, a - 8):a]):
+        if at_start:
             # a capital at a sentence start does not make a spelling different
             for eid, form, status in payloads:
                 f = _unify_apostrophes(form)
