@@ -64,7 +64,7 @@ class Params:
     bias: float = -3.0
     len_mu: float = 0.1
     len_sigma: float = 0.25
-    knn: int = 3
+    knn: int = 2
     del_score: float = -2.0
     ins_score: float = -2.0
     move_threshold: float = 0.5
