@@ -21,7 +21,7 @@ from workbench.progress import CancelToken
 from workbench.scoring.alignment import score_documents
 from workbench.text.segment import lines
 
-from conftest import GLOSSARIES
+from tests.conftest import GLOSSARIES
 
 # four of the shortest dev documents (sentences, one a line): fast, but with 1:2, 2:1 and nulls
 NAMES = ["019", "054", "009", "015"]

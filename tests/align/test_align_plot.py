@@ -11,7 +11,7 @@ from workbench.align.plot import GOLD_COLOR, PRED_COLOR, plot_alignment, render_
 from workbench.errors import WorkbenchError
 from workbench.text.segment import paragraphs
 
-from conftest import SEED_FILES, SEEDS
+from tests.conftest import SEED_FILES, SEEDS
 
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:

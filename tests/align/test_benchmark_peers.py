@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from tests.conftest import ROOT
 
 spec = importlib.util.spec_from_file_location("bench_align", ROOT / "benchmarks" / "align.py")
 bench = importlib.util.module_from_spec(spec)

@@ -12,7 +12,9 @@
    linked when the scorer is confident enough (``move_threshold``), best first,
    so that swapped and moved paragraphs are recovered;
 6. a confidence in [0, 1] for every link: the scorer's probability for a link,
-   one minus the best probability of any 1:1 link of the segment for a null link.
+   one minus the best probability of any link covering the segment for a null link,
+   mapped per kind of link to the probability that the link is right
+   (:mod:`workbench.align.confidence`, fitted on the dev benchmark).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workbench.align.confidence import calibrate_links
 from workbench.align.links import Link
 from workbench.align.scorer import Coverage, Params, Side, block_features, logits, sigmoid
 from workbench.align.search import Band, band_around_path, best_path, link_shapes
@@ -88,7 +91,8 @@ def _band(src: Side, tgt: Side, params: Params, stats: AlignStats, full_cells: i
     if (n + 1) * (m + 1) <= full_cells or n < 4 or m < 4:
         return Band.full(n, m)
     coarse = align_sides(src.downsampled(), tgt.downsampled(), params, max_link=2,
-                         stats=stats, moves=False, full_cells=full_cells, band_width=band_width)
+                         stats=stats, moves=False, full_cells=full_cells, band_width=band_width,
+                         calibrated=False)
     stats.levels += 1
     nodes = [(min(2 * x, n), min(2 * y, m)) for x, y in _path_nodes(coarse)]
     return band_around_path(nodes, n, m, band_width)
@@ -101,8 +105,13 @@ def _null_links(n: int, m: int) -> list[Link]:
 def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                 stats: AlignStats | None = None, moves: bool = True,
                 full_cells: int = FULL_CELLS, band_width: int = BAND_WIDTH,
-                check=None, memo: dict | None = None) -> list[Link]:
+                check=None, memo: dict | None = None, calibrated: bool = True) -> list[Link]:
     """Align two sides; every segment of both sides appears in exactly one link.
+
+    Link scores are the calibrated probabilities that the links are right (see
+    :mod:`workbench.align.confidence`); ``calibrated=False`` gives the raw ones (the
+    scorer's probability for a link, one minus the best probability of any link
+    covering the segment for a null link), from which the calibration is fitted.
 
     ``memo`` (a dict kept by the caller between calls on the same two sides) keeps
     the features of short documents, so that calibration can re-run the search
@@ -126,7 +135,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             # paragraphs: align their sentences first, as evidence for the paragraph links
             sub_links = align_sides(src.sub_side, tgt.sub_side, params, max_link=max_link,
                                     stats=stats, moves=True, full_cells=full_cells,
-                                    band_width=band_width, check=check)
+                                    band_width=band_width, check=check, calibrated=False)
         coverage = Coverage(src, tgt, dense=dense, sub_links=sub_links)
         if memo is not None and dense:
             memo["band"] = (band, knn_src, knn_tgt, coverage)
@@ -134,8 +143,10 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         params = params.paragraph  # multi-sentence segments have their own calibration
     rows, cols = band.cells()
     shape_scores: dict[tuple[int, int], np.ndarray] = {}
-    probs11_row = np.zeros(n)
-    probs11_col = np.zeros(m)
+    # best probability of any link (any shape) covering each segment: a null link is
+    # right when none of them is
+    best_row = np.zeros(n)
+    best_col = np.zeros(m)
     for a, b in link_shapes(max_link):
         scores = np.full(band.size, -np.inf)
         ok = np.flatnonzero((rows >= a) & (cols >= b))
@@ -150,13 +161,14 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                 if memo is not None and "band" in memo:
                     memo[key] = feats
             scores[idx] = logits(feats, params)
+            p = sigmoid(scores[idx])
+            for k in range(a):
+                np.maximum.at(best_row, s0 + k, p)
+            for k in range(b):
+                np.maximum.at(best_col, t0 + k, p)
             if params.min_link_prob > 0:
                 floor = np.log(params.min_link_prob / (1.0 - params.min_link_prob))
                 scores[idx] = np.where(scores[idx] < floor, -np.inf, scores[idx])
-            if (a, b) == (1, 1):
-                p = sigmoid(scores[idx])
-                np.maximum.at(probs11_row, s0, p)
-                np.maximum.at(probs11_col, t0, p)
         stats.cells += len(ok)
         shape_scores[(a, b)] = scores
         if check is not None:
@@ -171,13 +183,16 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             score = float(sigmoid(shape_scores[(a, b)][int(band.index(np.array([i]),
                                                                        np.array([j]))[0])]))
         elif a:
-            score = float(1.0 - probs11_row[i - 1])
+            score = float(1.0 - best_row[i - 1])
         else:
-            score = float(1.0 - probs11_col[j - 1])
+            score = float(1.0 - best_col[j - 1])
         links.append(Link(src_idx, tgt_idx, score))
     if moves:
         links = recover_moves(links, src, tgt, params, max_link, knn_src, knn_tgt, coverage)
-    return _order(links)
+    links = _order(links)
+    if calibrated and params.confidence:
+        links = calibrate_links(links, params.confidence)
+    return links
 
 
 def _runs(indices: list[int]) -> list[list[int]]:

@@ -74,6 +74,9 @@ class Params:
     min_sim: float = 0.2
     release_below: float = 0.2
     note: str = ""
+    #: per kind of link, the monotone map from raw to calibrated confidence
+    #: (``{"match": {"x": [...], "y": [...]}, ...}``, see :mod:`workbench.align.confidence`)
+    confidence: dict | None = None
     #: the profile used when segments hold several sentences (paragraphs): its sentences
     #: are aligned with this (sentence) profile first, the segments with that one
     paragraph: "Params | None" = None

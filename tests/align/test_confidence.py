@@ -1,0 +1,83 @@
+"""Link confidences: calibrated per kind of link, and predictive of errors on dev data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.align.api import Aligner
+from workbench.align.confidence import (KINDS, apply_map, calibrate_links, fit_isotonic,
+                                        fit_maps, link_kind)
+from workbench.align.links import Link, read_links
+from workbench.align.scorer import load_params
+from workbench.scoring.confidence import calibration_bins, roc_auc
+
+
+def test_link_kinds():
+    assert [link_kind(lk) for lk in (Link((0,), (0,)), Link((0, 1), (2,)), Link((3,), ()),
+                                     Link((), (4,)))] == list(KINDS)
+
+
+def test_isotonic_map_is_monotone_and_follows_the_rates():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, 4000)
+    y = rng.uniform(0, 1, 4000) < x  # P(right | x) = x
+    mapping = fit_isotonic(x, y)
+    assert mapping["n"] == 4000
+    assert np.all(np.diff(mapping["y"]) >= 0) and np.all(np.diff(mapping["x"]) >= 0)
+    grid = np.linspace(0.05, 0.95, 10)
+    assert np.abs(apply_map(mapping, grid) - grid).max() < 0.1
+    # a score that says nothing gets the base rate
+    flat = fit_isotonic(np.full(100, 0.5), [True] * 75 + [False] * 25)
+    assert apply_map(flat, 0.5) == pytest.approx(0.75)
+
+
+def test_calibration_keeps_links_and_orders_kinds():
+    maps = fit_maps([("match", 0.9, True)] * 9 + [("match", 0.9, False)]
+                    + [("deletion", 1.0, True)] * 3 + [("deletion", 1.0, False)] * 2)
+    links = [Link((0,), (0,), 0.9), Link((1,), (), 1.0), Link((), (1,), 0.3)]
+    out = calibrate_links(links, maps)
+    assert [lk.key() for lk in out] == [lk.key() for lk in links]
+    assert out[0].score > out[1].score  # the doubtful deletion sorts first
+    assert out[2].score == 0.3  # no map for insertions: the raw score stays
+    assert apply_map(None, 0.4) == 0.4
+
+
+def test_shipped_params_have_maps_for_both_profiles():
+    params = load_params()
+    for profile in (params, params.paragraph):
+        assert profile.confidence and set(profile.confidence) <= set(KINDS)
+        for mapping in profile.confidence.values():
+            assert mapping["n"] > 0 and np.all(np.diff(mapping["y"]) >= 0)
+
+
+@pytest.fixture(scope="module")
+def aligner():
+    return Aligner()
+
+
+def _records(aligner, dev_dir, unit, names):
+    scores, labels = [], []
+    for name in names:
+        src = [s for s in (dev_dir / unit / "ar" / name).read_text("utf-8").splitlines()
+               if s.strip()]
+        tgt = [t for t in (dev_dir / unit / "en" / name).read_text("utf-8").splitlines()
+               if t.strip()]
+        keys = {lk.key() for lk in read_links(dev_dir / unit / "gold" / name)}
+        for lk in aligner.align_segments(src, tgt):
+            assert 0.0 <= lk.score <= 1.0
+            scores.append(lk.score)
+            labels.append(lk.key() in keys)
+    return scores, labels
+
+
+@pytest.mark.slow
+def test_confidence_predicts_errors_on_dev_paragraphs(aligner, dev_dir):
+    """Wrong links get lower confidence than right ones (null links included)."""
+    names = [f"{k:03d}" for k in range(0, 80, 4)]  # every 4th dev document
+    scores, labels = _records(aligner, dev_dir, "paragraphs", names)
+    assert not all(labels)  # the subset has errors to find
+    assert roc_auc(scores, labels) > 0.7
+    assert calibration_bins(scores, labels)[1] < 0.1
+    # null links are no longer all certain
+    assert min(scores) < 0.9

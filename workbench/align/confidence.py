@@ -1,0 +1,94 @@
+"""Link confidences as calibrated probabilities that a link is right.
+
+The engine's raw confidence of a link is the scorer's probability for it, and for a
+null link one minus the best probability of any candidate link (of any shape) that
+covers its segment.  Raw scores of different kinds of link are not comparable (the
+scorer's probability is fitted over all candidates, not over the links the search
+keeps, and a null link's raw score measures something else), so each kind is mapped
+to the observed rate of correct links by a monotone (isotonic) map fitted on the dev
+benchmark (``scripts/calibrate_align.py --confidence``).  The map is monotone, so it
+never changes which links are chosen, only their scores: sorting links by the
+calibrated score puts the doubtful ones first, across kinds.
+
+Kinds: ``match`` (1:1), ``multi`` (n:m), ``deletion`` (``[i]:[]``), ``insertion``
+(``[]:[k]``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from workbench.align.links import Link
+
+__all__ = ["KINDS", "link_kind", "fit_isotonic", "apply_map", "calibrate_links", "fit_maps"]
+
+KINDS = ("match", "multi", "deletion", "insertion")
+
+
+def link_kind(link: Link) -> str:
+    if link.src and link.tgt:
+        return "match" if len(link.src) == 1 and len(link.tgt) == 1 else "multi"
+    return "deletion" if link.src else "insertion"
+
+
+def fit_isotonic(x: Sequence[float], y: Sequence[bool], prior: float = 2.0) -> dict:
+    """A non-decreasing map from ``x`` to the rate of ``y`` (pool adjacent violators).
+
+    Each pooled block's rate is shrunk towards the overall rate by ``prior`` pseudo
+    observations (a block of two links is not evidence of certainty).  The map is
+    piecewise linear between the blocks' mean ``x`` (flat beyond them), stored as
+    ``{"x": [...], "y": [...], "n": count}``.
+    """
+    xs = np.asarray(x, dtype=float)
+    ys = np.asarray(y, dtype=float)
+    if not len(xs):
+        return {"x": [], "y": [], "n": 0}
+    order = np.argsort(xs, kind="mergesort")
+    xs, ys = xs[order], ys[order]
+    base = float(ys.mean())
+    # blocks: [sum_x, sum_y, count]
+    blocks: list[list[float]] = []
+    for xv, yv in zip(xs, ys):
+        blocks.append([xv, yv, 1.0])
+        while len(blocks) > 1 and (blocks[-2][1] / blocks[-2][2]
+                                   >= blocks[-1][1] / blocks[-1][2]):
+            sx, sy, c = blocks.pop()
+            blocks[-1][0] += sx
+            blocks[-1][1] += sy
+            blocks[-1][2] += c
+    bx = [b[0] / b[2] for b in blocks]
+    by = [(b[1] + prior * base) / (b[2] + prior) for b in blocks]
+    # shrinking keeps the order of the rates only approximately: restore it
+    by = list(np.maximum.accumulate(by))
+    return {"x": [round(v, 6) for v in bx], "y": [round(v, 6) for v in by], "n": int(len(xs))}
+
+
+def apply_map(mapping: dict | None, x: np.ndarray | float) -> np.ndarray | float:
+    """The calibrated value(s) of raw confidence(s) ``x`` (``x`` itself without a map)."""
+    if not mapping or not mapping.get("x"):
+        return x
+    return np.interp(x, mapping["x"], mapping["y"])
+
+
+def calibrate_links(links: Iterable[Link], maps: dict) -> list[Link]:
+    """The same links, each with its kind's calibrated confidence."""
+    out = []
+    for lk in links:
+        mapping = maps.get(link_kind(lk))
+        score = lk.score
+        if mapping and score is not None:
+            score = float(np.clip(apply_map(mapping, float(score)), 0.0, 1.0))
+        out.append(Link(lk.src, lk.tgt, score))
+    return out
+
+
+def fit_maps(records: Iterable[tuple[str, float, bool]]) -> dict:
+    """One isotonic map per kind from ``(kind, raw confidence, correct)`` records."""
+    by_kind: dict[str, tuple[list[float], list[bool]]] = {}
+    for kind, raw, ok in records:
+        xs, ys = by_kind.setdefault(kind, ([], []))
+        xs.append(float(raw))
+        ys.append(bool(ok))
+    return {k: fit_isotonic(xs, ys) for k, (xs, ys) in sorted(by_kind.items())}
