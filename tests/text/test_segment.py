@@ -135,3 +135,15 @@ def test_arabic_sentence_boundaries_against_dev_benchmark():
             found += len(theirs_b & ours_b)
     assert theirs_total > 100
     assert found / theirs_total > 0.85
+
+
+def test_ellipsis_and_question_marks_in_running_text():
+    ar = "قال المصدر إن الوضع... صعب جدا. وأضاف آخر: لا."
+    assert [s.text for s in sentences(ar, "ar")] == ["قال المصدر إن الوضع... صعب جدا.",
+                                                   "وأضاف آخر: لا."]
+    en = '"Why?" he asked. It ended at 1 p.m. However, talks went on... and on. Then… Nothing.'
+    assert [s.text for s in sentences(en, "en")] == [
+        '"Why?" he asked.', "It ended at 1 p.m.", "However, talks went on... and on.", "Then…",
+        "Nothing."]
+    assert [s.text for s in sentences("We met at 5 p.m. in Hama.", "en")] == [
+        "We met at 5 p.m. in Hama."]

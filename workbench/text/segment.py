@@ -107,6 +107,9 @@ the a an he she it they we i in on at but and this that these those there his he
 our my however meanwhile after before when while if as according some many most one two
 """.split())
 
+#: Abbreviations that may also end a sentence ("... at 1 p.m. However, ...").
+_MAY_END_SENTENCE = frozenset({"etc", "inc", "ltd", "co", "corp", "jr", "sr", "a.m", "p.m"})
+
 AR_ABBREVIATIONS = frozenset(["د", "م", "أ", "ا", "ج", "ص", "ه", "ق", "ت", "ش", "ب", "ن", "ع"])
 
 _AR_TERMINATORS = ".!?؟…"
@@ -144,15 +147,21 @@ def _is_boundary(text: str, t: int, end: int, lang: str) -> bool:
         return True
     if not text[end].isspace():
         return False  # 3.5, U.S., e.g. "word.Next" -- no boundary without whitespace
-    if text[t] != ".":
-        return True  # ! ? ؟ … always end a sentence when followed by space
-    prev = _previous_token(text, t)
+    run = text[t:end].rstrip(_CLOSERS)
     k = end
     while k < n and text[k].isspace():
         k += 1
     nxt = _next_token(text, k)
     if not nxt:
         return True
+    if _is_ellipsis(run):
+        # "..." or "…" inside a paragraph: a pause in Arabic news prose; in English a boundary
+        # only before a capital
+        return lang == "en" and nxt.lstrip(_OPENERS)[:1].isupper()
+    if text[t] != ".":
+        # ! ? ؟ end a sentence, except before a lower-case English word ('"Why?" he asked')
+        return not (lang == "en" and nxt.lstrip(_OPENERS)[:1].islower())
+    prev = _previous_token(text, t)
     if lang == "ar":
         bare = prev.lstrip(_OPENERS)
         if bare in AR_ABBREVIATIONS:
@@ -166,8 +175,8 @@ def _is_boundary(text: str, t: int, end: int, lang: str) -> bool:
     first = nxt[0]
     if first.islower():
         return False  # "etc. and", "approx. five"
-    if low in EN_ABBREVIATIONS and not (low in {"etc", "inc", "ltd", "co", "corp", "jr", "sr"}
-                                        and nxt.lower().strip(_OPENERS) in EN_SENTENCE_STARTERS):
+    if low in EN_ABBREVIATIONS and not (low in _MAY_END_SENTENCE
+                                        and nxt.lower().strip(_OPENERS + _CLOSERS + ",;:") in EN_SENTENCE_STARTERS):
         return False
     if re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", bare):
         # initials or an initialism: "J. Smith", "U.S. forces"; a boundary only if the next
@@ -175,6 +184,10 @@ def _is_boundary(text: str, t: int, end: int, lang: str) -> bool:
         word = nxt.strip(_OPENERS + _CLOSERS + ",;:").lower()
         return len(bare) > 1 and word in EN_SENTENCE_STARTERS
     return True
+
+
+def _is_ellipsis(run: str) -> bool:
+    return run == "…" or (len(run) >= 2 and set(run) == {"."}) or set(run) <= {".", "…"} and "…" in run
 
 
 def _split_block(text: str, a: int, b: int, lang: str) -> list[tuple[int, int]]:
