@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 from workbench.align.api import Aligner  # noqa: E402
 from workbench.align.engine import _neighbourhoods, align_sides  # noqa: E402
 from workbench.align.links import read_links  # noqa: E402
-from workbench.align.confidence import apply_map, fit_maps, link_kind  # noqa: E402
+from workbench.align.confidence import apply_map, fit_maps, link_kind, raw_input  # noqa: E402
 from workbench.align.scorer import (FEATURES, PARAMS_PATH, Coverage, Params,  # noqa: E402
                                     block_features, load_params)
 from workbench.align.search import Band, link_shapes  # noqa: E402
@@ -240,8 +240,11 @@ def confidence_records(data, params: Params) -> dict[str, list[tuple[str, str, f
         rows = out.setdefault(unit, [])
         for (name, _src, _tgt, gold), (s, t) in docs:
             keys = {lk.key() for lk in gold}
-            for lk in align_sides(s, t, params, max_link=MAX_LINK, calibrated=False):
-                rows.append((name, link_kind(lk), float(lk.score), lk.key() in keys))
+            rivals: dict = {}
+            for lk in align_sides(s, t, params, max_link=MAX_LINK, calibrated=False,
+                                  rivals=rivals):
+                rows.append((name, link_kind(lk, t.null_prior), raw_input(lk, rivals.get(lk.key())),
+                             lk.key() in keys))
     return out
 
 

@@ -14,8 +14,11 @@ from workbench.scoring.confidence import calibration_bins, roc_auc
 
 
 def test_link_kinds():
-    assert [link_kind(lk) for lk in (Link((0,), (0,)), Link((0, 1), (2,)), Link((3,), ()),
-                                     Link((), (4,)))] == list(KINDS)
+    prior = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.9])
+    links = (Link((0,), (0,)), Link((0, 1), (2,)), Link((3,), ()), Link((), (4,)),
+             Link((), (5,)))
+    assert [link_kind(lk, prior) for lk in links] == list(KINDS)
+    assert link_kind(Link((), (5,))) == "insertion"
 
 
 def test_isotonic_map_is_monotone_and_follows_the_rates():
@@ -41,6 +44,20 @@ def test_calibration_keeps_links_and_orders_kinds():
     assert out[0].score > out[1].score  # the doubtful deletion sorts first
     assert out[2].score == 0.3  # no map for insertions: the raw score stays
     assert apply_map(None, 0.4) == 0.4
+
+
+def test_a_backward_score_gets_a_decreasing_map():
+    x = np.linspace(0, 1, 200)
+    mapping = fit_isotonic(x, x < 0.5)
+    assert mapping["sign"] == -1
+    assert apply_map(mapping, 0.1) > 0.8 > 0.2 > apply_map(mapping, 0.9)
+
+
+def test_a_close_rival_lowers_a_links_confidence():
+    maps = fit_maps([("match", x, x > 0.5) for x in np.linspace(0, 1, 101)])
+    lk = Link((0,), (0,), 0.8)
+    alone, rivalled = (calibrate_links([lk], maps, {lk.key(): r})[0].score for r in (0.0, 0.8))
+    assert alone > rivalled
 
 
 def test_shipped_params_have_maps_for_both_profiles():

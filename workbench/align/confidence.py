@@ -11,7 +11,10 @@ never changes which links are chosen, only their scores: sorting links by the
 calibrated score puts the doubtful ones first, across kinds.
 
 Kinds: ``match`` (1:1), ``multi`` (n:m), ``deletion`` (``[i]:[]``), ``insertion``
-(``[]:[k]``).
+(``[]:[k]``) and ``boilerplate`` (the insertion of a web boilerplate line such as
+"Subscribe to our newsletter", which the gold sometimes attaches to a neighbour).
+A link's raw score is lowered by its best rival's probability (a link sharing a
+segment with it): ``p * (1 - RIVAL_WEIGHT * rival)``.
 """
 
 from __future__ import annotations
@@ -22,29 +25,43 @@ import numpy as np
 
 from workbench.align.links import Link
 
-__all__ = ["KINDS", "link_kind", "fit_isotonic", "apply_map", "calibrate_links", "fit_maps"]
+__all__ = ["KINDS", "link_kind", "fit_isotonic", "apply_map", "calibrate_links", "fit_maps", "raw_input"]
 
-KINDS = ("match", "multi", "deletion", "insertion")
+KINDS = ("match", "multi", "deletion", "insertion", "boilerplate")
+#: Boilerplate likeness from which an insertion is a ``boilerplate`` insertion.
+BOILERPLATE = 0.5
+#: How much a link's best rival lowers its raw confidence (``p * (1 - w * rival)``).
+RIVAL_WEIGHT = 0.5
 
 
-def link_kind(link: Link) -> str:
+def link_kind(link: Link, null_prior=None) -> str:
+    """The link's kind; an insertion of a target segment whose boilerplate likeness
+    (``null_prior``, per target segment) is at least 0.5 is a ``boilerplate`` one."""
     if link.src and link.tgt:
         return "match" if len(link.src) == 1 and len(link.tgt) == 1 else "multi"
-    return "deletion" if link.src else "insertion"
+    if link.src:
+        return "deletion"
+    if null_prior is not None and null_prior[link.tgt[0]] >= BOILERPLATE:
+        return "boilerplate"
+    return "insertion"
 
 
 def fit_isotonic(x: Sequence[float], y: Sequence[bool], prior: float = 2.0) -> dict:
     """A non-decreasing map from ``x`` to the rate of ``y`` (pool adjacent violators).
 
-    Each pooled block's rate is shrunk towards the overall rate by ``prior`` pseudo
+    When ``x`` ranks the outcomes backwards (AUC below 0.5) the map is fitted on
+    ``-x`` (``"sign": -1``).  Each pooled block's rate is shrunk towards the overall rate by ``prior`` pseudo
     observations (a block of two links is not evidence of certainty).  The map is
     piecewise linear between the blocks' mean ``x`` (flat beyond them), stored as
-    ``{"x": [...], "y": [...], "n": count}``.
+    ``{"x": [...], "y": [...], "n": count, "sign": 1 or -1}``.
     """
     xs = np.asarray(x, dtype=float)
     ys = np.asarray(y, dtype=float)
     if not len(xs):
-        return {"x": [], "y": [], "n": 0}
+        return {"x": [], "y": [], "n": 0, "sign": 1}
+    # the direction is learnt too: a raw score may rank a kind of link backwards
+    sign = -1 if _rank_agreement(xs, ys) < 0 else 1
+    xs = sign * xs
     order = np.argsort(xs, kind="mergesort")
     xs, ys = xs[order], ys[order]
     base = float(ys.mean())
@@ -62,24 +79,52 @@ def fit_isotonic(x: Sequence[float], y: Sequence[bool], prior: float = 2.0) -> d
     by = [(b[1] + prior * base) / (b[2] + prior) for b in blocks]
     # shrinking keeps the order of the rates only approximately: restore it
     by = list(np.maximum.accumulate(by))
-    return {"x": [round(v, 6) for v in bx], "y": [round(v, 6) for v in by], "n": int(len(xs))}
+    return {"x": [round(v, 6) for v in bx], "y": [round(v, 6) for v in by], "n": int(len(xs)),
+            "sign": sign}
+
+
+def _rank_agreement(x: np.ndarray, y: np.ndarray) -> float:
+    """Mann-Whitney AUC of ``x`` for ``y``, minus 0.5 (0 when one class is absent)."""
+    pos, neg = x[y > 0.5], x[y <= 0.5]
+    if not len(pos) or not len(neg):
+        return 0.0
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(greater / (len(pos) * len(neg)) - 0.5)
 
 
 def apply_map(mapping: dict | None, x: np.ndarray | float) -> np.ndarray | float:
     """The calibrated value(s) of raw confidence(s) ``x`` (``x`` itself without a map)."""
     if not mapping or not mapping.get("x"):
         return x
-    return np.interp(x, mapping["x"], mapping["y"])
+    return np.interp(mapping.get("sign", 1) * np.asarray(x, dtype=float), mapping["x"],
+                     mapping["y"])
 
 
-def calibrate_links(links: Iterable[Link], maps: dict) -> list[Link]:
-    """The same links, each with its kind's calibrated confidence."""
+def raw_input(link: Link, rival: float | None = None) -> float | None:
+    """What the map reads: the raw score, for a link less its best rival's probability."""
+    if link.score is None:
+        return None
+    if rival is None or not (link.src and link.tgt):
+        return float(link.score)
+    return float(link.score) * (1.0 - RIVAL_WEIGHT * rival)
+
+
+def calibrate_links(links: Iterable[Link], maps: dict, rivals: dict | None = None,
+                    null_prior=None) -> list[Link]:
+    """The same links, each with its kind's calibrated confidence.
+
+    ``rivals`` maps a link's key to the best probability of another candidate link
+    sharing a segment with it (a link with a close rival is doubtful); ``null_prior``
+    the target segments' boilerplate likeness (see :func:`link_kind`).
+    """
+    rivals = rivals or {}
     out = []
     for lk in links:
-        mapping = maps.get(link_kind(lk))
+        mapping = maps.get(link_kind(lk, null_prior))
         score = lk.score
         if mapping and score is not None:
-            score = float(np.clip(apply_map(mapping, float(score)), 0.0, 1.0))
+            x = raw_input(lk, rivals.get(lk.key()))
+            score = float(np.clip(apply_map(mapping, x), 0.0, 1.0))
         out.append(Link(lk.src, lk.tgt, score))
     return out
 

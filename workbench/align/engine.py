@@ -105,13 +105,16 @@ def _null_links(n: int, m: int) -> list[Link]:
 def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                 stats: AlignStats | None = None, moves: bool = True,
                 full_cells: int = FULL_CELLS, band_width: int = BAND_WIDTH,
-                check=None, memo: dict | None = None, calibrated: bool = True) -> list[Link]:
+                check=None, memo: dict | None = None, calibrated: bool = True,
+                rivals: dict | None = None) -> list[Link]:
     """Align two sides; every segment of both sides appears in exactly one link.
 
     Link scores are the calibrated probabilities that the links are right (see
     :mod:`workbench.align.confidence`); ``calibrated=False`` gives the raw ones (the
     scorer's probability for a link, one minus the best probability of any link
-    covering the segment for a null link), from which the calibration is fitted.
+    covering the segment for a null link), from which the calibration is fitted;
+    ``rivals`` (a dict) receives, for every link with both sides, the best probability
+    of another candidate link sharing a segment with it.
 
     ``memo`` (a dict kept by the caller between calls on the same two sides) keeps
     the features of short documents, so that calibration can re-run the search
@@ -143,10 +146,10 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         params = params.paragraph  # multi-sentence segments have their own calibration
     rows, cols = band.cells()
     shape_scores: dict[tuple[int, int], np.ndarray] = {}
-    # best probability of any link (any shape) covering each segment: a null link is
-    # right when none of them is
-    best_row = np.zeros(n)
-    best_col = np.zeros(m)
+    # the two best probabilities of any link (any shape) covering each segment: a null
+    # link is right when none of them is, a link is doubtful when another one is close
+    best_row, second_row = np.zeros(n), np.zeros(n)
+    best_col, second_col = np.zeros(m), np.zeros(m)
     for a, b in link_shapes(max_link):
         scores = np.full(band.size, -np.inf)
         ok = np.flatnonzero((rows >= a) & (cols >= b))
@@ -163,9 +166,9 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             scores[idx] = logits(feats, params)
             p = sigmoid(scores[idx])
             for k in range(a):
-                np.maximum.at(best_row, s0 + k, p)
+                _top2_update(best_row, second_row, s0 + k, p)
             for k in range(b):
-                np.maximum.at(best_col, t0 + k, p)
+                _top2_update(best_col, second_col, t0 + k, p)
             if params.min_link_prob > 0:
                 floor = np.log(params.min_link_prob / (1.0 - params.min_link_prob))
                 scores[idx] = np.where(scores[idx] < floor, -np.inf, scores[idx])
@@ -190,9 +193,40 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     if moves:
         links = recover_moves(links, src, tgt, params, max_link, knn_src, knn_tgt, coverage)
     links = _order(links)
-    if calibrated and params.confidence:
-        links = calibrate_links(links, params.confidence)
+    if (calibrated and params.confidence) or rivals is not None:
+        found = {lk.key(): _rival(lk, best_row, second_row, best_col, second_col)
+                 for lk in links if lk.src and lk.tgt}
+        if rivals is not None:
+            rivals.update(found)
+        if calibrated and params.confidence:
+            links = calibrate_links(links, params.confidence, found, tgt.null_prior)
     return links
+
+
+def _top2_update(best: np.ndarray, second: np.ndarray, seg: np.ndarray, p: np.ndarray) -> None:
+    """Fold the probabilities ``p`` of links covering segments ``seg`` into the top two."""
+    if not len(seg):
+        return
+    order = np.lexsort((-p, seg))
+    g, v = seg[order], p[order]
+    first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    segs, v1 = g[first], v[first]
+    nxt = np.minimum(first + 1, len(g) - 1)
+    v2 = np.where((first + 1 < len(g)) & (g[nxt] == segs), v[nxt], 0.0)
+    o1, o2 = best[segs], second[segs]
+    best[segs] = np.maximum(o1, v1)
+    second[segs] = np.maximum(np.minimum(o1, v1), np.maximum(o2, v2))
+
+
+def _rival(link: Link, best_row, second_row, best_col, second_col) -> float:
+    """The best probability of another candidate link sharing a segment with ``link``."""
+    p = link.score
+    out = 0.0
+    for i in link.src:
+        out = max(out, second_row[i] if best_row[i] == p else best_row[i])
+    for j in link.tgt:
+        out = max(out, second_col[j] if best_col[j] == p else best_col[j])
+    return float(out)
 
 
 def _runs(indices: list[int]) -> list[list[int]]:
