@@ -98,3 +98,13 @@ def test_confidence_predicts_errors_on_dev_paragraphs(aligner, dev_dir):
     assert calibration_bins(scores, labels)[1] < 0.1
     # null links are no longer all certain
     assert min(scores) < 0.9
+
+
+def test_a_link_below_every_fitted_score_falls_towards_zero():
+    x = np.linspace(0.4, 1.0, 100)
+    mapping = fit_isotonic(x, np.ones(100, dtype=bool), anchor=True)
+    assert apply_map(mapping, 0.5) == pytest.approx(1.0)
+    assert apply_map(mapping, 0.2) == pytest.approx(0.5)
+    assert apply_map(mapping, 0.0) == 0.0
+    # null links are not anchored: a certain competitor does not make a null link wrong
+    assert apply_map(fit_isotonic(x, np.ones(100, dtype=bool)), 0.0) == pytest.approx(1.0)

@@ -46,11 +46,13 @@ def link_kind(link: Link, null_prior=None) -> str:
     return "insertion"
 
 
-def fit_isotonic(x: Sequence[float], y: Sequence[bool], prior: float = 2.0) -> dict:
+def fit_isotonic(x: Sequence[float], y: Sequence[bool], prior: float = 2.0,
+                 anchor: bool = False) -> dict:
     """A non-decreasing map from ``x`` to the rate of ``y`` (pool adjacent violators).
 
     When ``x`` ranks the outcomes backwards (AUC below 0.5) the map is fitted on
-    ``-x`` (``"sign": -1``).  Each pooled block's rate is shrunk towards the overall rate by ``prior`` pseudo
+    ``-x`` (``"sign": -1``).  With ``anchor`` (links, not null links) an increasing
+    map falls linearly to 0 below the lowest raw score seen.  Each pooled block's rate is shrunk towards the overall rate by ``prior`` pseudo
     observations (a block of two links is not evidence of certainty).  The map is
     piecewise linear between the blocks' mean ``x`` (flat beyond them), stored as
     ``{"x": [...], "y": [...], "n": count, "sign": 1 or -1}``.
@@ -79,6 +81,13 @@ def fit_isotonic(x: Sequence[float], y: Sequence[bool], prior: float = 2.0) -> d
     by = [(b[1] + prior * base) / (b[2] + prior) for b in blocks]
     # shrinking keeps the order of the rates only approximately: restore it
     by = list(np.maximum.accumulate(by))
+    if anchor and sign > 0 and xs[0] > 0:
+        # below every score seen in fitting, fall towards 0 at 0 (a link the scorer
+        # gives no chance is not given the dev set's base rate)
+        lowest = float(xs[0])
+        if lowest < bx[0]:
+            bx, by = [lowest] + bx, [by[0]] + by
+        bx, by = [0.0] + bx, [0.0] + by
     return {"x": [round(v, 6) for v in bx], "y": [round(v, 6) for v in by], "n": int(len(xs)),
             "sign": sign}
 
@@ -136,4 +145,5 @@ def fit_maps(records: Iterable[tuple[str, float, bool]]) -> dict:
         xs, ys = by_kind.setdefault(kind, ([], []))
         xs.append(float(raw))
         ys.append(bool(ok))
-    return {k: fit_isotonic(xs, ys) for k, (xs, ys) in sorted(by_kind.items())}
+    return {k: fit_isotonic(xs, ys, anchor=k in ("match", "multi"))
+            for k, (xs, ys) in sorted(by_kind.items())}
