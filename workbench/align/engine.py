@@ -10,7 +10,9 @@
 4. the best monotonic path;
 5. moved blocks: source and target blocks left unlinked by the monotonic path are
    linked when the scorer is confident enough (``move_threshold``), best first,
-   so that swapped and moved paragraphs are recovered;
+   so that swapped and moved paragraphs are recovered; weak monotonic links are
+   released for this, and a doubtful one (below ``move_threshold``) may lose one
+   side's segment to a far 1:1 move at least twice as probable;
 6. a confidence in [0, 1] for every link: the scorer's probability for a link,
    one minus the best probability of any link covering the segment for a null link,
    mapped per kind of link to the probability that the link is right
@@ -39,6 +41,9 @@ MAX_MOVE_PAIRS = 4_000_000
 _CHUNK = 20_000
 #: A released (doubtful) link is broken only by a candidate this many times as probable.
 RELEASE_FACTOR = 2.0
+#: A doubtful link (below ``move_threshold``) gives a segment only to a 1:1 move whose
+#: source is linked at least this many target segments away.
+MOVE_DISTANCE = 3
 
 
 @dataclass
@@ -257,6 +262,14 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
     # a moved block elsewhere (a released link comes back if nothing better claims it)
     released = [lk for lk in links if lk.src and lk.tgt and lk.score is not None
                 and lk.score < params.release_below]
+    # doubtful links (below what a move needs) may lose a segment to a 1:1 move from far
+    # away that is clearly more probable: a paragraph moved across the document
+    doubtful = [lk for lk in links if lk.src and lk.tgt and lk.score is not None
+                and params.release_below <= lk.score < params.move_threshold]
+    position = {i: lk.tgt[0] for lk in links if lk.src and lk.tgt for i in lk.src}
+    doubt_src = {i: lk.score for lk in doubtful for i in lk.src}
+    doubt_tgt = {j: lk.score for lk in doubtful for j in lk.tgt}
+    released = released + doubtful
     null_src = sorted([lk.src[0] for lk in links if lk.src and not lk.tgt]
                       + [i for lk in released for i in lk.src])
     null_tgt = sorted([lk.tgt[0] for lk in links if lk.tgt and not lk.src]
@@ -304,6 +317,12 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
         broken = [weak_src[i] for i in ss if i in weak_src] + [weak_tgt[j] for j in tt
                                                                 if j in weak_tgt]
         if broken and (s, a, t, b) not in own and p < RELEASE_FACTOR * max(broken):
+            continue
+        doubts = [doubt_src[i] for i in ss if i in doubt_src] + [doubt_tgt[j] for j in tt
+                                                                 if j in doubt_tgt]
+        if doubts and (s, a, t, b) not in own and not (
+                a == b == 1 and s in position and abs(t - position[s]) >= MOVE_DISTANCE
+                and not (s in doubt_src and t in doubt_tgt)):
             continue
         used_s |= ss
         used_t |= tt
