@@ -306,6 +306,8 @@ def _run_pool(plan: BatchPlan, todo: list[str], unit: str, n_workers: int,
                 if isinstance(result, str):
                     raise WorkbenchError(result)
                 finish(name, result)
+                if cancel is not None and cancel.cancelled:
+                    break  # once cancelled, write nothing more (even if it is already done)
             if cancel is not None and cancel.cancelled:
                 raise CancelledError("operation cancelled")
         clean = True
