@@ -136,7 +136,7 @@ def load_collection(path: str | Path) -> Collection:
         if not fpath.is_file():
             raise _err(manifest, entry, "file", f"{what}: file {rel!r} not found")
         try:
-            read_text(fpath, what=f"{what} file")
+            text = read_text(fpath, what=f"{what} file")
         except WorkbenchError as exc:
             raise _err(manifest, entry, "file", f"{what}: {exc.message} ({rel})") from None
         known = {"id", "language", "file", "outlet", "title"}
@@ -144,6 +144,7 @@ def load_collection(path: str | Path) -> Collection:
             id=doc_id, language=lang, path=fpath,
             outlet=str(entry.get("outlet", "") or ""), title=str(entry.get("title", "") or ""),
             extra={k: v for k, v in entry.items() if k not in known})
+        coll.documents[doc_id].__dict__["text"] = text  # validated once; Document.text reuses it
 
     pairs = data.get("pairs") or []
     if not isinstance(pairs, list):
