@@ -10,8 +10,10 @@ aligned again.
 Documents run in parallel on all cores in worker processes; each worker builds one
 :class:`~workbench.align.api.Aligner` (so the embedder is loaded once a process)
 and, when glossary files are given, loads the glossary once.  Every input file is
-checked before any work starts, so a bad file stops the run at once with a
-one-line error naming it.  Names found on one side only are skipped with a
+checked before any work starts (readable UTF-8 text, an Arabic source and a
+non-Arabic target), so a bad or swapped file stops the run at once, with nothing
+written, and a one-line error naming it.  A document with one side empty gets
+all-null links (score 1.0).  Names found on one side only are skipped with a
 :class:`BatchWarning`.
 
 Models are loaded in the workers, never at import time; this module imports only
@@ -113,8 +115,19 @@ def _read_pair(directory: Path, name: str) -> tuple[str, str]:
 
 
 def _null_links(n_src: int, n_tgt: int) -> list[Link]:
-    return ([Link((i,), (), 0.0) for i in range(n_src)]
-            + [Link((), (j,), 0.0) for j in range(n_tgt)])
+    # certain: with one side empty there is nothing to link to (as the aligner itself says)
+    return ([Link((i,), (), 1.0) for i in range(n_src)]
+            + [Link((), (j,), 1.0) for j in range(n_tgt)])
+
+
+def _check_pair_scripts(src: str, tgt: str, directory: Path, name: str) -> None:
+    """Refuse an English source or an Arabic target (swapped files) before any work starts."""
+    from workbench.align.api import check_scripts
+
+    try:
+        check_scripts(src, tgt)
+    except WorkbenchError as exc:
+        raise WorkbenchError(f"{directory}/{{{SOURCE_DIR},{TARGET_DIR}}}/{name}: {exc}") from None
 
 
 def _existing(path: Path, n_src: int, n_tgt: int) -> list[Link] | None:
@@ -233,6 +246,7 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
         if cancel is not None:
             cancel.raise_if_cancelled()
         src, tgt = _read_pair(plan.directory, name)
+        _check_pair_scripts(src, tgt, plan.directory, name)
         n_src, n_tgt = len(segment(src, unit, SOURCE_DIR)), len(segment(tgt, unit, TARGET_DIR))
         links = _existing(plan.out_dir / name, n_src, n_tgt)
         if links is not None:
