@@ -28,7 +28,7 @@ import regex
 
 from workbench.align.anchors import anchor_masks, document_anchors
 from workbench.align.boilerplate import boilerplate_likeness
-from workbench.align.embed import CachedEmbedder, Embedder
+from workbench.align.embed import CachedEmbedder, Embedder, compose
 from workbench.align.engine import AlignStats, align_sides
 from workbench.align.links import Link
 from workbench.align.scorer import Params, Side, load_params
@@ -133,15 +133,17 @@ class Aligner:
 
     def _side(self, texts: list[str], emb: np.ndarray, masks: np.ndarray, progress, cancel,
               null_prior: np.ndarray | None = None, pieces: list[list[str]] | None = None,
-              sub_emb: np.ndarray | None = None) -> Side:
+              sub_emb: np.ndarray | None = None, pooled: np.ndarray | None = None) -> Side:
         lengths = np.array([len(t) for t in texts], dtype=np.float64)
         block = None
-        if len(texts) <= LONG_SIDE:
+        kw: dict = {}
+        if pooled is not None:
+            kw = dict(pooled=pooled, head=self.embedder.head, junction=self.embedder.junction)
+        elif len(texts) <= LONG_SIDE:
             def block(batch, _p=progress, _c=cancel):
                 return self._embed(batch, _p, _c)
-        kw = {}
         if pieces is not None:
-            kw = dict(sub_emb=sub_emb,
+            kw |= dict(sub_emb=sub_emb,
                       sub_owner=np.repeat(np.arange(len(texts)), [len(p) for p in pieces]),
                       sub_len=np.array([len(x) for p in pieces for x in p], dtype=np.float64))
         return Side(list(texts), emb, lengths, masks, block_embedder=block, null_prior=null_prior,
@@ -159,6 +161,9 @@ class Aligner:
         tgt_pieces = self._sentences(tgt, "en") if sentence_level else None
         if src_pieces is None or tgt_pieces is None:
             src_pieces = tgt_pieces = None  # paragraph mode needs both sides
+        if self.embedder.composable and max(len(src), len(tgt)) <= LONG_SIDE:
+            return self._composed_sides(src, tgt, src_pieces, tgt_pieces, glossary, progress,
+                                        cancel)
         texts = list(src) + list(tgt)
         if src_pieces or tgt_pieces:
             src_flat = [x for p in (src_pieces or [[t] for t in src]) for x in p]
@@ -181,6 +186,48 @@ class Aligner:
                        src_pieces or [[t] for t in src], ses)
         t = self._side(tgt, et, anchor_masks(ta), progress, cancel, self.boilerplate(tgt, et),
                        tgt_pieces or [[x] for x in tgt], tes)
+        s.sub_side, t.sub_side = sub_src, sub_tgt
+        return s, t
+
+    def _composed_sides(self, src: list[str], tgt: list[str], src_pieces, tgt_pieces,
+                        glossary, progress, cancel) -> tuple[Side, Side]:
+        """:meth:`build_sides` for a composable embedder: every text is encoded once.
+
+        Without sentence pieces, each segment is pooled; with them, each sentence is
+        pooled and a segment's pooled row is composed from its sentences', so a
+        paragraph is never encoded on top of its sentences.  Blocks of consecutive
+        segments are composed too (:meth:`Side.block_emb`).
+        """
+        n, m = len(src), len(tgt)
+        head = self.embedder.head
+        sa, ta = document_anchors(src, tgt, glossary)
+        if src_pieces is None:
+            pooled = self.embedder.pool(list(src) + list(tgt), progress=progress, cancel=cancel)
+            ps, pt = pooled[:n], pooled[n:]
+            et = head(pt)
+            return (self._side(src, head(ps), anchor_masks(sa), progress, cancel, pooled=ps),
+                    self._side(tgt, et, anchor_masks(ta), progress, cancel,
+                               self.boilerplate(tgt, et), pooled=pt))
+        src_flat = [x for p in src_pieces for x in p]
+        tgt_flat = [x for p in tgt_pieces for x in p]
+        pooled = self.embedder.pool(src_flat + tgt_flat, progress=progress, cancel=cancel)
+        pss, pts = pooled[:len(src_flat)], pooled[len(src_flat):]
+
+        def runs(pieces):
+            ends = np.cumsum([len(p) for p in pieces])
+            return ends - [len(p) for p in pieces], ends
+
+        j = self.embedder.junction
+        ps, pt = compose(pss, *runs(src_pieces), j), compose(pts, *runs(tgt_pieces), j)
+        es, et, ses, tes = head(ps), head(pt), head(pss), head(pts)
+        ssa, sta = document_anchors(src_flat, tgt_flat, glossary)
+        sub_src = self._side(src_flat, ses, anchor_masks(ssa), progress, cancel, pooled=pss)
+        sub_tgt = self._side(tgt_flat, tes, anchor_masks(sta), progress, cancel,
+                             self.boilerplate(tgt_flat, tes), pooled=pts)
+        s = self._side(src, es, anchor_masks(sa), progress, cancel, None, src_pieces, ses,
+                       pooled=ps)
+        t = self._side(tgt, et, anchor_masks(ta), progress, cancel, self.boilerplate(tgt, et),
+                       tgt_pieces, tes, pooled=pt)
         s.sub_side, t.sub_side = sub_src, sub_tgt
         return s, t
 
@@ -237,10 +284,17 @@ class Aligner:
         tgt_paras = paragraphs(tgt_text)
         source = segment(src_text, "sentences", "ar")
         target = segment(tgt_text, "sentences", "en")
-        # embed every sentence and paragraph in one go (one progress bar, one cache pass)
-        texts = ([s.text for s in source] + [t.text for t in target]
-                 + [p.text for p in src_paras] + [p.text for p in tgt_paras])
-        emb = self._embed(texts, progress, cancel)
+        # embed every sentence (and, unless the embedder composes them, every paragraph)
+        # in one go: one progress bar, one cache pass
+        texts = [s.text for s in source] + [t.text for t in target]
+        pooled = ps = pt = None
+        if self.embedder.composable and max(len(source), len(target)) <= LONG_SIDE:
+            pooled = self.embedder.pool(texts, progress=progress, cancel=cancel)
+            emb = self.embedder.head(pooled)
+            ps, pt = pooled[:len(source)], pooled[len(source):]
+        else:
+            emb = self._embed(texts + [p.text for p in src_paras] + [p.text for p in tgt_paras],
+                              progress, cancel)
         es = emb[:len(source)]
         et = emb[len(source):len(source) + len(target)]
         para_links, _ = self._align([p.text for p in src_paras], [p.text for p in tgt_paras],
@@ -267,9 +321,11 @@ class Aligner:
             else:
                 local = align_sides(
                     self._side([source[i].text for i in s_idx], es[s_idx], smasks[s_idx],
-                               progress, cancel),
+                               progress, cancel,
+                               pooled=None if ps is None else ps[s_idx]),
                     self._side([target[j].text for j in t_idx], et[t_idx], tmasks[t_idx],
-                               progress, cancel, bp[t_idx]),
+                               progress, cancel, bp[t_idx],
+                               pooled=None if pt is None else pt[t_idx]),
                     self.params, max_link=max_link, stats=stats, check=reporter.check)
                 for lk in local:
                     links.append(Link(tuple(s_idx[k] for k in lk.src),

