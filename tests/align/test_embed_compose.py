@@ -108,3 +108,16 @@ def test_other_embedders_still_embed_joined_blocks(seeds):
     tgt = [p.text for p in paragraphs(seeds["000"])]
     Aligner(emb).align_segments(src, tgt)
     assert any(" ".join(tgt[:2]) == t for t in plain.texts)
+
+
+def test_long_lists_are_embedded_chunk_by_chunk(monkeypatch, seeds):
+    import workbench.align.embed as embed_mod
+
+    paras = [p.text for p in paragraphs(seeds["002"])]
+    emb = CachedEmbedder(USEEmbedder())
+    whole = emb.head(emb.pool(paras))
+    monkeypatch.setattr(embed_mod, "_EMBED_CHUNK", 4)
+    events = []
+    chunked = CachedEmbedder(USEEmbedder()).embed(paras, progress=events.append)
+    assert np.allclose(chunked, whole, atol=1e-5)
+    assert events and events[-1].done == len(paras)

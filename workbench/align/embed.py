@@ -356,6 +356,10 @@ class _DiskCache:
             pass
 
 
+#: Texts pooled at a time when a composable embedder is asked for plain embeddings.
+_EMBED_CHUNK = 4096
+
+
 class CachedEmbedder:
     """Wraps an embedder with a text-hash cache in memory and (optionally) on disk.
 
@@ -402,7 +406,19 @@ class CachedEmbedder:
               cancel: CancelToken | None = None) -> np.ndarray:
         """One L2-normalised row per text."""
         if self.composable:
-            return self.head(self.pool(texts, progress=progress, cancel=cancel))
+            texts = list(texts)
+            if len(texts) <= _EMBED_CHUNK:
+                return self.head(self.pool(texts, progress=progress, cancel=cancel))
+            # a long side: pooled rows are 3x the size of embeddings, so go chunk by chunk
+            out = np.empty((len(texts), self.dim), dtype=np.float32)
+            reporter = Reporter("embedding", len(texts), progress, cancel)
+            reporter.start()
+            for start in range(0, len(texts), _EMBED_CHUNK):
+                reporter.check()
+                chunk = texts[start:start + _EMBED_CHUNK]
+                out[start:start + len(chunk)] = self.head(self.pool(chunk, cancel=cancel))
+                reporter.advance(len(chunk))
+            return out
         return self._cached(list(texts), "", self.inner.embed, self.dim, progress, cancel)
 
     def pool(self, texts: Sequence[str], *,
