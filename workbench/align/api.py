@@ -133,13 +133,15 @@ class Aligner:
 
     def _side(self, texts: list[str], emb: np.ndarray, masks: np.ndarray, progress, cancel,
               null_prior: np.ndarray | None = None, pieces: list[list[str]] | None = None,
-              sub_emb: np.ndarray | None = None, pooled: np.ndarray | None = None) -> Side:
+              sub_emb: np.ndarray | None = None, pooled: np.ndarray | None = None,
+              exact_joins: bool = True) -> Side:
         lengths = np.array([len(t) for t in texts], dtype=np.float64)
         block = None
         kw: dict = {}
         if pooled is not None:
-            kw = dict(pooled=pooled, head=self.embedder.head, junction=self.embedder.junction)
-        elif len(texts) <= LONG_SIDE:
+            kw = dict(pooled=pooled, head=self.embedder.head, junction=self.embedder.junction,
+                      joins=self.embedder.joins if exact_joins else None)
+        if len(texts) <= LONG_SIDE and (pooled is None or exact_joins):
             def block(batch, _p=progress, _c=cancel):
                 return self._embed(batch, _p, _c)
         if pieces is not None:
@@ -221,9 +223,12 @@ class Aligner:
         ps, pt = compose(pss, *runs(src_pieces), j), compose(pts, *runs(tgt_pieces), j)
         es, et, ses, tes = head(ps), head(pt), head(pss), head(pts)
         ssa, sta = document_anchors(src_flat, tgt_flat, glossary)
-        sub_src = self._side(src_flat, ses, anchor_masks(ssa), progress, cancel, pooled=pss)
+        # the sentence sides are evidence for the segment links: their blocks make do
+        # with the mean join correction
+        sub_src = self._side(src_flat, ses, anchor_masks(ssa), progress, cancel, pooled=pss,
+                             exact_joins=False)
         sub_tgt = self._side(tgt_flat, tes, anchor_masks(sta), progress, cancel,
-                             self.boilerplate(tgt_flat, tes), pooled=pts)
+                             self.boilerplate(tgt_flat, tes), pooled=pts, exact_joins=False)
         s = self._side(src, es, anchor_masks(sa), progress, cancel, None, src_pieces, ses,
                        pooled=ps)
         t = self._side(tgt, et, anchor_masks(ta), progress, cancel, self.boilerplate(tgt, et),

