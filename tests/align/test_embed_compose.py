@@ -147,3 +147,25 @@ def test_long_lists_are_embedded_chunk_by_chunk(monkeypatch, seeds):
     chunked = CachedEmbedder(USEEmbedder()).embed(paras, progress=events.append)
     assert np.allclose(chunked, whole, atol=1e-5)
     assert events and events[-1].done == len(paras)
+
+
+def test_join_corrections_are_cached(seeds):
+    class Joins(USEEmbedder):
+        pairs = 0
+
+        def joins(self, left, right):
+            Joins.pairs += len(left)
+            return super().joins(left, right)
+
+    emb = CachedEmbedder(Joins())
+    paras = [p.text for p in paragraphs(seeds["002"])]
+    pooled = emb.pool(paras)
+    first = emb.joins(pooled[:-1], pooled[1:])
+    assert Joins.pairs == len(paras) - 1
+    # an edit in the middle: only the two joins beside the edited paragraph are new
+    edited = paras[:5] + [paras[5] + " (updated)"] + paras[6:]
+    pooled2 = emb.pool(edited)
+    again = emb.joins(pooled2[:-1], pooled2[1:])
+    assert Joins.pairs == len(paras) - 1 + 1  # the tail of paragraph 5 changed: one join
+    keep = [k for k in range(len(paras) - 1) if k != 5]
+    assert np.allclose(again[keep], first[keep])

@@ -297,13 +297,16 @@ class USEEmbedder:
         ends = starts + lens
         total = np.add.reduceat(feats, starts, axis=0)
         bos, eos = feats[starts], feats[ends - 1]
-        # the first and last EDGE inner tokens (clipped to the text for short ones)
-        csum = np.zeros((n_tokens + 1, feats.shape[1]), dtype=np.float32)
-        np.cumsum(feats, axis=0, out=csum[1:])
+        # the first and last EDGE inner tokens (clipped to the text for short ones):
+        # reduceat over (start, stop) pairs sums each [start, stop) at the even slots
         head_end = np.minimum(starts + 1 + EDGE, ends - 1)
         tail_start = np.maximum(ends - 1 - EDGE, starts + 1)
-        head = csum[head_end] - csum[starts + 1]
-        tail = csum[ends - 1] - csum[tail_start]
+        bounds = np.stack([starts + 1, head_end, tail_start, ends - 1], axis=1)
+        empty = bounds[:, 1] <= bounds[:, 0]  # no inner token at all
+        sums = np.add.reduceat(feats, np.minimum(bounds.ravel(), n_tokens - 1), axis=0)
+        head, tail = sums[0::4], sums[2::4]
+        head[empty] = 0.0
+        tail[empty] = 0.0
         out[:, _BOS] = bos @ b.cnn_W
         out[:, _EOS] = eos @ b.cnn_W
         out[:, _INNER] = (total - bos - eos) @ b.cnn_W
@@ -517,8 +520,28 @@ class CachedEmbedder:
         return getattr(self.inner, "junction", None)
 
     def joins(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        """Exact join corrections (see :meth:`USEEmbedder.joins`)."""
-        return self.inner.joins(left, right)
+        """Exact join corrections (see :meth:`USEEmbedder.joins`), cached in memory.
+
+        A correction depends only on the token ids either side of the join (which the
+        pooled rows carry), so re-aligning after an edit re-encodes only the joins
+        next to the edited segment.
+        """
+        left = np.asarray(left, dtype=np.float32)
+        right = np.asarray(right, dtype=np.float32)
+        keys = [hashlib.blake2b(b"join\0" + self.name.encode() + lt.tobytes() + rt.tobytes(),
+                                digest_size=16).hexdigest()
+                for lt, rt in zip(left[:, _TAIL_IDS], right[:, _HEAD_IDS])]
+        with self._lock:
+            found = {k: self._memory[k] for k in keys if k in self._memory}
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        if todo:
+            new = self.inner.joins(left[todo], right[todo])
+            fresh = [(keys[i], row) for i, row in zip(todo, new)]
+            found.update(fresh)
+            self._remember(fresh)
+        if not keys:
+            return np.zeros((0, _D), dtype=np.float32)
+        return np.stack([found[k] for k in keys])
 
     def _cached(self, texts: list[str], kind: str, compute, dim: int, progress,
                 cancel) -> np.ndarray:
