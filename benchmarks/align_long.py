@@ -6,8 +6,10 @@ crash and never a memory blow-up.  The case takes minutes, so it lives here rath
 than in the test suite.
 
 The input is made of the dev benchmark's sentence lines (``ntrex-rewrites-dev/
-sentences``, documents 000-079 only; 080-122 are reserved for acceptance), document
-pairs in order and over again, until the next pair would not fit in N lines; then
+sentences``, documents 000-079 only; 080-122 are reserved for acceptance): the 80
+document pairs over and over, each round in a new shuffled order (fixed seed; in one
+fixed order the text would be periodic and a path shifted by whole rounds would be
+as good as the true one), until the next pair would not fit in N lines; then
 the Arabic side is filled up to N lines with the first lines of the next document
 (deletions) and the English side with lines of the documents after it (insertions).
 The gold is the documents' own gold links, shifted, plus those null links, so the
@@ -47,8 +49,9 @@ DEV_DOCS = range(0, 80)  # 080-122 are kept for acceptance
 MODES = ("align", "batch")
 
 
-def build(n_lines: int, root: Path = DEV):
+def build(n_lines: int, root: Path = DEV, seed: int = 4):
     """(Arabic lines, English lines, gold links) of exactly ``n_lines`` lines a side."""
+    import random
     from workbench.align.links import Link, read_links
     from workbench.text.segment import lines
     from workbench.textio import read_text
@@ -59,12 +62,22 @@ def build(n_lines: int, root: Path = DEV):
         src = [s.text for s in lines(read_text(root / "ar" / name))]
         tgt = [s.text for s in lines(read_text(root / "en" / name))]
         docs.append((src, tgt, read_links(root / "gold" / name)))
+    rng = random.Random(seed)
+    order: list[int] = []
+
+    def doc(i: int):
+        while i >= len(order):
+            round_ = list(range(len(docs)))
+            rng.shuffle(round_)
+            order.extend(round_)
+        return docs[order[i]]
+
     ar: list[str] = []
     en: list[str] = []
     gold: list = []
     k = 0
     while True:
-        src, tgt, links = docs[k % len(docs)]
+        src, tgt, links = doc(k)
         if len(ar) + len(src) > n_lines or len(en) + len(tgt) > n_lines:
             break
         gold += [Link(tuple(i + len(ar) for i in lk.src), tuple(j + len(en) for j in lk.tgt))
@@ -73,12 +86,12 @@ def build(n_lines: int, root: Path = DEV):
         en += tgt
         k += 1
     # fill up: the Arabic with the start of the next document, the English with others
-    src = docs[k % len(docs)][0][:n_lines - len(ar)]
+    src = doc(k)[0][:n_lines - len(ar)]
     gold += [Link((len(ar) + i,), ()) for i in range(len(src))]
     ar += src
     j = k + 1
     while len(en) < n_lines:
-        tgt = docs[j % len(docs)][1][:n_lines - len(en)]
+        tgt = doc(j)[1][:n_lines - len(en)]
         gold += [Link((), (len(en) + i,)) for i in range(len(tgt))]
         en += tgt
         j += 1
