@@ -300,16 +300,16 @@ class USEEmbedder:
         ends = starts + lens
         total = np.add.reduceat(feats, starts, axis=0)
         bos, eos = feats[starts], feats[ends - 1]
-        # the first and last EDGE inner tokens (clipped to the text for short ones):
-        # reduceat over (start, stop) pairs sums each [start, stop) at the even slots
-        head_end = np.minimum(starts + 1 + EDGE, ends - 1)
-        tail_start = np.maximum(ends - 1 - EDGE, starts + 1)
-        bounds = np.stack([starts + 1, head_end, tail_start, ends - 1], axis=1)
-        empty = bounds[:, 1] <= bounds[:, 0]  # no inner token at all
-        sums = np.add.reduceat(feats, np.minimum(bounds.ravel(), n_tokens - 1), axis=0)
-        head, tail = sums[0::4], sums[2::4]
-        head[empty] = 0.0
-        tail[empty] = 0.0
+        # the first and last EDGE inner tokens (fewer in a short text)
+        step = np.arange(EDGE)
+        head_idx = (starts + 1)[:, None] + step
+        tail_idx = (ends - 2)[:, None] - step
+        head_ok = head_idx < (ends - 1)[:, None]
+        tail_ok = tail_idx > starts[:, None]
+        head = np.einsum("kt,ktf->kf", head_ok.astype(np.float32),
+                         feats[np.where(head_ok, head_idx, 0)])
+        tail = np.einsum("kt,ktf->kf", tail_ok.astype(np.float32),
+                         feats[np.where(tail_ok, tail_idx, 0)])
         out[:, _BOS] = bos @ b.cnn_W
         out[:, _EOS] = eos @ b.cnn_W
         out[:, _INNER] = (total - bos - eos) @ b.cnn_W
