@@ -13,7 +13,11 @@
    so that swapped and moved paragraphs are recovered; weak monotonic links are
    released for this, and a doubtful one (below ``move_threshold``) may lose one
    side's segment to a far 1:1 move at least twice as probable;
-6. a confidence in [0, 1] for every link: the scorer's probability for a link,
+6. gaps: deletions and non-boilerplate insertions left between the same two links
+   are aligned again with those insertions charged more (``gap_penalty``,
+   :func:`fill_gaps`): a rewrite seldom drops a paragraph and writes new content
+   in its place;
+7. a confidence in [0, 1] for every link: the scorer's probability for a link,
    one minus the best probability of any link covering the segment for a null link,
    mapped per kind of link to the probability that the link is right
    (:mod:`workbench.align.confidence`, fitted on the dev benchmark).
@@ -21,6 +25,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +49,9 @@ RELEASE_FACTOR = 2.0
 #: A doubtful link (below ``move_threshold``) gives a segment only to a 1:1 move whose
 #: source is linked at least this many target segments away.
 MOVE_DISTANCE = 3
+#: Gaps (unlinked source x unlinked target segments between the same two links) larger
+#: than this many cells are left as the main search made them.
+MAX_GAP_CELLS = 400
 
 
 @dataclass
@@ -197,6 +205,8 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         links.append(Link(src_idx, tgt_idx, score))
     if moves:
         links = recover_moves(links, src, tgt, params, max_link, knn_src, knn_tgt, coverage)
+        if params.gap_penalty > 0:
+            links = fill_gaps(links, src, tgt, params, max_link, knn_src, knn_tgt, coverage)
     links = _order(links)
     if (calibrated and params.confidence) or rivals is not None:
         found = {lk.key(): _rival(lk, best_row, second_row, best_col, second_col)
@@ -349,6 +359,106 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
             continue
         out.append(lk)
     return [lk for lk in out if lk is not None]
+
+
+def _gaps(links: list[Link], n: int, m: int) -> list[tuple[list[int], list[int]]]:
+    """Unlinked source runs with the unlinked targets between the same two links.
+
+    A run of unlinked source segments lies between the link of the segment before it
+    and the link of the segment after it (or a document edge, but not both); the
+    targets strictly between those two links' targets form its gap when none of them
+    is linked.
+    """
+    owner: dict[int, Link] = {}
+    linked_t: set[int] = set()
+    for lk in links:
+        if lk.src and lk.tgt:
+            for i in lk.src:
+                owner[i] = lk
+            linked_t.update(lk.tgt)
+    out = []
+    for run in _runs([i for i in range(n) if i not in owner]):
+        before = owner.get(run[0] - 1)
+        after = owner.get(run[-1] + 1)
+        if before is None and after is None:
+            continue  # nothing linked: unrelated texts, not a gap
+        lo = max(before.tgt) + 1 if before is not None else 0
+        hi = min(after.tgt) if after is not None else m
+        if lo >= hi or any(j in linked_t for j in range(lo, hi)):
+            continue
+        out.append((run, list(range(lo, hi))))
+    return out
+
+
+def fill_gaps(links: list[Link], src: Side, tgt: Side, params: Params, max_link: int,
+              knn_src: np.ndarray, knn_tgt: np.ndarray,
+              coverage: Coverage | None = None) -> list[Link]:
+    """Re-align deletions and insertions left between the same two links.
+
+    A rewrite drops paragraphs and adds web boilerplate, but seldom drops a paragraph
+    and writes new content in its place: unlinked source segments and unlinked
+    non-boilerplate target segments between the same two links are more likely a
+    loose (or badly embedded) translation than a deletion next to an insertion.  The
+    segments of such a gap are aligned again with the insertion of every
+    non-boilerplate segment charged ``params.gap_penalty`` more (deletions are common
+    in rewrites and keep their score) and without the floors that keep doubtful links
+    out of the main search.
+    """
+    gaps = [(rs, rt) for rs, rt in _gaps(links, len(src), len(tgt))
+            if len(rs) * len(rt) <= MAX_GAP_CELLS and any(tgt.null_prior[j] < 0.5 for j in rt)]
+    if not gaps:
+        return links
+    weights = np.asarray(params.weights, dtype=np.float64)
+    replaced_s: set[int] = set()
+    replaced_t: set[int] = set()
+    new: list[Link] = []
+    for rs, rt in gaps:
+        n, m = len(rs), len(rt)
+        band = Band.full(n, m)
+        rows, cols = band.cells()
+        shape_scores: dict[tuple[int, int], np.ndarray] = {}
+        for a, b in link_shapes(max_link):
+            scores = np.full(band.size, -np.inf)
+            ok = np.flatnonzero((rows >= a) & (cols >= b))
+            if len(ok):
+                s0 = rows[ok] - a + rs[0]
+                t0 = cols[ok] - b + rt[0]
+                feats = block_features(src, tgt, a, b, s0, t0, knn_src, knn_tgt, params,
+                                       coverage)
+                raw = feats @ weights + params.bias
+                scores[ok] = raw + params.multi_bonus * (a + b > 2)
+            shape_scores[(a, b)] = scores
+        prior = tgt.null_prior[rt]
+        ins = params.ins_score + params.boilerplate_weight * prior
+        ins = ins - params.gap_penalty * (prior < 0.5)
+        dels = np.full(n, params.del_score)
+        for a, b, i, j in best_path(band, shape_scores, dels, ins):
+            s_idx = tuple(rs[k] for k in range(i - a, i))
+            t_idx = tuple(rt[k] for k in range(j - b, j))
+            if a and b:
+                p = float(sigmoid(shape_scores[(a, b)][int(band.index(np.array([i]),
+                                                                      np.array([j]))[0])]))
+                new.append(Link(s_idx, t_idx, p))
+                replaced_s.update(s_idx)
+                replaced_t.update(t_idx)
+    if not new:
+        return links
+    out = [lk for lk in links if not (set(lk.src) & replaced_s or set(lk.tgt) & replaced_t)]
+    out += new
+    # source order; an insertion before the first link with a source and a later target
+    firsts = sorted((min(lk.tgt), min(lk.src)) for lk in out if lk.src and lk.tgt)
+    starts = [t for t, _ in firsts]
+    after = [len(src)] * (len(firsts) + 1)  # after[k]: first source of links firsts[k:]
+    for k in range(len(firsts) - 1, -1, -1):
+        after[k] = min(after[k + 1], firsts[k][1])
+
+    def key(lk: Link) -> tuple[int, int, int]:
+        if lk.src:
+            return (min(lk.src), 1, 0)
+        j = lk.tgt[0]
+        return (after[bisect.bisect_right(starts, j)], 0, j)
+
+    return sorted(out, key=key)
 
 
 def _order(links: list[Link]) -> list[Link]:

@@ -19,6 +19,11 @@ segments starting at ``t0``; its features are
     for multi-sentence segments (paragraphs): the sentences are aligned first, and
     these are the length-weighted shares of the block's sentences linked into the
     other block (``has_agree`` is 1 when that evidence exists);
+``agree_min``
+    the smallest such share of any single segment of the block, on either side: a
+    paragraph none of whose sentences is linked into the other block is not part of
+    a merge however long its neighbour (a 2:1 link that swallows a deleted paragraph
+    keeps a high length-weighted share);
 ``len_z2``
     squared z-score of the log character-length ratio (Gale-Church style, with
     the English/Arabic ratio's mean and spread measured on the dev benchmark),
@@ -51,7 +56,8 @@ from workbench.align.embed import WINDOW, normalize_rows, sliding_blocks
 __all__ = ["FEATURES", "Params", "Side", "Coverage", "load_params", "block_features", "sigmoid"]
 
 FEATURES = ("sim", "margin", "cov_src", "cov_tgt", "agree_src", "agree_tgt", "has_agree",
-            "len_z2", "anchor_shared", "anchor_missing", "extra", "many", "src_multi")
+            "len_z2", "anchor_shared", "anchor_missing", "extra", "many", "src_multi",
+            "agree_min")
 PARAMS_PATH = Path(__file__).with_name("params.json")
 
 
@@ -60,7 +66,8 @@ class Params:
     """Calibrated scorer and search parameters (see ``params.json``)."""
 
     weights: list[float] = field(default_factory=lambda: [-5.0, 19.0, 3.5, 3.9, 0.0, 0.0, 0.0,
-                                                          -0.45, 0.05, -0.15, -3.0, -4.4, -0.1])
+                                                          -0.45, 0.05, -0.15, -3.0, -4.4, -0.1,
+                                                          0.0])
     bias: float = -3.0
     len_mu: float = 0.1
     len_sigma: float = 0.25
@@ -73,6 +80,10 @@ class Params:
     min_link_prob: float = 0.05
     min_sim: float = 0.2
     release_below: float = 0.2
+    #: the insertion of a non-boilerplate segment left beside deletions between the same
+    #: two links is charged this much more when the segments between those links are
+    #: re-aligned (``engine.fill_gaps``; 0 leaves them as they are)
+    gap_penalty: float = 0.0
     note: str = ""
     #: per kind of link, the monotone map from raw to calibrated confidence
     #: (``{"match": {"x": [...], "y": [...]}, ...}``, see :mod:`workbench.align.confidence`)
@@ -308,6 +319,22 @@ class Coverage:
         return (ag_s / np.maximum(src.block_len(s0, a), 1.0),
                 ag_t / np.maximum(tgt.block_len(t0, b), 1.0))
 
+    def agreement_min(self, a: int, b: int, s0: np.ndarray, t0: np.ndarray) -> np.ndarray:
+        """The smallest share of one segment's sentences linked into the other block."""
+        if not self.has_agreement:
+            return np.zeros(len(s0))
+        self.agreement(a, b, s0[:0], t0[:0])  # builds the tables
+        out = np.ones(len(s0))
+        for u in range(a):
+            seg = s0 + u
+            out = np.minimum(out, self._as[b][seg, t0]
+                             / np.maximum(self.src.lengths[seg], 1.0))
+        for v in range(b):
+            seg = t0 + v
+            out = np.minimum(out, self._at[a][s0, seg]
+                             / np.maximum(self.tgt.lengths[seg], 1.0))
+        return out
+
     def features(self, a: int, b: int, s0: np.ndarray, t0: np.ndarray,
                  ) -> tuple[np.ndarray, np.ndarray]:
         src, tgt = self.src, self.tgt
@@ -367,6 +394,7 @@ def block_features(src: Side, tgt: Side, a: int, b: int, s0: np.ndarray, t0: np.
     feats[:, 10] = a + b - 2
     feats[:, 11] = float(a > 1 and b > 1)
     feats[:, 12] = float(a > 1)
+    feats[:, 13] = coverage.agreement_min(a, b, s0, t0)
     return feats
 
 
