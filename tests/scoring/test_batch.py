@@ -179,13 +179,14 @@ def test_seeds_collection_scores_its_gold_pair(tmp_path):
     pred.mkdir()
     from workbench.corpus import resolve_pair
 
-    gold = resolve_pair("seeds:004-000").gold_links()
-    (pred / "004-000").write_text(format_links(gold))
+    for pair_id in ("004-000", "004-001"):  # every seed pair with a gold alignment
+        gold = resolve_pair(f"seeds:{pair_id}").gold_links()
+        (pred / pair_id).write_text(format_links(gold))
     res = score_directory("seeds", tmp_path / "out", pred_dir=pred, settings=NO_TERMS, workers=1)
-    assert [d["name"] for d in res.documents] == ["004-000"]
-    assert res.documents[0]["unit"] == "paragraphs"
-    assert res.documents[0]["alignment"]["strict"]["F1"] == 1.0
-    assert "004-001" in res.info["skipped"]
+    assert [d["name"] for d in res.documents] == ["004-000", "004-001"]
+    for doc in res.documents:
+        assert doc["unit"] == "paragraphs"
+        assert doc["alignment"]["strict"]["F1"] == 1.0
 
 
 def test_reports_are_written_and_readable(data, tmp_path):
@@ -237,6 +238,7 @@ def test_term_rates_of_the_seed_pair_follow_the_glossary(tmp_path):
     pred = tmp_path / "pred"
     pred.mkdir()
     (pred / "004-000").write_text(format_links(gold))
+    (pred / "004-001").write_text(format_links(resolve_pair("seeds:004-001").gold_links()))
     gloss = tmp_path / "glossaries"
     shutil.copytree(GLOSSARIES, gloss)
     settings = ScoreSettings(glossary_paths=(str(gloss),))
@@ -251,13 +253,23 @@ def test_term_rates_of_the_seed_pair_follow_the_glossary(tmp_path):
     assert doc["terms"]["pairs_from"] == "gold"
     assert doc["terms"]["target"] == json.loads(json.dumps(expected))
     assert expected["terms_in_source"] > 5
+    # the overall rate pools both seed pairs with a gold alignment (004-000, 004-001)
+    all_src, all_tgt = [], []
+    for p in (pair, resolve_pair("seeds:004-001")):
+        ps = [s.text for s in p.source.segments("paragraphs")]
+        pt = [s.text for s in p.target.segments("paragraphs")]
+        for lk in p.gold_links():
+            if lk.src and lk.tgt:
+                all_src.append(" ".join(ps[i] for i in lk.src))
+                all_tgt.append(" ".join(pt[j] for j in lk.tgt))
+    pooled = term_rates(load_glossary([gloss]), all_src, all_tgt).as_dict()
     summary = res.summary(load_glossary([gloss]))
-    assert summary["overall"]["terms"]["target"]["success_rate"] == expected["success_rate"]
+    assert summary["overall"]["terms"]["target"]["success_rate"] == pooled["success_rate"]
     assert "terms" in summary["signatures"]
     # an edited glossary invalidates the stored result
     again = score_directory("seeds", tmp_path / "out", pred_dir=pred, settings=settings,
                             workers=1)
-    assert again.reused == 1
+    assert again.reused == 2
     first = sorted(gloss.rglob("*.yaml"))[0]
     first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert score_directory("seeds", tmp_path / "out", pred_dir=pred, settings=settings,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import GLOSSARIES
+from tests.conftest import GLOSSARIES, SEED_FILES
 from workbench.cli.main import main
 from workbench.formats.tmx import read_tmx
 from workbench.formats.xliff import read_xliff
@@ -70,10 +73,25 @@ def test_project_commands_on_the_bundled_pair(tmp_path, capsys):
     assert [e["kind"] for e in json.loads(out)] == ["redo", "undo", "edit"]
 
 
+def _collection_without_gold(tmp_path) -> None:
+    """A collection 'nogold' (004 -> 001 with no gold file), added to the corpus folders."""
+    root = tmp_path / "corp" / "nogold"
+    root.mkdir(parents=True)
+    for doc in ("004", "001"):
+        shutil.copy(SEED_FILES[doc], root / SEED_FILES[doc].name)
+    (root / "manifest.yaml").write_text(
+        "collection: nogold\ndocuments:\n"
+        f"  - {{id: '004', file: {SEED_FILES['004'].name}, language: ar}}\n"
+        f"  - {{id: '001', file: {SEED_FILES['001'].name}, language: en}}\n"
+        "pairs:\n  - {id: 004-001, source: '004', target: '001'}\n", encoding="utf-8")
+    Path(os.environ["WORKBENCH_CONFIG"]).write_text(f"corpora: [{tmp_path / 'corp'}]\n",
+                                                    encoding="utf-8")
+
+
 @pytest.mark.parametrize("argv, message", [
     (["project", "status", "{tmp}/missing.wbproj"], "project not found"),
     (["project", "new", "{tmp}/x.wbproj"], "give --pair"),
-    (["project", "new", "{tmp}/x.wbproj", "--pair", "seeds:004-001", "--gold"],
+    (["project", "new", "{tmp}/x.wbproj", "--pair", "nogold:004-001", "--gold"],
      "has no gold alignment"),
     (["project", "new", "{tmp}/x.wbproj", "--pair", "seeds:004-000", "--gold",
       "--segments", "sentences"], "add --segments paragraphs"),
@@ -86,6 +104,7 @@ def test_project_commands_on_the_bundled_pair(tmp_path, capsys):
      "no segment is accepted"),
 ])
 def test_errors_are_one_line_exit_2(tmp_path, capsys, argv, message):
+    _collection_without_gold(tmp_path)
     run(capsys, "project", "new", str(tmp_path / "p.wbproj"), "--pair", "seeds:004-000", "--gold")
     (tmp_path / "bad.tmx").write_text("<tmx version='1.4'><body>")
     code, _, err = run(capsys, *[a.replace("{tmp}", str(tmp_path)) for a in argv])
