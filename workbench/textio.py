@@ -64,7 +64,8 @@ def decode_text(data: bytes, path: str | Path, *, what: str = "file", allow_empt
         line = data[: exc.start].count(b"\n") + 1
         raise InputFileError(
             f"{what} is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "convert it with e.g. `iconv -f cp1256 -t utf-8`", path=path, line=line) from None
+            "convert it with iconv, e.g. `iconv -f cp1256 -t utf-8` for Arabic Windows text "
+            "or `iconv -f latin1 -t utf-8` for Western European", path=path, line=line) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not allow_empty and not text.strip():
         raise InputFileError(f"{what} is empty", path=path)

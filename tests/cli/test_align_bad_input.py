@@ -183,3 +183,13 @@ def test_batch_punctuation_only_target_gives_all_null_links(dev_dir, tmp_path, c
     n = len(segment((d / "ar" / "019").read_text("utf-8"), "lines", "ar"))
     check_coverage(links, n, 3, require_complete=True)
     assert all(lk.is_null for lk in links)
+
+
+def test_align_refuses_an_empty_gold_file(dev_dir, tmp_path, capsys):
+    gold = tmp_path / "empty.gold"
+    gold.write_text("", encoding="utf-8")
+    d = dev_dir / "sentences"
+    assert main(["align", str(d / "ar" / "003"), str(d / "en" / "003"), "--segments", "lines",
+                 "--gold", str(gold)]) == 2
+    err = capsys.readouterr().err
+    assert "empty.gold" in err and "no links" in err and "Traceback" not in err

@@ -85,6 +85,8 @@ def cmd_align(args: argparse.Namespace) -> int:
     src_text = read_text(args.source, what="Arabic source file")
     tgt_text = read_text(args.target, what="English target file")
     gold = read_links(args.gold) if args.gold else None
+    if gold is not None and not gold:
+        raise WorkbenchError("the gold file has no links", path=args.gold)
     glossary = None
     if args.glossary:
         from workbench.glossary import load_glossary
