@@ -169,3 +169,25 @@ def test_join_corrections_are_cached(seeds):
     assert Joins.pairs == len(paras) - 1 + 1  # the tail of paragraph 5 changed: one join
     keep = [k for k in range(len(paras) - 1) if k != 5]
     assert np.allclose(again[keep], first[keep])
+
+
+def test_long_sides_get_the_same_blocks_chunk_by_chunk(monkeypatch, dev_dir):
+    """Above LONG_SIDE segments, block embeddings are composed chunk by chunk, as before."""
+    import workbench.align.api as api_mod
+    import workbench.align.embed as embed_mod
+
+    src, tgt = ([x for x in (dev_dir / "sentences" / lang / "012").read_text("utf-8")
+                 .splitlines() if x.strip()] for lang in ("ar", "en"))
+    aligner = Aligner()
+    short = aligner.build_sides(src, tgt)
+    monkeypatch.setattr(api_mod, "LONG_SIDE", 4)
+    monkeypatch.setattr(embed_mod, "_EMBED_CHUNK", 5)
+    long = aligner.build_sides(src, tgt)
+    for a in (1, 2, 3):
+        for s_side, l_side in zip(short, long):
+            # short parts are embedded whole on the short path only
+            same = np.sum(s_side.block_emb(a) * l_side.block_emb(a), axis=1)
+            assert np.median(same) > 0.9999 and same.min() > 0.99
+    events = []
+    aligner.align_segments(src, tgt, progress=events.append)
+    assert any(e.task == "embedding" for e in events)

@@ -134,7 +134,7 @@ class Aligner:
     def _side(self, texts: list[str], emb: np.ndarray, masks: np.ndarray, progress, cancel,
               null_prior: np.ndarray | None = None, pieces: list[list[str]] | None = None,
               sub_emb: np.ndarray | None = None, pooled: np.ndarray | None = None,
-              exact_joins: bool = True) -> Side:
+              exact_joins: bool = True, blocks: dict | None = None) -> Side:
         lengths = np.array([len(t) for t in texts], dtype=np.float64)
         block = None
         kw: dict = {}
@@ -149,10 +149,11 @@ class Aligner:
                       sub_owner=np.repeat(np.arange(len(texts)), [len(p) for p in pieces]),
                       sub_len=np.array([len(x) for p in pieces for x in p], dtype=np.float64))
         return Side(list(texts), emb, lengths, masks, block_embedder=block, null_prior=null_prior,
-                    **kw)
+                    blocks=blocks, **kw)
 
     def build_sides(self, src: list[str], tgt: list[str], *, glossary=None, progress=None,
-                    cancel=None, sentence_level: bool = True) -> tuple[Side, Side]:
+                    cancel=None, sentence_level: bool = True,
+                    max_block: int = 3) -> tuple[Side, Side]:
         """Embeddings, anchors, priors (and sentence sub-units) of both sides, ready to align.
 
         When segments hold several sentences (paragraphs), each side also gets a
@@ -166,6 +167,8 @@ class Aligner:
         if self.embedder.composable and max(len(src), len(tgt)) <= LONG_SIDE:
             return self._composed_sides(src, tgt, src_pieces, tgt_pieces, glossary, progress,
                                         cancel)
+        if self.embedder.composable and src_pieces is None:
+            return self._long_sides(src, tgt, glossary, progress, cancel, max_block)
         texts = list(src) + list(tgt)
         if src_pieces or tgt_pieces:
             src_flat = [x for p in (src_pieces or [[t] for t in src]) for x in p]
@@ -190,6 +193,18 @@ class Aligner:
                        tgt_pieces or [[x] for x in tgt], tes)
         s.sub_side, t.sub_side = sub_src, sub_tgt
         return s, t
+
+    def _long_sides(self, src: list[str], tgt: list[str], glossary, progress, cancel,
+                    max_block: int) -> tuple[Side, Side]:
+        """:meth:`build_sides` for long sides: composed blocks, computed chunk by chunk."""
+        es, sblocks = self.embedder.embed_blocks(src, max_block, progress=progress,
+                                                 cancel=cancel)
+        et, tblocks = self.embedder.embed_blocks(tgt, max_block, progress=progress,
+                                                 cancel=cancel)
+        sa, ta = document_anchors(src, tgt, glossary)
+        return (self._side(src, es, anchor_masks(sa), progress, cancel, blocks=sblocks),
+                self._side(tgt, et, anchor_masks(ta), progress, cancel,
+                           self.boilerplate(tgt, et), blocks=tblocks))
 
     def _composed_sides(self, src: list[str], tgt: list[str], src_pieces, tgt_pieces,
                         glossary, progress, cancel) -> tuple[Side, Side]:
@@ -254,7 +269,7 @@ class Aligner:
                cancel) -> tuple[list[Link], tuple[np.ndarray, np.ndarray]]:
         _check_max_link(max_link)
         src_side, tgt_side = self.build_sides(src, tgt, glossary=glossary, progress=progress,
-                                              cancel=cancel)
+                                              cancel=cancel, max_block=max_link)
         stats = AlignStats()
         reporter = Reporter("aligning", None, progress, cancel)
         reporter.start()

@@ -505,6 +505,37 @@ class CachedEmbedder:
             return out
         return self._cached(list(texts), "", self.inner.embed, self.dim, progress, cancel)
 
+    def embed_blocks(self, texts: Sequence[str], max_block: int, *,
+                     progress: Callable[[ProgressEvent], None] | None = None,
+                     cancel: CancelToken | None = None,
+                     ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+        """Embeddings of ``texts`` and of every run of 2..``max_block`` consecutive texts.
+
+        For long lists (composable embedders only): chunk by chunk, with exact join
+        corrections, so the pooled rows of the whole list are never held at once.
+        ``blocks[a][k]`` is the embedding of texts ``k..k+a-1`` joined.
+        """
+        texts = list(texts)
+        n, dim = len(texts), self.dim
+        emb1 = np.empty((n, dim), dtype=np.float32)
+        blocks = {a: np.empty((max(n - a + 1, 0), dim), dtype=np.float32)
+                  for a in range(2, max_block + 1)}
+        reporter = Reporter("embedding", n, progress, cancel)
+        reporter.start()
+        for start in range(0, n, _EMBED_CHUNK):
+            reporter.check()
+            lo, hi = max(0, start - max_block + 1), min(n, start + _EMBED_CHUNK)
+            pooled = self.pool(texts[lo:hi], cancel=cancel)
+            joins = self.joins(pooled[:-1], pooled[1:])
+            emb1[start:hi] = self.head(pooled[start - lo:])
+            for a, out in blocks.items():
+                # the blocks whose last text is in this chunk
+                first = np.arange(max(start - a + 1, 0), hi - a + 1)
+                if len(first):
+                    out[first] = self.head(compose(pooled, first - lo, first - lo + a, joins))
+            reporter.advance(hi - start)
+        return emb1, blocks
+
     def pool(self, texts: Sequence[str], *,
              progress: Callable[[ProgressEvent], None] | None = None,
              cancel: CancelToken | None = None) -> np.ndarray:

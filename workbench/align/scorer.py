@@ -141,7 +141,8 @@ class Side:
                  null_prior: np.ndarray | None = None,
                  sub_emb: np.ndarray | None = None, sub_owner: np.ndarray | None = None,
                  sub_len: np.ndarray | None = None, pooled: np.ndarray | None = None,
-                 head=None, junction: np.ndarray | None = None, joins=None) -> None:
+                 head=None, junction: np.ndarray | None = None, joins=None,
+                 blocks: dict[int, np.ndarray] | None = None) -> None:
         self.texts = texts
         self.pooled = pooled if head is not None else None
         self.head = head
@@ -158,7 +159,9 @@ class Side:
         #: (boilerplate likeness of target segments); zeros if not given
         self.null_prior = (np.zeros(len(self.lengths)) if null_prior is None
                            else np.asarray(null_prior, dtype=np.float64))
-        self._blocks: dict[int, np.ndarray] = {1: self.emb1}
+        #: block embeddings by block size (given ones, e.g. computed chunk by chunk for a
+        #: long side, are used as they are)
+        self._blocks: dict[int, np.ndarray] = {**(blocks or {}), 1: self.emb1}
         #: sentence-level sub-units of the segments (for coverage): embeddings, owning
         #: segment (non-decreasing) and length; by default each segment is one unit
         if sub_emb is None:
