@@ -507,12 +507,13 @@ class CachedEmbedder:
 
     def embed_blocks(self, texts: Sequence[str], max_block: int, *,
                      progress: Callable[[ProgressEvent], None] | None = None,
-                     cancel: CancelToken | None = None,
+                     cancel: CancelToken | None = None, exact_joins: bool = True,
                      ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
         """Embeddings of ``texts`` and of every run of 2..``max_block`` consecutive texts.
 
-        For long lists (composable embedders only): chunk by chunk, with exact join
-        corrections, so the pooled rows of the whole list are never held at once.
+        For long lists (composable embedders only): chunk by chunk, so the pooled rows
+        of the whole list are never held at once; joins are corrected exactly
+        (:meth:`joins`) or, with ``exact_joins=False``, by the mean shift.
         ``blocks[a][k]`` is the embedding of texts ``k..k+a-1`` joined.
         """
         texts = list(texts)
@@ -526,7 +527,7 @@ class CachedEmbedder:
             reporter.check()
             lo, hi = max(0, start - max_block + 1), min(n, start + _EMBED_CHUNK)
             pooled = self.pool(texts[lo:hi], cancel=cancel)
-            joins = self.joins(pooled[:-1], pooled[1:])
+            joins = self.joins(pooled[:-1], pooled[1:]) if exact_joins else self.junction
             emb1[start:hi] = self.head(pooled[start - lo:])
             for a, out in blocks.items():
                 # the blocks whose last text is in this chunk
