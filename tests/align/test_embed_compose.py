@@ -185,9 +185,10 @@ def test_long_sides_get_the_same_blocks_chunk_by_chunk(monkeypatch, dev_dir):
     long = aligner.build_sides(src, tgt)
     for a in (1, 2, 3):
         for s_side, l_side in zip(short, long):
-            # short parts are embedded whole on the short path only
+            # the long path corrects joins by the mean shift, the short one exactly (and
+            # embeds blocks with a very short part whole)
             same = np.sum(s_side.block_emb(a) * l_side.block_emb(a), axis=1)
-            assert np.median(same) > 0.9999 and same.min() > 0.99
+            assert np.median(same) > (0.9999 if a == 1 else 0.995) and same.min() > 0.97
     events = []
     aligner.align_segments(src, tgt, progress=events.append)
     assert any(e.task == "embedding" for e in events)
