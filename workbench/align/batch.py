@@ -336,7 +336,9 @@ def _abort(pool: ProcessPoolExecutor) -> None:
     """Stop at once: drop queued documents and end the workers (their output is not written)."""
     # (shutdown forgets the processes: take them first)
     processes = dict(getattr(pool, "_processes", None) or {})
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
+    processes.update(getattr(pool, "_processes", None) or {})
     for proc in list(processes.values()):
         try:
             proc.terminate()
@@ -345,5 +347,10 @@ def _abort(pool: ProcessPoolExecutor) -> None:
     for proc in list(processes.values()):
         try:
             proc.join(timeout=5)
-        except (OSError, AttributeError, AssertionError):  # pragma: no cover
+            if proc.is_alive():  # a busy machine: SIGTERM not handled yet
+                proc.kill()
+                proc.join(timeout=5)
+        except (OSError, AttributeError, AssertionError, ValueError):  # pragma: no cover
             pass
+    if manager is not None:  # it reaps the workers too: let it finish before returning
+        manager.join(timeout=5)
