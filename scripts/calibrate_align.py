@@ -246,10 +246,11 @@ def confidence_records(data, params: Params) -> dict[str, list[tuple[str, str, f
         for (name, _src, _tgt, gold), (s, t) in docs:
             keys = {lk.key() for lk in gold}
             rivals: dict = {}
+            gaps: set = set()
             for lk in align_sides(s, t, params, max_link=MAX_LINK, calibrated=False,
-                                  rivals=rivals):
-                rows.append((name, link_kind(lk, t.null_prior), raw_input(lk, rivals.get(lk.key())),
-                             lk.key() in keys))
+                                  rivals=rivals, gaps=gaps):
+                rows.append((name, link_kind(lk, t.null_prior, gaps),
+                             raw_input(lk, rivals.get(lk.key())), lk.key() in keys))
     return out
 
 

@@ -14,11 +14,13 @@ from workbench.scoring.confidence import calibration_bins, roc_auc
 
 
 def test_link_kinds():
-    prior = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.9])
-    links = (Link((0,), (0,)), Link((0, 1), (2,)), Link((3,), ()), Link((), (4,)),
-             Link((), (5,)))
-    assert [link_kind(lk, prior) for lk in links] == list(KINDS)
+    prior = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.9, 0.0])
+    links = (Link((0,), (0,)), Link((0, 1), (2,)), Link((4,), (6,)), Link((3,), ()),
+             Link((), (4,)), Link((), (5,)))
+    gaps = {((4,), (6,))}
+    assert [link_kind(lk, prior, gaps) for lk in links] == list(KINDS)
     assert link_kind(Link((), (5,))) == "insertion"
+    assert link_kind(Link((4,), (6,))) == "match"  # not made by gap filling
 
 
 def test_isotonic_map_is_monotone_and_follows_the_rates():

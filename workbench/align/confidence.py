@@ -10,7 +10,8 @@ benchmark (``scripts/calibrate_align.py --confidence``).  The map is monotone, s
 never changes which links are chosen, only their scores: sorting links by the
 calibrated score puts the doubtful ones first, across kinds.
 
-Kinds: ``match`` (1:1), ``multi`` (n:m), ``deletion`` (``[i]:[]``), ``insertion``
+Kinds: ``match`` (1:1), ``multi`` (n:m), ``gap`` (a link made by the engine's gap
+filling, whose raw score is low by construction), ``deletion`` (``[i]:[]``), ``insertion``
 (``[]:[k]``) and ``boilerplate`` (the insertion of a web boilerplate line such as
 "Subscribe to our newsletter", which the gold sometimes attaches to a neighbour).
 A link's raw score is lowered by its best rival's probability (a link sharing a
@@ -27,17 +28,20 @@ from workbench.align.links import Link
 
 __all__ = ["KINDS", "link_kind", "fit_isotonic", "apply_map", "calibrate_links", "fit_maps", "raw_input"]
 
-KINDS = ("match", "multi", "deletion", "insertion", "boilerplate")
+KINDS = ("match", "multi", "gap", "deletion", "insertion", "boilerplate")
 #: Boilerplate likeness from which an insertion is a ``boilerplate`` insertion.
 BOILERPLATE = 0.5
 #: How much a link's best rival lowers its raw confidence (``p * (1 - w * rival)``).
 RIVAL_WEIGHT = 0.5
 
 
-def link_kind(link: Link, null_prior=None) -> str:
+def link_kind(link: Link, null_prior=None, gap_keys=None) -> str:
     """The link's kind; an insertion of a target segment whose boilerplate likeness
-    (``null_prior``, per target segment) is at least 0.5 is a ``boilerplate`` one."""
+    (``null_prior``, per target segment) is at least 0.5 is a ``boilerplate`` one, and a
+    link made by gap filling (its key in ``gap_keys``) a ``gap`` one."""
     if link.src and link.tgt:
+        if gap_keys and link.key() in gap_keys:
+            return "gap"
         return "match" if len(link.src) == 1 and len(link.tgt) == 1 else "multi"
     if link.src:
         return "deletion"
@@ -119,7 +123,7 @@ def raw_input(link: Link, rival: float | None = None) -> float | None:
 
 
 def calibrate_links(links: Iterable[Link], maps: dict, rivals: dict | None = None,
-                    null_prior=None) -> list[Link]:
+                    null_prior=None, gap_keys=None) -> list[Link]:
     """The same links, each with its kind's calibrated confidence.
 
     ``rivals`` maps a link's key to the best probability of another candidate link
@@ -129,7 +133,8 @@ def calibrate_links(links: Iterable[Link], maps: dict, rivals: dict | None = Non
     rivals = rivals or {}
     out = []
     for lk in links:
-        mapping = maps.get(link_kind(lk, null_prior))
+        kind = link_kind(lk, null_prior, gap_keys)
+        mapping = maps.get(kind) or (maps.get("match") if kind == "gap" else None)
         score = lk.score
         if mapping and score is not None:
             x = raw_input(lk, rivals.get(lk.key()))

@@ -119,13 +119,15 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                 stats: AlignStats | None = None, moves: bool = True,
                 full_cells: int = FULL_CELLS, band_width: int = BAND_WIDTH,
                 check=None, memo: dict | None = None, calibrated: bool = True,
-                rivals: dict | None = None) -> list[Link]:
+                rivals: dict | None = None, gaps: set | None = None) -> list[Link]:
     """Align two sides; every segment of both sides appears in exactly one link.
 
     Link scores are the calibrated probabilities that the links are right (see
     :mod:`workbench.align.confidence`); ``calibrated=False`` gives the raw ones (the
     scorer's probability for a link, one minus the best probability of any link
     covering the segment for a null link), from which the calibration is fitted;
+    ``gaps`` (a set) receives the keys of the links made by gap filling (a kind of
+    their own for the confidence maps).
     ``rivals`` (a dict) receives, for every link with both sides, the best probability
     of another candidate link sharing a segment with it.
 
@@ -134,6 +136,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     with other weights cheaply.
     """
     stats = stats if stats is not None else AlignStats()
+    gap_keys: set = set()
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return _null_links(n, m)
@@ -206,15 +209,19 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     if moves:
         links = recover_moves(links, src, tgt, params, max_link, knn_src, knn_tgt, coverage)
         if params.gap_penalty > 0:
+            before = {lk.key() for lk in links}
             links = fill_gaps(links, src, tgt, params, max_link, knn_src, knn_tgt, coverage)
+            gap_keys = {lk.key() for lk in links if lk.src and lk.tgt} - before
     links = _order(links)
+    if gaps is not None:
+        gaps.update(gap_keys)
     if (calibrated and params.confidence) or rivals is not None:
         found = {lk.key(): _rival(lk, best_row, second_row, best_col, second_col)
                  for lk in links if lk.src and lk.tgt}
         if rivals is not None:
             rivals.update(found)
         if calibrated and params.confidence:
-            links = calibrate_links(links, params.confidence, found, tgt.null_prior)
+            links = calibrate_links(links, params.confidence, found, tgt.null_prior, gap_keys)
     return links
 
 
