@@ -325,6 +325,8 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
     moved: dict[int, Link] = {}
     weak_src = {i: lk.score for lk in released for i in lk.src}
     weak_tgt = {j: lk.score for lk in released for j in lk.tgt}
+    released_by_seg = {("s", i): lk for lk in released for i in lk.src}
+    released_by_seg.update({("t", j): lk for lk in released for j in lk.tgt})
     for p, s, a, t, b in cands:
         ss = set(range(s, s + a))
         tt = set(range(t, t + b))
@@ -333,8 +335,15 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
         # breaking a released link needs clearly better evidence than that link had
         broken = [weak_src[i] for i in ss if i in weak_src] + [weak_tgt[j] for j in tt
                                                                 if j in weak_tgt]
+        kept: list[Link] = []
         if broken and (s, a, t, b) not in own and p < RELEASE_FACTOR * max(broken):
-            continue
+            # a move that takes an edge segment of an n:m link may keep the rest of that
+            # link: the move and the rest together must then be clearly better than it
+            kept = _remainders(ss, tt, released_by_seg, src, tgt, params, knn_src, knn_tgt,
+                               coverage, used_s, used_t)
+            if not REMAINDERS or kept is None or (
+                    p + sum(r.score for r in kept) < RELEASE_FACTOR * max(broken)):
+                continue
         doubts = [doubt_src[i] for i in ss if i in doubt_src] + [doubt_tgt[j] for j in tt
                                                                  if j in doubt_tgt]
         if doubts and (s, a, t, b) not in own and not (
@@ -344,6 +353,10 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
         used_s |= ss
         used_t |= tt
         moved[s] = Link(tuple(range(s, s + a)), tuple(range(t, t + b)), p)
+        for r in kept or ():
+            used_s.update(r.src)
+            used_t.update(r.tgt)
+            moved[r.src[0]] = r
     out: list[Link] = []
     for lk in links:
         if lk.src and lk.tgt:
@@ -366,6 +379,40 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
             continue
         out.append(lk)
     return [lk for lk in out if lk is not None]
+
+
+#: Whether a move may keep the rest of an n:m link it takes an edge segment from.
+REMAINDERS = True
+
+
+def _remainders(ss: set[int], tt: set[int], released_by_seg: dict, src: Side, tgt: Side,
+                params: Params, knn_src, knn_tgt, coverage, used_s: set[int],
+                used_t: set[int]) -> "list[Link] | None":
+    """The rest of every released link a move breaks, scored; None when a rest is not a link.
+
+    A rest with an empty side becomes null links; any other rest is a link when both its
+    sides are contiguous and not yet claimed and the scorer gives it at least
+    ``min_link_prob``.
+    """
+    broken = {id(lk): lk for key, lk in released_by_seg.items()
+              if (key[0] == "s" and key[1] in ss) or (key[0] == "t" and key[1] in tt)}
+    out = []
+    for lk in broken.values():
+        rs = [i for i in lk.src if i not in ss]
+        rt = [j for j in lk.tgt if j not in tt]
+        if not rs or not rt:
+            continue  # what is left of it becomes null links
+        if rs[-1] - rs[0] != len(rs) - 1 or rt[-1] - rt[0] != len(rt) - 1:
+            return None
+        if set(rs) & used_s or set(rt) & used_t:
+            return None
+        f = block_features(src, tgt, len(rs), len(rt), np.array([rs[0]]), np.array([rt[0]]),
+                           knn_src, knn_tgt, params, coverage)
+        pr = float(sigmoid(logits(f, params))[0])
+        if pr < params.min_link_prob:
+            return None
+        out.append(Link(tuple(rs), tuple(rt), pr))
+    return out
 
 
 def _gaps(links: list[Link], n: int, m: int) -> list[tuple[list[int], list[int]]]:
