@@ -43,9 +43,9 @@ __all__ = ["AlignmentResult", "Aligner", "align_texts", "align_segments", "check
 #: Above this many segments a side uses approximate block embeddings (sums of its
 #: segments' embeddings) instead of embedding every concatenated block.
 LONG_SIDE = 3000
-#: Segments averaging at least this many sentences are aligned as paragraphs: their
-#: sentences are aligned first, as evidence, and the paragraph profile of the
-#: calibrated parameters applies.
+#: Segments averaging at least this many sentences (on at least one side) are aligned
+#: as paragraphs: their sentences are aligned first, as evidence, and the paragraph
+#: profile of the calibrated parameters applies.
 PARAGRAPH_MODE = 1.5
 #: The similarity matrix is returned only up to this many cells.
 MAX_SIMILARITY_CELLS = 4_000_000
@@ -162,6 +162,13 @@ class Aligner:
         """
         src_pieces = self._sentences(src, "ar") if sentence_level else None
         tgt_pieces = self._sentences(tgt, "en") if sentence_level else None
+        if ((src_pieces is None) != (tgt_pieces is None) and src and tgt
+                and max(len(src), len(tgt)) <= LONG_SIDE):
+            # one side holds paragraphs, the other one sentence a segment (a loose rewrite
+            # that keeps a sentence of each paragraph): paragraph mode still applies, each
+            # single-sentence segment being its own sentence
+            src_pieces = src_pieces or [[t] for t in src]
+            tgt_pieces = tgt_pieces or [[t] for t in tgt]
         if src_pieces is None or tgt_pieces is None:
             src_pieces = tgt_pieces = None  # paragraph mode needs both sides
         if self.embedder.composable and max(len(src), len(tgt)) <= LONG_SIDE:
