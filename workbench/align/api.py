@@ -26,6 +26,7 @@ from typing import Callable, Sequence
 import numpy as np
 import regex
 
+from workbench.align.adapt import adapt_params
 from workbench.align.anchors import anchor_masks, document_anchors
 from workbench.align.boilerplate import boilerplate_likeness
 from workbench.align.embed import CachedEmbedder, Embedder, compose
@@ -47,6 +48,8 @@ LONG_SIDE = 3000
 #: as paragraphs: their sentences are aligned first, as evidence, and the paragraph
 #: profile of the calibrated parameters applies.
 PARAGRAPH_MODE = 1.5
+#: Widen the length model to each document's looseness (:mod:`workbench.align.adapt`).
+ADAPT_LENGTH = True
 #: The similarity matrix is returned only up to this many cells.
 MAX_SIMILARITY_CELLS = 4_000_000
 
@@ -282,7 +285,8 @@ class Aligner:
         stats = AlignStats()
         reporter = Reporter("aligning", None, progress, cancel)
         reporter.start()
-        links = align_sides(src_side, tgt_side, self.params, max_link=max_link, stats=stats,
+        params = adapt_params(self.params, src_side, tgt_side) if ADAPT_LENGTH else self.params
+        links = align_sides(src_side, tgt_side, params, max_link=max_link, stats=stats,
                             check=reporter.check)
         self.last_stats = stats
         reporter.advance(1)
