@@ -19,6 +19,10 @@ Sets
   seed-004-001    the loose rewrite corpora/seeds 004 -> 001 (reordered: 004's first
                   paragraph becomes 001's seventh; extra material), paragraphs, gold in
                   corpora/seeds/gold/004-001.paragraphs.gold
+  loose-drop      synthetic loose rewrites of the dev paragraph documents (benchmarks/loose.py):
+                  about half the English sentences of every linked paragraph dropped, one
+                  paragraph moved to the end; gold carried over (not run by default)
+  loose-lead      the same with every linked English paragraph cut to its first sentence
 
 Scores are strict (and lax) precision/recall/F1 exactly as Vecalign's ``score.py``
 (``workbench.scoring.alignment.score_documents``, micro-averaged over documents).
@@ -60,6 +64,9 @@ SEED_SETS = {"seed-004-000": ("004-000", SEED_GOLD), "seed-004-001": ("004-001",
 DEV_DOCS = range(0, 80)
 
 SETS = ("dev-sentences", "dev-paragraphs", "seed-004-000", "seed-004-001")
+#: Synthetic loose rewrites of the dev paragraph documents (``benchmarks/loose.py``);
+#: not run by default, ask for them with ``--sets loose-drop,loose-lead``.
+LOOSE = ("loose-drop", "loose-lead")
 SYSTEMS = ("ours", "ours-parallel", "sentweave", "galechurch")
 
 #: Strict F1 of the peers on this benchmark as published in issue 4, used to show the
@@ -138,7 +145,11 @@ def load_set(name: str, limit: int | None = None) -> list[Doc]:
         return load_dev_set("paragraphs", limit)
     if name in SEED_SETS:
         return load_seed_pair(name)
-    raise ValueError(f"unknown set {name!r}; choose from {', '.join(SETS)}")
+    if name in LOOSE:
+        from benchmarks.loose import load_loose_set
+
+        return load_loose_set(name, load_dev_set("paragraphs", limit))
+    raise ValueError(f"unknown set {name!r}; choose from {', '.join(SETS + LOOSE)}")
 
 
 # --- systems -------------------------------------------------------------------------------
@@ -369,7 +380,8 @@ def parse_list(text: str, allowed: Sequence[str], what: str) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sets", default=",".join(SETS), help=f"comma list of {', '.join(SETS)}")
+    ap.add_argument("--sets", default=",".join(SETS),
+                    help=f"comma list of {', '.join(SETS + LOOSE)}")
     ap.add_argument("--systems", default=",".join(SYSTEMS),
                     help=f"comma list of {', '.join(SYSTEMS)}")
     ap.add_argument("--limit", type=int, default=None, metavar="N",
@@ -387,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--per-doc", action="store_true",
                     help="also list the dev documents where a system scores lowest")
     args = ap.parse_args(argv)
-    sets = parse_list(args.sets, SETS, "set")
+    sets = parse_list(args.sets, SETS + LOOSE, "set")
     systems_wanted = parse_list(args.systems, SYSTEMS, "system")
 
     # the on-disk embedding cache starts empty: timings are for a cold cache
