@@ -314,7 +314,11 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
             sl = slice(start, start + _CHUNK)
             p = sigmoid(logits(block_features(src, tgt, a, b, ss[sl], tt[sl], knn_src, knn_tgt,
                                               params, coverage), params))
-            for k in np.flatnonzero(p >= params.move_threshold):
+            # a 1:1 move between segments the search left unlinked breaks nothing: it
+            # needs only what keeps a link (``release_below``), others ``move_threshold``
+            floor = (min(params.move_threshold, params.release_below) if a == b == 1
+                     else params.move_threshold)
+            for k in np.flatnonzero(p >= floor):
                 cands.append((float(p[k]), int(ss[sl][k]), a, int(tt[sl][k]), b))
     if not cands:
         return links
@@ -327,10 +331,16 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
     weak_tgt = {j: lk.score for lk in released for j in lk.tgt}
     released_by_seg = {("s", i): lk for lk in released for i in lk.src}
     released_by_seg.update({("t", j): lk for lk in released for j in lk.tgt})
+    weak_moves = False
     for p, s, a, t, b in cands:
         ss = set(range(s, s + a))
         tt = set(range(t, t + b))
         if ss & used_s or tt & used_t:
+            continue
+        if p < params.move_threshold and (weak_moves or any(i in weak_src for i in ss)
+                                          or any(j in weak_tgt for j in tt)):
+            # below the move threshold only segments nobody linked move, and only one
+            # such move a document, when no confident one was found
             continue
         # breaking a released link needs clearly better evidence than that link had
         broken = [weak_src[i] for i in ss if i in weak_src] + [weak_tgt[j] for j in tt
@@ -352,6 +362,7 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
             continue
         used_s |= ss
         used_t |= tt
+        weak_moves = weak_moves or (s, a, t, b) not in own
         moved[s] = Link(tuple(range(s, s + a)), tuple(range(t, t + b)), p)
         for r in kept or ():
             used_s.update(r.src)
