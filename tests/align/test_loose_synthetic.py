@@ -29,8 +29,9 @@ spec.loader.exec_module(loose)
 
 # measured 2026-11-22 on the first 20 dev paragraph documents: before this work
 # (bda225e) loose-drop 0.481, loose-lead 0.263; with paragraph mode for one-sided
-# paragraphs and the per-document length model 0.615 and 0.517
-FLOORS = {"loose-drop": 0.58, "loose-lead": 0.48}
+# paragraphs, the per-document length model and weak moves of unlinked segments
+# 0.654 and 0.529
+FLOORS = {"loose-drop": 0.62, "loose-lead": 0.50}
 DOCS = 20
 
 
