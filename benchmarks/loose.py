@@ -22,7 +22,6 @@ renumbered after the move.
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 #: the synthetic sets and their English rewrite
 LOOSE_SETS = ("loose-drop", "loose-lead")

@@ -398,7 +398,7 @@ REMAINDERS = True
 
 def _remainders(ss: set[int], tt: set[int], released_by_seg: dict, src: Side, tgt: Side,
                 params: Params, knn_src, knn_tgt, coverage, used_s: set[int],
-                used_t: set[int]) -> "list[Link] | None":
+                used_t: set[int]) -> list[Link] | None:
     """The rest of every released link a move breaks, scored; None when a rest is not a link.
 
     A rest with an empty side becomes null links; any other rest is a link when both its
