@@ -50,6 +50,8 @@ sys.path.insert(0, str(ROOT))
 from workbench.align.api import Aligner  # noqa: E402
 from workbench.align.engine import _neighbourhoods, align_sides  # noqa: E402
 from workbench.align.links import read_links  # noqa: E402
+from workbench.align.adapt import adapt_params  # noqa: E402
+from workbench.align.api import ADAPT_LENGTH  # noqa: E402
 from workbench.align.confidence import apply_map, fit_maps, link_kind, raw_input  # noqa: E402
 from workbench.align.scorer import (FEATURES, PARAMS_PATH, Coverage, Params,  # noqa: E402
                                     block_features, load_params)
@@ -247,7 +249,9 @@ def confidence_records(data, params: Params) -> dict[str, list[tuple[str, str, f
             keys = {lk.key() for lk in gold}
             rivals: dict = {}
             gaps: set = set()
-            for lk in align_sides(s, t, params, max_link=MAX_LINK, calibrated=False,
+            # as the aligner runs: the length model widened to the document's looseness
+            doc_params = adapt_params(params, s, t) if ADAPT_LENGTH else params
+            for lk in align_sides(s, t, doc_params, max_link=MAX_LINK, calibrated=False,
                                   rivals=rivals, gaps=gaps):
                 rows.append((name, link_kind(lk, t.null_prior, gaps),
                              raw_input(lk, rivals.get(lk.key())), lk.key() in keys))
