@@ -45,3 +45,12 @@ def dev_dir() -> Path:
     if not DEV.is_dir():
         pytest.skip(f"development benchmark not found at {DEV}")
     return DEV
+
+
+def dev_doc(dev_dir: Path, unit: str, name: str):
+    """A dev benchmark document: (Arabic segments, English segments, gold links)."""
+    from workbench.align.links import read_links
+
+    src = [s for s in (dev_dir / unit / "ar" / name).read_text("utf-8").splitlines() if s.strip()]
+    tgt = [t for t in (dev_dir / unit / "en" / name).read_text("utf-8").splitlines() if t.strip()]
+    return src, tgt, read_links(dev_dir / unit / "gold" / name)

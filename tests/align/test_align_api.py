@@ -11,8 +11,8 @@ import json
 import numpy as np
 import pytest
 
-from tests.conftest import SEED_FILES, SEEDS
-from workbench.align.api import AlignmentResult, Aligner, align_segments, align_texts
+from tests.conftest import SEED_FILES, SEEDS, dev_doc
+from workbench.align.api import Aligner, AlignmentResult, align_segments, align_texts
 from workbench.align.embed import CachedEmbedder
 from workbench.align.links import check_coverage, read_links
 from workbench.cli.main import main
@@ -26,12 +26,6 @@ GOLD_004_000 = SEEDS / "gold" / "004-000.paragraphs.gold"
 @pytest.fixture(scope="module")
 def aligner():
     return Aligner()
-
-
-def _dev_doc(dev_dir, unit, name):
-    src = [s for s in (dev_dir / unit / "ar" / name).read_text("utf-8").splitlines() if s.strip()]
-    tgt = [t for t in (dev_dir / unit / "en" / name).read_text("utf-8").splitlines() if t.strip()]
-    return src, tgt, read_links(dev_dir / unit / "gold" / name)
 
 
 # --- the main pair ---------------------------------------------------------------------
@@ -102,7 +96,7 @@ SUBSET = [f"{k:03d}" for k in range(0, 80, 8)]  # every 8th document
 def test_dev_subset_f1(aligner, dev_dir, unit, threshold):
     golds, preds = [], []
     for name in SUBSET:
-        src, tgt, gold = _dev_doc(dev_dir, unit, name)
+        src, tgt, gold = dev_doc(dev_dir, unit, name)
         links = aligner.align_segments(src, tgt)
         check_coverage(links, len(src), len(tgt), require_complete=True)
         golds.append(gold)
@@ -124,14 +118,14 @@ def test_loose_rewrite_004_001_recovers_the_moved_first_paragraph(aligner, seeds
 
 def test_moved_dev_paragraph_is_recovered(aligner, dev_dir):
     """Dev paragraphs 061: the English moves paragraph 1 to the end."""
-    src, tgt, gold = _dev_doc(dev_dir, "paragraphs", "061")
+    src, tgt, gold = dev_doc(dev_dir, "paragraphs", "061")
     links = aligner.align_segments(src, tgt)
     assert ((1,), (5,)) in {lk.key() for lk in links}
     assert score_alignment(gold, links).f1_strict == 1.0
 
 
 def test_synthetic_swap_of_dev_sentences(aligner, dev_dir):
-    src, tgt, gold = _dev_doc(dev_dir, "sentences", "040")
+    src, tgt, gold = dev_doc(dev_dir, "sentences", "040")
     # swap the two longest 1:1-linked target sentences (far apart in this document)
     one_to_one = [g for g in gold if len(g.src) == 1 and len(g.tgt) == 1]
     a, b = sorted(sorted(one_to_one, key=lambda g: -len(tgt[g.tgt[0]]))[:2])
