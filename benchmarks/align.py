@@ -23,6 +23,8 @@ Sets
                   about half the English sentences of every linked paragraph dropped, one
                   paragraph moved to the end; gold carried over (not run by default)
   loose-lead      the same with every linked English paragraph cut to its first sentence
+  translation     NTREX documents 000-079 as published, line by line (every gold link 1:1)
+  translation-merged  the same with random adjacent lines joined on one side (1:2, 2:1)
 
 Scores are strict (and lax) precision/recall/F1 exactly as Vecalign's ``score.py``
 (``workbench.scoring.alignment.score_documents``, micro-averaged over documents).
@@ -67,6 +69,11 @@ SETS = ("dev-sentences", "dev-paragraphs", "seed-004-000", "seed-004-001")
 #: Synthetic loose rewrites of the dev paragraph documents (``benchmarks/loose.py``);
 #: not run by default, ask for them with ``--sets loose-drop,loose-lead``.
 LOOSE = ("loose-drop", "loose-lead")
+#: NTREX documents 000-079 as published, Arabic against English line by line (a plain
+#: translation: every gold link 1:1), and the same with random adjacent lines joined on
+#: one side (1:2 and 2:1 links, fixed seed): the regime of human-aligned translations
+#: rather than rewrites.  Not run by default: ``--sets translation,translation-merged``.
+TRANSLATION = ("translation", "translation-merged")
 SYSTEMS = ("ours", "ours-parallel", "sentweave", "galechurch")
 
 #: Strict F1 of the peers on this benchmark as published in issue 4, used to show the
@@ -149,7 +156,52 @@ def load_set(name: str, limit: int | None = None) -> list[Doc]:
         from benchmarks.loose import load_loose_set
 
         return load_loose_set(name, load_dev_set("paragraphs", limit))
-    raise ValueError(f"unknown set {name!r}; choose from {', '.join(SETS + LOOSE)}")
+    if name in TRANSLATION:
+        return load_translation_set(name == "translation-merged", limit)
+    raise ValueError(f"unknown set {name!r}; choose from {', '.join(SETS + LOOSE + TRANSLATION)}")
+
+
+def load_translation_set(merged: bool, limit: int | None = None) -> list[Doc]:
+    """NTREX documents 000-079 (first appearance order of the document ids), 1:1 by line."""
+    import random
+
+    from workbench.align.links import Link
+
+    ntrex = SHARED / "data" / "ntrex"
+    ids = (ntrex / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    ar = (ntrex / "newstest2019-ref.arb.txt").read_text(encoding="utf-8").splitlines()
+    en = (ntrex / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
+    lines: dict[str, list[int]] = {}
+    for i, doc in enumerate(ids):
+        lines.setdefault(doc, []).append(i)
+    names = list(lines)[:len(DEV_DOCS)][:limit]  # never documents 080-122
+    rng = random.Random(0)
+    docs = []
+    for k, doc in enumerate(names):
+        a, e = [ar[i] for i in lines[doc]], [en[i] for i in lines[doc]]
+        src: list[str] = []
+        tgt: list[str] = []
+        gold = []
+        j = 0
+        while j < len(a):
+            r = rng.random() if merged else 1.0
+            if r < 0.15 and j + 1 < len(a):  # two Arabic lines, one English
+                gold.append(Link((len(src), len(src) + 1), (len(tgt),)))
+                src += [a[j], a[j + 1]]
+                tgt.append(e[j] + " " + e[j + 1])
+                j += 2
+            elif r < 0.30 and j + 1 < len(a):  # one Arabic line, two English
+                gold.append(Link((len(src),), (len(tgt), len(tgt) + 1)))
+                src.append(a[j] + " " + a[j + 1])
+                tgt += [e[j], e[j + 1]]
+                j += 2
+            else:
+                gold.append(Link((len(src),), (len(tgt),)))
+                src.append(a[j])
+                tgt.append(e[j])
+                j += 1
+        docs.append(Doc(f"{k:03d}", src, tgt, gold))
+    return docs
 
 
 # --- systems -------------------------------------------------------------------------------
@@ -386,7 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", default=",".join(SETS),
-                    help=f"comma list of {', '.join(SETS + LOOSE)}")
+                    help=f"comma list of {', '.join(SETS + LOOSE + TRANSLATION)}")
     ap.add_argument("--systems", default=",".join(SYSTEMS),
                     help=f"comma list of {', '.join(SYSTEMS)}")
     ap.add_argument("--limit", type=int, default=None, metavar="N",
@@ -405,7 +457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--per-doc", action="store_true",
                     help="also list the dev documents where a system scores lowest")
     args = ap.parse_args(argv)
-    sets = parse_list(args.sets, SETS + LOOSE, "set")
+    sets = parse_list(args.sets, SETS + LOOSE + TRANSLATION, "set")
     systems_wanted = parse_list(args.systems, SYSTEMS, "system")
 
     # the on-disk embedding cache starts empty: timings are for a cold cache
