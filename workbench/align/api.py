@@ -28,7 +28,7 @@ import regex
 
 from workbench.align.adapt import adapt_params
 from workbench.align.anchors import anchor_masks, document_anchors
-from workbench.align.boilerplate import boilerplate_likeness
+from workbench.align.boilerplate import PHRASES, boilerplate_likeness
 from workbench.align.embed import CachedEmbedder, Embedder, compose
 from workbench.align.engine import AlignStats, align_sides
 from workbench.align.links import Link
@@ -41,8 +41,9 @@ from workbench.text.segment import Segment, check_unit, paragraphs, segment, sen
 __all__ = ["AlignmentResult", "Aligner", "align_texts", "align_segments", "check_scripts",
            "default_aligner"]
 
-#: Above this many segments a side uses approximate block embeddings (sums of its
-#: segments' embeddings) instead of embedding every concatenated block.
+#: Above this many segments a side is embedded chunk by chunk, its block embeddings
+#: composed with the mean join correction (or, for an embedder that cannot compose,
+#: approximated by sums of its segments' embeddings), and without sentence sub-units.
 LONG_SIDE = 3000
 #: Segments averaging at least this many sentences (on at least one side) are aligned
 #: as paragraphs: their sentences are aligned first, as evidence, and the paragraph
@@ -121,6 +122,7 @@ class Aligner:
             self.embedder = CachedEmbedder(embedder, disk=disk_cache)
         self.params = params if params is not None else load_params()
         self.last_stats = AlignStats()
+        self._phrases: np.ndarray | None = None
 
     # -- embedding -------------------------------------------------------------------
     def _embed(self, texts: Sequence[str], progress: Progress | None = None,
@@ -180,15 +182,15 @@ class Aligner:
         if self.embedder.composable and src_pieces is None:
             return self._long_sides(src, tgt, glossary, progress, cancel, max_block)
         texts = list(src) + list(tgt)
-        if src_pieces or tgt_pieces:
-            src_flat = [x for p in (src_pieces or [[t] for t in src]) for x in p]
-            tgt_flat = [x for p in (tgt_pieces or [[t] for t in tgt]) for x in p]
+        if src_pieces is not None:  # (then tgt_pieces too)
+            src_flat = [x for p in src_pieces for x in p]
+            tgt_flat = [x for p in tgt_pieces for x in p]
             texts += src_flat + tgt_flat
         emb = self._embed(texts, progress, cancel)
         n, m = len(src), len(tgt)
         es, et = emb[:n], emb[n:n + m]
         sa, ta = document_anchors(src, tgt, glossary)
-        if not (src_pieces or tgt_pieces):
+        if src_pieces is None:
             return (self._side(src, es, anchor_masks(sa), progress, cancel),
                     self._side(tgt, et, anchor_masks(ta), progress, cancel,
                                self.boilerplate(tgt, et)))
@@ -197,10 +199,9 @@ class Aligner:
         sub_src = self._side(src_flat, ses, anchor_masks(ssa), progress, cancel)
         sub_tgt = self._side(tgt_flat, tes, anchor_masks(sta), progress, cancel,
                              self.boilerplate(tgt_flat, tes))
-        s = self._side(src, es, anchor_masks(sa), progress, cancel, None,
-                       src_pieces or [[t] for t in src], ses)
+        s = self._side(src, es, anchor_masks(sa), progress, cancel, None, src_pieces, ses)
         t = self._side(tgt, et, anchor_masks(ta), progress, cancel, self.boilerplate(tgt, et),
-                       tgt_pieces or [[x] for x in tgt], tes)
+                       tgt_pieces, tes)
         s.sub_side, t.sub_side = sub_src, sub_tgt
         return s, t
 
@@ -265,7 +266,9 @@ class Aligner:
 
     def boilerplate(self, texts: list[str], emb: np.ndarray) -> np.ndarray:
         """Boilerplate likeness of target segments (see :mod:`workbench.align.boilerplate`)."""
-        return boilerplate_likeness(texts, self._embed, emb)
+        if self._phrases is None:  # the reference phrases, embedded once an aligner
+            self._phrases = self._embed(list(PHRASES))
+        return boilerplate_likeness(texts, self._embed, emb, ref=self._phrases)
 
     # -- public API ------------------------------------------------------------------
     def align_segments(self, src: Sequence[str], tgt: Sequence[str], *, glossary=None,

@@ -46,13 +46,16 @@ SPAN = 0.3
 
 def boilerplate_likeness(texts: Sequence[str],
                          embed: Callable[[list[str]], np.ndarray],
-                         emb: np.ndarray | None = None) -> np.ndarray:
-    """Likeness in [0, 1] of each text to typical boilerplate (``emb``: their embeddings)."""
+                         emb: np.ndarray | None = None,
+                         ref: np.ndarray | None = None) -> np.ndarray:
+    """Likeness in [0, 1] of each text to typical boilerplate (``emb``: their embeddings;
+    ``ref``: those of :data:`PHRASES`, embedded here if not given)."""
     if not len(texts):
         return np.zeros(0)
     if emb is None:
         emb = embed(list(texts))
-    ref = embed(list(PHRASES))
+    if ref is None:
+        ref = embed(list(PHRASES))
     best = (np.asarray(emb) @ np.asarray(ref).T).max(axis=1)
     # long segments are content, whatever they resemble
     lengths = np.array([len(t) for t in texts], dtype=np.float64)
