@@ -56,3 +56,25 @@ def test_boilerplate_likeness():
     like = boilerplate_likeness(texts, bow)
     assert like[0] == 1.0 and like[1] == 1.0
     assert like[2] == 0.0  # long content is never boilerplate
+
+
+def test_transliterated_names_are_anchors_only_when_on_both_sides():
+    src = ["قال كافانو إن شركة نيلسن أحصت المشاهدين", "وزار الوزير مدينة إدلب"]
+    tgt = ["Kavanaugh said Nielsen counted the viewers", "Meanwhile the minister went home"]
+    s, t = document_anchors(src, tgt)
+    assert {"t:KFN", "t:NLSN"} <= s[0] & t[0]
+    # Idlib is written in the Arabic only: not an anchor (it cannot be shared)
+    assert not any(k.startswith("t:") for k in s[1] | t[1])
+    assert not any(k.startswith("t:") for k in document_anchors(src, tgt, names=False)[0][0])
+
+
+def test_shared_anchors_get_bits_of_their_own():
+    from workbench.align.anchors import anchor_mask_pair
+
+    # 40 numbers on both sides: hashed into 128 bits some would collide, here none may
+    src = [" ".join(str(100 + k) for k in range(40))] + [str(500 + k) for k in range(40)]
+    tgt = [str(100 + k) for k in range(40)] + [" ".join(str(500 + k) for k in range(40))]
+    s, t = document_anchors(src, tgt, names=False)
+    ms, mt = anchor_mask_pair(s, t)
+    assert _popcount(ms[[0]] & mt[[-1]])[0] == 0       # disjoint anchor sets share no bit
+    assert (_popcount(ms[[0]] & mt[:40]) == 1).all()    # each shared number is one bit

@@ -8,11 +8,17 @@ Three kinds, all reduced to string keys per segment:
 * Latin-script tokens copied through into the Arabic text (``KSWB-TV``, ``MWP``),
   matched case-insensitively as English tokens;
 * glossary terms (when a glossary is given): an entry found in the Arabic by
-  ``match_arabic`` and in the English by ``match_english``.
+  ``match_arabic`` and in the English by ``match_english``;
+* transliterated names: consonant skeletons (:mod:`workbench.text.skeleton`) of the
+  Arabic words and of the capitalised English words that are not common words of the
+  document (``كافانو`` and *Kavanaugh* are both ``KFN``), kept only when the skeleton
+  occurs on both sides of the document.
 
-For vectorised scoring each segment's anchors are hashed into a 128-bit mask
-(two ``uint64``), so that the anchors shared by two blocks are a popcount of an
-AND of ORs.
+For vectorised scoring each segment's anchors become a 128-bit mask (two ``uint64``),
+so that the anchors shared by two blocks are a popcount of an AND of ORs.
+:func:`anchor_mask_pair` gives the anchors found on both sides of a document bits of
+their own (up to 128 of them), so that two different shared anchors never look like
+one; the others are hashed.
 """
 
 from __future__ import annotations
@@ -24,8 +30,11 @@ from typing import Sequence
 import numpy as np
 
 from workbench.text.normalize import normalize_digits
+from workbench.text.skeleton import (arabic_skeletons, english_name_skeletons,
+                                     lowercase_words)
 
-__all__ = ["number_keys", "latin_tokens", "document_anchors", "anchor_masks"]
+__all__ = ["number_keys", "latin_tokens", "name_keys", "document_anchors", "anchor_masks",
+           "anchor_mask_pair"]
 
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*")
@@ -65,12 +74,27 @@ def latin_tokens(text: str) -> set[str]:
     return {m.group().lower() for m in _LATIN_TOKEN_RE.finditer(text) if len(m.group()) > 1}
 
 
-def document_anchors(src: Sequence[str], tgt: Sequence[str], glossary=None,
-                     ) -> tuple[list[set[str]], list[set[str]]]:
+#: Whether transliterated names are anchors by default (a switch for calibration runs).
+NAME_ANCHORS = True
+
+
+def name_keys(src: Sequence[str], tgt: Sequence[str]) -> tuple[list[set[str]], list[set[str]]]:
+    """Transliterated-name keys (``t:`` + skeleton) per segment, for skeletons on both sides."""
+    common = lowercase_words(tgt)
+    ar = [arabic_skeletons(text) for text in src]
+    en = [english_name_skeletons(text, common) for text in tgt]
+    both = set().union(*ar) & set().union(*en) if ar and en else set()
+    return ([{"t:" + k for k in keys & both} for keys in ar],
+            [{"t:" + k for k in keys & both} for keys in en])
+
+
+def document_anchors(src: Sequence[str], tgt: Sequence[str], glossary=None, *,
+                     names: bool | None = None) -> tuple[list[set[str]], list[set[str]]]:
     """Anchor keys per source and per target segment.
 
     Latin tokens are anchors only if they occur in the (Arabic) source document: on
     the English side every word is Latin, so only those copied through count.
+    Transliterated names (``names``) only if their skeleton is on both sides.
     """
     src_sets: list[set[str]] = []
     vocab: set[str] = set()
@@ -84,6 +108,10 @@ def document_anchors(src: Sequence[str], tgt: Sequence[str], glossary=None,
         if vocab:
             keys |= {"w:" + t for t in latin_tokens(text) & vocab}
         tgt_sets.append(keys)
+    if NAME_ANCHORS if names is None else names:
+        for sets, extra in zip((src_sets, tgt_sets), name_keys(src, tgt)):
+            for keys, more in zip(sets, extra):
+                keys |= more
     if glossary is not None:
         for sets, texts, match in ((src_sets, src, glossary.match_arabic),
                                    (tgt_sets, tgt, glossary.match_english)):
@@ -99,13 +127,14 @@ def _bit(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=1).digest(), "big") & 127
 
 
-def anchor_masks(sets: Sequence[set[str]]) -> np.ndarray:
-    """(n, 2) uint64: each segment's anchor keys hashed into 128 bits."""
+def anchor_masks(sets: Sequence[set[str]], bits: dict[str, int] | None = None) -> np.ndarray:
+    """(n, 2) uint64: each segment's anchor keys as 128 bits (``bits[key]``, else hashed)."""
     out = np.zeros((len(sets), 2), dtype=np.uint64)
+    bits = bits or {}
     for i, keys in enumerate(sets):
         lo = hi = 0
         for key in keys:
-            b = _bit(key)
+            b = bits[key] if key in bits else _bit(key)
             if b < 64:
                 lo |= 1 << b
             else:
@@ -113,3 +142,22 @@ def anchor_masks(sets: Sequence[set[str]]) -> np.ndarray:
         out[i, 0] = lo
         out[i, 1] = hi
     return out
+
+
+def anchor_mask_pair(src_sets: Sequence[set[str]], tgt_sets: Sequence[set[str]],
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of both sides of a document; anchors found on both sides get bits of their own.
+
+    A shared anchor is what makes two blocks agree, so the first 128 of them (sorted)
+    each get a bit; the anchors of one side only (they count as missing) are hashed
+    into the bits left, or anywhere when none are.
+    """
+    src_keys = set().union(*src_sets) if src_sets else set()
+    tgt_keys = set().union(*tgt_sets) if tgt_sets else set()
+    shared = sorted(src_keys & tgt_keys)[:128]
+    bits = {key: b for b, key in enumerate(shared)}
+    free = 128 - len(bits)
+    if free:
+        for key in (src_keys | tgt_keys) - bits.keys():
+            bits[key] = len(shared) + _bit(key) % free
+    return anchor_masks(src_sets, bits), anchor_masks(tgt_sets, bits)

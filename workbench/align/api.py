@@ -27,7 +27,7 @@ import numpy as np
 import regex
 
 from workbench.align.adapt import adapt_params
-from workbench.align.anchors import anchor_masks, document_anchors
+from workbench.align.anchors import anchor_mask_pair, document_anchors
 from workbench.align.boilerplate import PHRASES, boilerplate_likeness
 from workbench.align.embed import CachedEmbedder, Embedder, compose
 from workbench.align.engine import AlignStats, align_sides
@@ -190,17 +190,19 @@ class Aligner:
         n, m = len(src), len(tgt)
         es, et = emb[:n], emb[n:n + m]
         sa, ta = document_anchors(src, tgt, glossary)
+        sa, ta = anchor_mask_pair(sa, ta)
         if src_pieces is None:
-            return (self._side(src, es, anchor_masks(sa), progress, cancel),
-                    self._side(tgt, et, anchor_masks(ta), progress, cancel,
+            return (self._side(src, es, sa, progress, cancel),
+                    self._side(tgt, et, ta, progress, cancel,
                                self.boilerplate(tgt, et)))
         ses, tes = emb[n + m:n + m + len(src_flat)], emb[n + m + len(src_flat):]
         ssa, sta = document_anchors(src_flat, tgt_flat, glossary)
-        sub_src = self._side(src_flat, ses, anchor_masks(ssa), progress, cancel)
-        sub_tgt = self._side(tgt_flat, tes, anchor_masks(sta), progress, cancel,
+        ssa, sta = anchor_mask_pair(ssa, sta)
+        sub_src = self._side(src_flat, ses, ssa, progress, cancel)
+        sub_tgt = self._side(tgt_flat, tes, sta, progress, cancel,
                              self.boilerplate(tgt_flat, tes))
-        s = self._side(src, es, anchor_masks(sa), progress, cancel, None, src_pieces, ses)
-        t = self._side(tgt, et, anchor_masks(ta), progress, cancel, self.boilerplate(tgt, et),
+        s = self._side(src, es, sa, progress, cancel, None, src_pieces, ses)
+        t = self._side(tgt, et, ta, progress, cancel, self.boilerplate(tgt, et),
                        tgt_pieces, tes)
         s.sub_side, t.sub_side = sub_src, sub_tgt
         return s, t
@@ -215,8 +217,9 @@ class Aligner:
         et, tblocks = self.embedder.embed_blocks(tgt, max_block, progress=progress,
                                                  cancel=cancel, exact_joins=False)
         sa, ta = document_anchors(src, tgt, glossary)
-        return (self._side(src, es, anchor_masks(sa), progress, cancel, blocks=sblocks),
-                self._side(tgt, et, anchor_masks(ta), progress, cancel,
+        sa, ta = anchor_mask_pair(sa, ta)
+        return (self._side(src, es, sa, progress, cancel, blocks=sblocks),
+                self._side(tgt, et, ta, progress, cancel,
                            self.boilerplate(tgt, et), blocks=tblocks))
 
     def _composed_sides(self, src: list[str], tgt: list[str], src_pieces, tgt_pieces,
@@ -231,12 +234,13 @@ class Aligner:
         n, m = len(src), len(tgt)
         head = self.embedder.head
         sa, ta = document_anchors(src, tgt, glossary)
+        sa, ta = anchor_mask_pair(sa, ta)
         if src_pieces is None:
             pooled = self.embedder.pool(list(src) + list(tgt), progress=progress, cancel=cancel)
             ps, pt = pooled[:n], pooled[n:]
             et = head(pt)
-            return (self._side(src, head(ps), anchor_masks(sa), progress, cancel, pooled=ps),
-                    self._side(tgt, et, anchor_masks(ta), progress, cancel,
+            return (self._side(src, head(ps), sa, progress, cancel, pooled=ps),
+                    self._side(tgt, et, ta, progress, cancel,
                                self.boilerplate(tgt, et), pooled=pt))
         src_flat = [x for p in src_pieces for x in p]
         tgt_flat = [x for p in tgt_pieces for x in p]
@@ -251,15 +255,16 @@ class Aligner:
         ps, pt = compose(pss, *runs(src_pieces), j), compose(pts, *runs(tgt_pieces), j)
         es, et, ses, tes = head(ps), head(pt), head(pss), head(pts)
         ssa, sta = document_anchors(src_flat, tgt_flat, glossary)
+        ssa, sta = anchor_mask_pair(ssa, sta)
         # the sentence sides are evidence for the segment links: their blocks make do
         # with the mean join correction
-        sub_src = self._side(src_flat, ses, anchor_masks(ssa), progress, cancel, pooled=pss,
+        sub_src = self._side(src_flat, ses, ssa, progress, cancel, pooled=pss,
                              exact_joins=False)
-        sub_tgt = self._side(tgt_flat, tes, anchor_masks(sta), progress, cancel,
+        sub_tgt = self._side(tgt_flat, tes, sta, progress, cancel,
                              self.boilerplate(tgt_flat, tes), pooled=pts, exact_joins=False)
-        s = self._side(src, es, anchor_masks(sa), progress, cancel, None, src_pieces, ses,
+        s = self._side(src, es, sa, progress, cancel, None, src_pieces, ses,
                        pooled=ps)
-        t = self._side(tgt, et, anchor_masks(ta), progress, cancel, self.boilerplate(tgt, et),
+        t = self._side(tgt, et, ta, progress, cancel, self.boilerplate(tgt, et),
                        tgt_pieces, tes, pooled=pt)
         s.sub_side, t.sub_side = sub_src, sub_tgt
         return s, t
@@ -338,7 +343,7 @@ class Aligner:
                                     cancel=cancel)
         stats = self.last_stats
         sa, ta = document_anchors([s.text for s in source], [t.text for t in target], glossary)
-        smasks, tmasks = anchor_masks(sa), anchor_masks(ta)
+        smasks, tmasks = anchor_mask_pair(sa, ta)
         bp = self.boilerplate([t.text for t in target], et)
         src_by_para: dict[int, list[int]] = {}
         for s in source:
