@@ -124,6 +124,17 @@ def test_moved_dev_paragraph_is_recovered(aligner, dev_dir):
     assert score_alignment(gold, links).f1_strict == 1.0
 
 
+def test_moved_merge_grows_over_its_unlinked_neighbour(aligner, dev_dir):
+    """Dev paragraphs 014: Arabic 4 and 5 merge into English 2, which comes before the
+    English of Arabic 3 (a swap).  The move alone would be 5 -> 2 and 4 deleted."""
+    src, tgt, gold = dev_doc(dev_dir, "paragraphs", "014")
+    assert ((4, 5), (2,)) in {g.key() for g in gold}
+    links = aligner.align_segments(src, tgt)
+    keys = {lk.key() for lk in links}
+    assert ((4, 5), (2,)) in keys and ((3,), (3,)) in keys
+    assert score_alignment(gold, links).f1_strict == 1.0
+
+
 def test_synthetic_swap_of_dev_sentences(aligner, dev_dir):
     src, tgt, gold = dev_doc(dev_dir, "sentences", "040")
     # swap the two longest 1:1-linked target sentences (far apart in this document)

@@ -39,6 +39,20 @@ def test_glossary_terms_are_anchors(seeds):
     assert shared, (s[0], t[0])  # Idlib, Hama, ... are in the bundled glossary
 
 
+def test_glossary_terms_on_one_side_of_the_document_only_are_not_anchors(seeds):
+    from workbench.glossary import load_glossary
+
+    glossary = load_glossary()
+    src = [p for p in seeds["004"].split("\n\n") if p.strip()][:1]
+    tgt = [p for p in seeds["000"].split("\n\n") if p.strip()][:1]
+    s, _ = document_anchors(src, tgt, glossary)
+    # the same Arabic against an English text naming none of its terms: the terms would
+    # only count as missing in every block, so they are left out
+    s_alone, t_alone = document_anchors(src, ["The weather was mild all week."], glossary)
+    assert any(k.startswith("g:") for k in s[0])
+    assert not any(k.startswith("g:") for k in s_alone[0] | t_alone[0])
+
+
 def test_boilerplate_likeness():
     texts = ["Share it...", "Subscribe to our newsletter",
              "The Syrian army liberated many towns and strategic hills in the countryside of "
@@ -78,3 +92,16 @@ def test_shared_anchors_get_bits_of_their_own():
     ms, mt = anchor_mask_pair(s, t)
     assert _popcount(ms[[0]] & mt[[-1]])[0] == 0       # disjoint anchor sets share no bit
     assert (_popcount(ms[[0]] & mt[:40]) == 1).all()    # each shared number is one bit
+
+
+def test_names_beyond_the_bits_are_dropped_not_hashed():
+    from workbench.align.anchors import anchor_mask_pair
+
+    # 120 shared numbers and 20 shared names: the numbers keep their bits, the 12 names
+    # that find none are left out rather than hashed onto other anchors
+    src = [{f"n:{k}" for k in range(120)} | {f"t:N{k:02d}" for k in range(20)}, {"n:7"}]
+    tgt = [{f"n:{k}" for k in range(120)}, {f"t:N{k:02d}" for k in range(20)}]
+    ms, mt = anchor_mask_pair(src, tgt)
+    assert _popcount(ms[[0]])[0] == 128 and _popcount(mt[[0]])[0] == 120
+    assert _popcount(mt[[1]])[0] == 8      # the names that got a bit of their own
+    assert _popcount(ms[[1]] & mt[[1]])[0] == 0

@@ -8,7 +8,8 @@ Three kinds, all reduced to string keys per segment:
 * Latin-script tokens copied through into the Arabic text (``KSWB-TV``, ``MWP``),
   matched case-insensitively as English tokens;
 * glossary terms (when a glossary is given): an entry found in the Arabic by
-  ``match_arabic`` and in the English by ``match_english``;
+  ``match_arabic`` and in the English by ``match_english``, kept only when the entry is
+  found on both sides of the document;
 * transliterated names: consonant skeletons (:mod:`workbench.text.skeleton`) of the
   Arabic words and of the capitalised English words that are not common words of the
   document (``كافانو`` and *Kavanaugh* are both ``KFN``), kept only when the skeleton
@@ -17,8 +18,9 @@ Three kinds, all reduced to string keys per segment:
 For vectorised scoring each segment's anchors become a 128-bit mask (two ``uint64``),
 so that the anchors shared by two blocks are a popcount of an AND of ORs.
 :func:`anchor_mask_pair` gives the anchors found on both sides of a document bits of
-their own (up to 128 of them), so that two different shared anchors never look like
-one; the others are hashed.
+their own (up to 128 of them, names last), so that two different shared anchors never
+look like one; the others are hashed, except names, which are dropped (in a long
+document the chance skeleton matches would otherwise tie unrelated blocks).
 """
 
 from __future__ import annotations
@@ -113,13 +115,17 @@ def document_anchors(src: Sequence[str], tgt: Sequence[str], glossary=None, *,
             for keys, more in zip(sets, extra):
                 keys |= more
     if glossary is not None:
-        for sets, texts, match in ((src_sets, src, glossary.match_arabic),
-                                   (tgt_sets, tgt, glossary.match_english)):
-            for keys, text in zip(sets, texts):
-                for m in match(text):
-                    if getattr(m, "status", "") in ("forbidden", "deprecated"):
-                        continue
-                    keys.add("g:" + str(m.entry_id))
+        found = []
+        for texts, match in ((src, glossary.match_arabic), (tgt, glossary.match_english)):
+            found.append([{"g:" + str(m.entry_id) for m in match(text)
+                           if getattr(m, "status", "") not in ("forbidden", "deprecated")}
+                          for text in texts])
+        # as for names: a term whose counterpart is nowhere in the other document ties
+        # no block to another (the calibration saw no glossary, only numbers and names)
+        both = set().union(*found[0]) & set().union(*found[1]) if src and tgt else set()
+        for sets, extra in zip((src_sets, tgt_sets), found):
+            for keys, more in zip(sets, extra):
+                keys |= more & both
     return src_sets, tgt_sets
 
 
@@ -154,10 +160,17 @@ def anchor_mask_pair(src_sets: Sequence[set[str]], tgt_sets: Sequence[set[str]],
     """
     src_keys = set().union(*src_sets) if src_sets else set()
     tgt_keys = set().union(*tgt_sets) if tgt_sets else set()
-    shared = sorted(src_keys & tgt_keys)[:128]
+    # names last: they are the noisiest kind, and those left without a bit are dropped
+    # (hashed, they would tie blocks that share nothing in a long document)
+    shared = sorted(src_keys & tgt_keys, key=lambda k: (k.startswith("t:"), k))
+    names_left = {k for k in shared[128:] if k.startswith("t:")}
+    shared = shared[:128]
     bits = {key: b for b, key in enumerate(shared)}
     free = 128 - len(bits)
     if free:
         for key in (src_keys | tgt_keys) - bits.keys():
             bits[key] = len(shared) + _bit(key) % free
+    if names_left:
+        src_sets = [keys - names_left for keys in src_sets]
+        tgt_sets = [keys - names_left for keys in tgt_sets]
     return anchor_masks(src_sets, bits), anchor_masks(tgt_sets, bits)

@@ -332,6 +332,9 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
     released_by_seg = {("s", i): lk for lk in released for i in lk.src}
     released_by_seg.update({("t", j): lk for lk in released for j in lk.tgt})
     weak_moves = False
+    # segments a moved block may absorb: those the search left unlinked
+    free_src = {lk.src[0] for lk in links if lk.src and not lk.tgt}
+    free_tgt = {lk.tgt[0] for lk in links if lk.tgt and not lk.src}
     for p, s, a, t, b in cands:
         ss = set(range(s, s + a))
         tt = set(range(t, t + b))
@@ -364,6 +367,12 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
         used_t |= tt
         weak_moves = weak_moves or (s, a, t, b) not in own
         moved[s] = Link(tuple(range(s, s + a)), tuple(range(t, t + b)), p)
+        if GROW_MOVES and (s, a, t, b) not in own:
+            grown = _grow(moved.pop(s), src, tgt, params, shapes, knn_src, knn_tgt, coverage,
+                          free_src - used_s, free_tgt - used_t)
+            used_s.update(grown.src)
+            used_t.update(grown.tgt)
+            moved[grown.src[0]] = grown
         for r in kept or ():
             used_s.update(r.src)
             used_t.update(r.tgt)
@@ -390,6 +399,55 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
             continue
         out.append(lk)
     return [lk for lk in out if lk is not None]
+
+
+#: Whether a moved block absorbs the unlinked segments beside it when that scores better
+#: than leaving them null (:func:`_grow`).
+GROW_MOVES = True
+
+
+def _grow(link: Link, src: Side, tgt: Side, params: Params, shapes, knn_src, knn_tgt,
+          coverage, free_src: set[int], free_tgt: set[int]) -> Link:
+    """Extend a moved link by unlinked neighbours while the path score improves.
+
+    The monotonic search weighs a merge against null links by log-odds plus the null
+    scores; a moved block is found by its probability alone, so a moved merge (two
+    paragraphs swapped with a third and joined) would come back as a 1:1 move and a
+    deletion.  Here the block grows, one segment at a time, when the log-odds of the
+    larger link beat those of the link plus the null score of the segment it absorbs.
+    """
+    allowed = set(shapes)
+
+    def log_odds(s0: int, a: int, t0: int, b: int) -> float:
+        f = block_features(src, tgt, a, b, np.array([s0]), np.array([t0]), knn_src, knn_tgt,
+                           params, coverage)
+        return float(logits(f, params)[0])
+
+    s0, a, t0, b = link.src[0], len(link.src), link.tgt[0], len(link.tgt)
+    current = log_odds(s0, a, t0, b)
+    while True:
+        options = []
+        if (a + 1, b) in allowed:
+            for s in (s0 - 1, s0 + a):
+                if s in free_src:
+                    options.append((min(s, s0), a + 1, t0, b, params.del_score))
+        if (a, b + 1) in allowed:
+            for t in (t0 - 1, t0 + b):
+                if t in free_tgt:
+                    null = params.ins_score + params.boilerplate_weight * tgt.null_prior[t]
+                    options.append((s0, a, min(t, t0), b + 1, float(null)))
+        best = None
+        for ns, na, nt, nb, null in options:
+            value = log_odds(ns, na, nt, nb)
+            gain = value - current - null
+            if gain > 0 and (best is None or gain > best[0]):
+                best = (gain, ns, na, nt, nb, value)
+        if best is None:
+            break
+        _, s0, a, t0, b, current = best
+    if (s0, a, t0, b) == (link.src[0], len(link.src), link.tgt[0], len(link.tgt)):
+        return link
+    return Link(tuple(range(s0, s0 + a)), tuple(range(t0, t0 + b)), float(sigmoid(current)))
 
 
 #: Whether a move may keep the rest of an n:m link it takes an edge segment from.
