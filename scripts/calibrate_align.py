@@ -10,9 +10,10 @@ Uses the development benchmark only (``../shared/data/ntrex-rewrites-dev``, docu
 2. scorer weights: an L2-regularised logistic regression (Newton's method, numpy)
    over every candidate link of every shape in every dev document, gold links
    being the positives;
-3. search parameters (deletion and insertion scores, boilerplate weight, move
-   threshold, bonus for n:m links, minimum link probability): a small grid
-   maximising strict F1.
+3. search parameters (deletion and insertion scores, boilerplate weight, bonus for
+   n:m links): a small grid maximising strict F1; the move threshold, the minimum
+   link probability, the release threshold and the gap penalty are fixed (see
+   ``GRID`` for why).
 
 Two profiles are fitted: the sentence profile on the sentence set, and the
 paragraph profile (used when segments hold several sentences, with the features
@@ -183,8 +184,11 @@ GRID = {
     "del_score": [-4.0, -3.0, -2.0, -1.0, 0.0],
     "ins_score": [-4.0, -3.0, -2.0, -1.0, 0.0],
     "boilerplate_weight": [0.0, 3.0, 6.0],
-    # listed from the most to the least cautious: a tie keeps the more cautious value
-    "move_threshold": [0.9, 0.7, 0.5, 0.4, 0.3],
+    # not tuned: the dev set has few moves, so in-sample F1 barely sees this threshold
+    # (fitted, it went to 0.9 for +0.002 on the dev sentences); 0.5 -- a moved block is
+    # taken when the scorer calls it more likely right than wrong -- keeps the synthetic
+    # loose rewrites (benchmarks/loose.py: moves in every document) 0.02 higher
+    "move_threshold": [0.5],
     "multi_bonus": [-1.0, 0.0, 1.0, 2.0, 3.0],
     # not tuned either: monotonic links below this probability may be broken up by a
     # moved block twice as probable (the dev set has few long-distance moves; the loose
@@ -201,7 +205,7 @@ GRID = {
     "gap_penalty": [8.0],
 }
 STAGES = (("del_score", "ins_score"), ("multi_bonus",), ("boilerplate_weight",),
-          ("move_threshold", "del_score", "ins_score"), ("multi_bonus",))
+          ("del_score", "ins_score"), ("multi_bonus",))
 
 
 def _fit_and_tune(docs, unit: str, profile: Params, wrap, sentence_params, verbose: bool,

@@ -72,6 +72,24 @@ def test_boilerplate_likeness():
     assert like[2] == 0.0  # long content is never boilerplate
 
 
+def test_boilerplate_glued_into_a_sentence_is_cut_out(dev_dir):
+    from workbench.align.api import Aligner
+    from workbench.align.boilerplate import split_phrases
+    from workbench.text.segment import sentences
+
+    # dev paragraphs 077, English 4: the rewrite pasted a "Read more" line before a quote
+    # without a full stop; the quote is the Arabic paragraph 3
+    en = (dev_dir / "paragraphs" / "en" / "077").read_text("utf-8").splitlines()[4]
+    sents = [s.text for s in sentences(en, "en")]
+    glued = [s for s in sents if "Read more: latest updates" in s and s.endswith("no.")]
+    assert glued, sents  # the sentence splitter alone leaves it glued to the quote
+    pieces = split_phrases(glued[0])
+    assert pieces == ["Read more: latest updates", 'from the region "No, no, no, no , no.']
+    assert split_phrases("He read more than twenty books.") == ["He read more than twenty books."]
+    # the aligner's sentences of that paragraph hold the phrase on its own
+    assert "Read more: latest updates" in Aligner()._sentences([en], "en")[0]
+
+
 def test_transliterated_names_are_anchors_only_when_on_both_sides():
     src = ["قال كافانو إن شركة نيلسن أحصت المشاهدين", "وزار الوزير مدينة إدلب"]
     tgt = ["Kavanaugh said Nielsen counted the viewers", "Meanwhile the minister went home"]

@@ -28,7 +28,7 @@ import regex
 
 from workbench.align.adapt import adapt_params
 from workbench.align.anchors import anchor_mask_pair, document_anchors
-from workbench.align.boilerplate import PHRASES, boilerplate_likeness
+from workbench.align.boilerplate import PHRASES, boilerplate_likeness, split_phrases
 from workbench.align.embed import CachedEmbedder, Embedder, compose
 from workbench.align.engine import AlignStats, align_sides
 from workbench.align.links import Link
@@ -51,6 +51,8 @@ LONG_SIDE = 3000
 PARAGRAPH_MODE = 1.5
 #: Widen the length model to each document's looseness (:mod:`workbench.align.adapt`).
 ADAPT_LENGTH = True
+#: Cut boilerplate phrases glued into English sentences out as sentences of their own.
+SPLIT_BOILERPLATE = True
 #: The similarity matrix is returned only up to this many cells.
 MAX_SIMILARITY_CELLS = 4_000_000
 
@@ -134,6 +136,8 @@ class Aligner:
         if len(texts) > LONG_SIDE:
             return None
         pieces = [[s.text for s in sentences(t, lang)] or [t] for t in texts]
+        if lang == "en" and SPLIT_BOILERPLATE:
+            pieces = [[x for s in p for x in split_phrases(s)] for p in pieces]
         return pieces if sum(map(len, pieces)) >= PARAGRAPH_MODE * len(texts) else None
 
     def _side(self, texts: list[str], emb: np.ndarray, masks: np.ndarray, progress, cancel,

@@ -10,11 +10,12 @@ generic web furniture, not text from any test document.
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["PHRASES", "boilerplate_likeness"]
+__all__ = ["PHRASES", "boilerplate_likeness", "split_phrases"]
 
 PHRASES: tuple[str, ...] = (
     "Share it...",
@@ -39,6 +40,12 @@ PHRASES: tuple[str, ...] = (
     "Print this page",
 )
 
+#: Phrases cut out of a sentence they are glued into (:func:`split_phrases`): the
+#: longer ones, which do not occur as ordinary prose.
+_GLUED = sorted((p for p in PHRASES if len(p.split()) >= 3 or p.endswith("...")), key=len,
+                reverse=True)
+_GLUED_RE = re.compile("|".join(re.escape(p) for p in _GLUED))
+
 #: Similarity below this is not boilerplate at all; likeness rises to 1 at FLOOR + SPAN.
 FLOOR = 0.55
 SPAN = 0.3
@@ -61,3 +68,21 @@ def boilerplate_likeness(texts: Sequence[str],
     lengths = np.array([len(t) for t in texts], dtype=np.float64)
     short = np.clip((160.0 - lengths) / 80.0, 0.0, 1.0)
     return np.clip((best - FLOOR) / SPAN, 0.0, 1.0) * short
+
+
+def split_phrases(sentence: str) -> list[str]:
+    """``sentence`` cut around the boilerplate phrases glued into it.
+
+    Rewrites paste web furniture into running text without a full stop ("... fake
+    news." Read more: latest updates "No, no, no."): as a sentence of its own the
+    phrase is recognised as boilerplate and the text around it can still be matched.
+    """
+    out: list[str] = []
+    pos = 0
+    for m in _GLUED_RE.finditer(sentence):
+        out += [sentence[pos:m.start()].strip(), m.group()]
+        pos = m.end()
+    if not out:
+        return [sentence]
+    out.append(sentence[pos:].strip())
+    return [x for x in out if x.strip(" .,;:-")] or [sentence]
