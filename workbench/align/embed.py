@@ -151,6 +151,9 @@ def _blas_threads(n: int):
 #: working set).
 _TOKEN_BUDGET = 384
 
+#: Rows a thread at least when :meth:`USEEmbedder.head` splits its rows over threads.
+_HEAD_ROWS = 16
+
 _executors: dict[int, ThreadPoolExecutor] = {}
 _executors_lock = threading.Lock()
 
@@ -419,8 +422,20 @@ class USEEmbedder:
         if not len(pooled):
             return np.zeros((0, self.dim), dtype=np.float32)
         b = self._load()._model
-        with _blas_threads(1):  # small matrices: one BLAS thread is fastest
-            return self._head(b, pooled)
+        parts = min(self.blas_threads(), len(pooled) // _HEAD_ROWS)
+        if parts <= 1:
+            with _blas_threads(1):  # small matrices: one BLAS thread is fastest
+                return self._head(b, pooled)
+        # row by row the same whatever the batch (of two rows or more): split the rows
+        # over the encoding threads
+        out = np.empty((len(pooled), self.dim), dtype=np.float32)
+        bounds = np.linspace(0, len(pooled), parts + 1).astype(int)
+
+        def work(k: int) -> None:
+            out[bounds[k]:bounds[k + 1]] = self._head(b, pooled[bounds[k]:bounds[k + 1]])
+
+        self._run(work, list(range(parts)))
+        return out
 
     @staticmethod
     def _head(b, pooled: np.ndarray) -> np.ndarray:

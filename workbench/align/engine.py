@@ -199,8 +199,8 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         src_idx = tuple(range(i - a, i))
         tgt_idx = tuple(range(j - b, j))
         if a and b:
-            score = float(sigmoid(shape_scores[(a, b)][int(band.index(np.array([i]),
-                                                                       np.array([j]))[0])]))
+            k = band.at(i, j)
+            score = float(sigmoid(shape_scores[(a, b)][k:k + 1])[0])
         elif a:
             score = float(1.0 - top_row.best[i - 1])
         else:
@@ -520,8 +520,8 @@ def fill_gaps(links: list[Link], src: Side, tgt: Side, params: Params, max_link:
             s_idx = tuple(rs[k] for k in range(i - a, i))
             t_idx = tuple(rt[k] for k in range(j - b, j))
             if a and b:
-                p = float(sigmoid(shape_scores[(a, b)][int(band.index(np.array([i]),
-                                                                      np.array([j]))[0])]))
+                k = band.at(i, j)
+                p = float(sigmoid(shape_scores[(a, b)][k:k + 1])[0])
                 new.append(Link(s_idx, t_idx, p))
                 replaced_s.update(s_idx)
                 replaced_t.update(t_idx)
