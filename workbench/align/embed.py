@@ -392,29 +392,39 @@ class USEEmbedder:
         the texts had alone.  Where a side has fewer than WINDOW inner tokens the mean
         shift (:attr:`junction`) stands in.
         """
-        left = np.asarray(left, dtype=np.float32)
-        right = np.asarray(right, dtype=np.float32)
-        mean = self.junction
-        out = np.empty((len(left), _D), dtype=np.float32)
-        out[:] = 0.0 if mean is None else mean
-        ok = np.flatnonzero((left[:, -1] >= WINDOW) & (right[:, -1] >= WINDOW))
-        if not len(ok):
-            return out
-        b = self._load()._model
-        windows = [[int(x) for x in left[k, _TAIL_IDS]] + [int(x) for x in right[k, _HEAD_IDS]]
-                   for k in ok]
-        per_batch = max(1, _TOKEN_BUDGET // (2 * WINDOW))
+        return self.joins_many([(left, right)])[0]
 
-        def work(start: int) -> None:
-            group = windows[start:start + per_batch]
+    def joins_many(self, pairs: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+        """:meth:`joins` of several ``(left, right)`` pairs, their micro-batches run together.
+
+        Each pair is cut into micro-batches as on its own, so the results are the same.
+        """
+        b = self._load()._model if pairs else None
+        outs, batches = [], []
+        for left, right in pairs:
+            left = np.asarray(left, dtype=np.float32)
+            right = np.asarray(right, dtype=np.float32)
+            mean = self.junction
+            out = np.empty((len(left), _D), dtype=np.float32)
+            out[:] = 0.0 if mean is None else mean
+            outs.append(out)
+            ok = np.flatnonzero((left[:, -1] >= WINDOW) & (right[:, -1] >= WINDOW))
+            windows = [[int(x) for x in left[k, _TAIL_IDS]]
+                       + [int(x) for x in right[k, _HEAD_IDS]] for k in ok]
+            per_batch = max(1, _TOKEN_BUDGET // (2 * WINDOW))
+            batches += [(windows[start:start + per_batch], ok[start:start + per_batch], left,
+                         right, out) for start in range(0, len(windows), per_batch)]
+
+        def work(batch) -> None:
+            group, k, left, right, out = batch
             feats, starts, _ = self._features(b, group, len(group) * 2 * WINDOW)
             rows = (starts[:, None] + np.arange(WINDOW - EDGE, WINDOW + EDGE)).ravel()
             joined = feats[rows].reshape(len(group), 2 * EDGE, -1).sum(axis=1) @ b.cnn_W
-            k = ok[start:start + len(group)]
             out[k] = joined - left[k, _TAIL] - right[k, _HEAD]
 
-        self._run(work, list(range(0, len(windows), per_batch)))
-        return out
+        if batches:
+            self._run(work, batches)
+        return outs
 
     def head(self, pooled: np.ndarray) -> np.ndarray:
         """Embeddings (L2-normalised) of pooled rows, single or composed."""
@@ -637,22 +647,39 @@ class CachedEmbedder:
         pooled rows carry), so re-aligning after an edit re-encodes only the joins
         next to the edited segment.
         """
-        left = np.asarray(left, dtype=np.float32)
-        right = np.asarray(right, dtype=np.float32)
-        keys = [hashlib.blake2b(b"join\0" + self.name.encode() + lt.tobytes() + rt.tobytes(),
-                                digest_size=16).hexdigest()
-                for lt, rt in zip(left[:, _TAIL_IDS], right[:, _HEAD_IDS])]
-        with self._lock:
-            found = {k: self._memory[k] for k in keys if k in self._memory}
-        todo = [i for i, k in enumerate(keys) if k not in found]
-        if todo:
-            new = self.inner.joins(left[todo], right[todo])
-            fresh = [(keys[i], row) for i, row in zip(todo, new)]
+        return self.joins_many([(left, right)])[0]
+
+    def joins_many(self, pairs: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+        """:meth:`joins` of several ``(left, right)`` pairs (both sides of a document),
+        encoded together: the same as one pair after the other, in about half the time
+        on two threads."""
+        pairs = [(np.asarray(lt, dtype=np.float32), np.asarray(rt, dtype=np.float32))
+                 for lt, rt in pairs]
+        all_keys, todos, earlier = [], [], set()
+        found: dict[str, np.ndarray] = {}
+        for left, right in pairs:
+            keys = [hashlib.blake2b(b"join\0" + self.name.encode() + lt.tobytes()
+                                    + rt.tobytes(), digest_size=16).hexdigest()
+                    for lt, rt in zip(left[:, _TAIL_IDS], right[:, _HEAD_IDS])]
+            with self._lock:
+                cached = {k: self._memory[k] for k in keys if k in self._memory}
+            found.update(cached)
+            # what an earlier pair computes is not computed again (as one after the other)
+            todos.append([i for i, k in enumerate(keys) if k not in cached and k not in earlier])
+            earlier.update(keys[i] for i in todos[-1])
+            all_keys.append(keys)
+        busy = [k for k, todo in enumerate(todos) if todo]
+        todo_pairs = [(pairs[k][0][todos[k]], pairs[k][1][todos[k]]) for k in busy]
+        if hasattr(self.inner, "joins_many"):
+            new = self.inner.joins_many(todo_pairs) if todo_pairs else []
+        else:
+            new = [self.inner.joins(lt, rt) for lt, rt in todo_pairs]
+        for k, rows in zip(busy, new):
+            fresh = [(all_keys[k][i], row) for i, row in zip(todos[k], rows)]
             found.update(fresh)
             self._remember(fresh)
-        if not keys:
-            return np.zeros((0, _D), dtype=np.float32)
-        return np.stack([found[k] for k in keys])
+        return [np.stack([found[k] for k in keys]) if keys
+                else np.zeros((0, _D), dtype=np.float32) for keys in all_keys]
 
     def _cached(self, texts: list[str], kind: str, compute, dim: int, progress,
                 cancel) -> np.ndarray:
