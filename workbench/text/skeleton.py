@@ -18,6 +18,7 @@ words of that document, so that a collision has to happen twice to count.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 __all__ = ["arabic_skeletons", "english_skeleton", "english_name_skeletons", "lowercase_words",
@@ -86,13 +87,23 @@ def arabic_skeletons(text: str, min_classes: int = MIN_CLASSES) -> set[str]:
     """Skeletons of every word of an Arabic text, with and without its clitics."""
     keys: set[str] = set()
     for m in _AR_WORD.finditer(text):
-        for v in _clitic_variants(m.group()):
-            s = _arabic_skeleton(v)
-            if len(s) >= min_classes:
-                keys.add(s)
+        keys |= _word_skeletons(m.group(), min_classes)
     return keys
 
 
+#: Words whose skeletons are remembered (a document's words recur, in its paragraphs and
+#: in their sentences alike).
+WORD_CACHE = 50_000
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _word_skeletons(word: str, min_classes: int) -> frozenset[str]:
+    """The skeletons of one Arabic word, with and without its clitics."""
+    return frozenset(s for s in map(_arabic_skeleton, _clitic_variants(word))
+                     if len(s) >= min_classes)
+
+
+@lru_cache(maxsize=WORD_CACHE)
 def english_skeleton(word: str) -> str:
     """The skeleton of one English word (``"Kavanaugh"`` -> ``"KFN"``)."""
     w = re.sub(r"['’]s$", "", word.lower())
