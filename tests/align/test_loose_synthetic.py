@@ -85,6 +85,23 @@ def test_length_spread_is_robust_and_bounded():
     assert length_spread(wide[:2], params) == 1.0  # too few pairs to tell
 
 
+def test_the_mean_moves_only_for_a_rewrite_systematically_shorter_or_longer():
+    from workbench.align.adapt import SHIFT_BEYOND, _widen
+
+    params = load_params()
+    rng = np.random.default_rng(1)
+    noise = params.len_sigma * rng.standard_normal(10)
+    # a summary: every English paragraph about 40% shorter than a translation
+    short = params.len_mu - 0.5 + noise
+    moved = _widen(params, short)
+    assert moved.len_mu == pytest.approx(np.median(short))
+    assert moved.len_sigma < 1.5 * params.len_sigma  # the spread around the new mean
+    # ten pairs of an ordinary rewrite whose median is off by noise keep the fitted mean
+    near = params.len_mu + SHIFT_BEYOND * 0.5 * params.len_sigma + 0.3 * noise
+    assert _widen(params, near).len_mu == params.len_mu
+    assert _widen(params, short[:2]).len_mu == params.len_mu  # too few pairs to tell
+
+
 def test_the_loose_seed_widens_the_length_model_and_the_dev_rewrites_mostly_not(dev_dir,
                                                                                aligner):
     pair = resolve_pair("seeds:004-001", [CORPORA])
