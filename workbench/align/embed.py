@@ -280,15 +280,28 @@ class USEEmbedder:
             return out
         backend = self._load()._model
         tokenize = backend.sp.encode
-        batches, group, n_tokens, first = [], [], 0, 0
-        for i, text in enumerate(texts):
-            ids = tokenize(text if text.strip() else ".", out_type=int, add_bos=True,
-                           add_eos=True)
-            if group and n_tokens + len(ids) > _TOKEN_BUDGET:
+        ids_of = [tokenize(text if text.strip() else ".", out_type=int, add_bos=True,
+                           add_eos=True) for text in texts]
+        lens = [len(ids) for ids in ids_of]
+        # as many micro-batches as the token budget asks, rounded up to a multiple of the
+        # threads and of about equal size, so that no thread idles at the end (a row's
+        # features do not depend on the batch it is encoded in)
+        total = sum(lens)
+        parts = -(-total // _TOKEN_BUDGET)
+        threads = self.blas_threads()
+        if parts > 1 and threads > 1:
+            parts = -(-parts // threads) * threads
+        target = total / parts
+        batches, group, n_tokens, first, done = [], [], 0, 0, 0
+        for i, ids in enumerate(ids_of):
+            n = lens[i]
+            if group and (n_tokens + n > _TOKEN_BUDGET
+                          or done + n / 2 >= target * (len(batches) + 1)):
                 batches.append((group, n_tokens, out[first:i]))
                 group, n_tokens, first = [], 0, i
             group.append(ids)
-            n_tokens += len(ids)
+            n_tokens += n
+            done += n
         batches.append((group, n_tokens, out[first:len(texts)]))
         self._run(lambda batch: self._pool_batch(backend, *batch), batches)
         return out
@@ -370,11 +383,17 @@ class USEEmbedder:
                          feats[np.where(head_ok, head_idx, 0)])
         tail = np.einsum("kt,ktf->kf", tail_ok.astype(np.float32),
                          feats[np.where(tail_ok, tail_idx, 0)])
-        out[:, _BOS] = bos @ b.cnn_W
-        out[:, _EOS] = eos @ b.cnn_W
-        out[:, _INNER] = (total - bos - eos) @ b.cnn_W
-        out[:, _HEAD] = head @ b.cnn_W
-        out[:, _TAIL] = tail @ b.cnn_W
+        # the five sums projected in one product (the weights streamed once; and never a
+        # one-row product, which BLAS rounds differently, so a row does not depend on
+        # the batch it is in)
+        k = len(group)
+        sums = np.empty((5, k, total.shape[1]), dtype=np.float32)
+        np.subtract(total, bos, out=sums[0])
+        sums[0] -= eos
+        sums[1], sums[2], sums[3], sums[4] = bos, eos, head, tail
+        proj = (sums.reshape(5 * k, -1) @ b.cnn_W).reshape(5, k, -1)
+        for part, rows in zip((_INNER, _BOS, _EOS, _HEAD, _TAIL), proj):
+            out[:, part] = rows
         out[:, _HEAD_IDS] = -1
         out[:, _TAIL_IDS] = -1
         for k, ids in enumerate(group):
