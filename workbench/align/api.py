@@ -19,6 +19,7 @@ default aligner, so embeddings are reused across calls in a process.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -184,7 +185,7 @@ class Aligner:
             s, t = self._composed_sides(src, tgt, src_pieces, tgt_pieces, glossary, progress,
                                         cancel)
             if max_block >= 2:
-                self._join_both(s, t)
+                self._join_both(s, t, max_block)
             return s, t
         if self.embedder.composable and src_pieces is None:
             return self._long_sides(src, tgt, glossary, progress, cancel, max_block)
@@ -240,18 +241,36 @@ class Aligner:
         """
         n, m = len(src), len(tgt)
         head = self.embedder.head
-        sa, ta = document_anchors(src, tgt, glossary)
-        sa, ta = anchor_mask_pair(sa, ta)
+        src_flat = tgt_flat = None
+        if src_pieces is not None:
+            src_flat = [x for p in src_pieces for x in p]
+            tgt_flat = [x for p in tgt_pieces for x in p]
+
+        def find_anchors():
+            masks = anchor_mask_pair(*document_anchors(src, tgt, glossary))
+            if src_flat is not None:
+                masks += anchor_mask_pair(*document_anchors(src_flat, tgt_flat, glossary))
+            return masks
+
+        # the anchors (pure Python) are found in the background while the encoding
+        # threads pool the texts
+        anchors = _background().submit(find_anchors)
+        try:
+            if src_pieces is None:
+                pooled = self.embedder.pool(list(src) + list(tgt), progress=progress,
+                                            cancel=cancel)
+            else:
+                pooled = self.embedder.pool(src_flat + tgt_flat, progress=progress,
+                                            cancel=cancel)
+        finally:
+            masks = anchors.result()
+        sa, ta = masks[:2]
         if src_pieces is None:
-            pooled = self.embedder.pool(list(src) + list(tgt), progress=progress, cancel=cancel)
             ps, pt = pooled[:n], pooled[n:]
             et = head(pt)
             return (self._side(src, head(ps), sa, progress, cancel, pooled=ps),
                     self._side(tgt, et, ta, progress, cancel,
                                self.boilerplate(tgt, et), pooled=pt))
-        src_flat = [x for p in src_pieces for x in p]
-        tgt_flat = [x for p in tgt_pieces for x in p]
-        pooled = self.embedder.pool(src_flat + tgt_flat, progress=progress, cancel=cancel)
         pss, pts = pooled[:len(src_flat)], pooled[len(src_flat):]
 
         def runs(pieces):
@@ -261,8 +280,7 @@ class Aligner:
         j = self.embedder.junction
         ps, pt = compose(pss, *runs(src_pieces), j), compose(pts, *runs(tgt_pieces), j)
         es, et, ses, tes = head(ps), head(pt), head(pss), head(pts)
-        ssa, sta = document_anchors(src_flat, tgt_flat, glossary)
-        ssa, sta = anchor_mask_pair(ssa, sta)
+        ssa, sta = masks[2:]
         # the sentence sides are evidence for the segment links: their blocks make do
         # with the mean join correction
         sub_src = self._side(src_flat, ses, ssa, progress, cancel, pooled=pss,
@@ -276,18 +294,30 @@ class Aligner:
         s.sub_side, t.sub_side = sub_src, sub_tgt
         return s, t
 
-    def _join_both(self, s: Side, t: Side) -> None:
-        """The exact join corrections of both sides' blocks, encoded in one go.
+    def _join_both(self, s: Side, t: Side, max_block: int = 3) -> None:
+        """Both sides' blocks (of 2..``max_block`` segments), computed in the background.
 
-        The same as each side's own on first use (:meth:`Side.block_emb`), target
-        first as the search asks for them, but the two sides' micro-batches share the
-        encoding threads.
+        The exact join corrections of both sides are encoded in one go (the same as
+        each side's own on first use, target first as the search asks for them, but
+        the two sides' micro-batches share the encoding threads), then the blocks are
+        composed and headed (and those with a short part embedded whole) as
+        :meth:`Side.block_emb` would, side by side with what comes before their first
+        use: the sentence-level alignment of paragraphs, the length model, the band.
+        ``block_emb`` waits for them.
         """
-        if s.joins is None or t.joins is None or len(s) < 2 or len(t) < 2:
+        if s.pooled is None or t.pooled is None:
             return
-        t.junction, s.junction = self.embedder.joins_many(
-            [(t.pooled[:-1], t.pooled[1:]), (s.pooled[:-1], s.pooled[1:])])
-        s.joins = t.joins = None
+
+        def work() -> None:
+            if s.joins is not None and t.joins is not None and len(s) >= 2 and len(t) >= 2:
+                t.junction, s.junction = self.embedder.joins_many(
+                    [(t.pooled[:-1], t.pooled[1:]), (s.pooled[:-1], s.pooled[1:])])
+                s.joins = t.joins = None
+            for side in (t, s):
+                for a in range(2, max_block + 1):
+                    side._block_emb(a)
+
+        s.pending = t.pending = _background().submit(work)
 
     def boilerplate(self, texts: list[str], emb: np.ndarray) -> np.ndarray:
         """Boilerplate likeness of target segments (see :mod:`workbench.align.boilerplate`)."""
@@ -404,6 +434,18 @@ def _similarity(es: np.ndarray, et: np.ndarray) -> np.ndarray | None:
     if len(es) * len(et) > MAX_SIMILARITY_CELLS:
         return None
     return (es @ et.T).astype(np.float32)
+
+
+_background_pool: ThreadPoolExecutor | None = None
+
+
+def _background() -> ThreadPoolExecutor:
+    """A process-wide thread for the work done side by side with an alignment (blocks)."""
+    global _background_pool
+    with _default_lock:
+        if _background_pool is None:
+            _background_pool = ThreadPoolExecutor(1, thread_name_prefix="wb-blocks")
+        return _background_pool
 
 
 _default: Aligner | None = None

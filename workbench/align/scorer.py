@@ -176,11 +176,19 @@ class Side:
         self.has_subunits = sub_emb is not None
         #: a Side over the sentences of this side's segments (set by the aligner), or None
         self.sub_side: Side | None = None
+        #: a future computing this side's blocks in the background (set by the aligner,
+        #: see :meth:`workbench.align.api.Aligner.build_sides`), or None
+        self.pending = None
 
     def __len__(self) -> int:
         return len(self.lengths)
 
     def block_emb(self, a: int) -> np.ndarray:
+        if self.pending is not None:
+            self.pending.result()  # blocks being computed in the background: wait for them
+        return self._block_emb(a)
+
+    def _block_emb(self, a: int) -> np.ndarray:
         if a not in self._blocks:
             n = len(self)
             if n < a:
