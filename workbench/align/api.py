@@ -33,7 +33,7 @@ from workbench.align.boilerplate import PHRASES, boilerplate_likeness, split_phr
 from workbench.align.embed import CachedEmbedder, Embedder, compose
 from workbench.align.engine import AlignStats, align_sides
 from workbench.align.links import Link
-from workbench.align.scorer import Params, Side, load_params
+from workbench.align.scorer import Params, Side, head_blocks, load_params
 from workbench.errors import WorkbenchError
 from workbench.progress import CancelToken, ProgressEvent, Reporter
 from workbench.text.normalize import ARABIC_LETTER_CLASS
@@ -183,7 +183,7 @@ class Aligner:
             src_pieces = tgt_pieces = None  # paragraph mode needs both sides
         if self.embedder.composable and max(len(src), len(tgt)) <= LONG_SIDE:
             s, t = self._composed_sides(src, tgt, src_pieces, tgt_pieces, glossary, progress,
-                                        cancel)
+                                        cancel, max_block)
             if max_block >= 2:
                 self._join_both(s, t, max_block)
             return s, t
@@ -231,7 +231,7 @@ class Aligner:
                            self.boilerplate(tgt, et), blocks=tblocks))
 
     def _composed_sides(self, src: list[str], tgt: list[str], src_pieces, tgt_pieces,
-                        glossary, progress, cancel) -> tuple[Side, Side]:
+                        glossary, progress, cancel, max_block: int = 3) -> tuple[Side, Side]:
         """:meth:`build_sides` for a composable embedder: every text is encoded once.
 
         Without sentence pieces, each segment is pooled; with them, each sentence is
@@ -279,14 +279,21 @@ class Aligner:
 
         j = self.embedder.junction
         ps, pt = compose(pss, *runs(src_pieces), j), compose(pts, *runs(tgt_pieces), j)
-        es, et, ses, tes = head(ps), head(pt), head(pss), head(pts)
         ssa, sta = masks[2:]
         # the sentence sides are evidence for the segment links: their blocks make do
         # with the mean join correction
-        sub_src = self._side(src_flat, ses, ssa, progress, cancel, pooled=pss,
-                             exact_joins=False)
-        sub_tgt = self._side(tgt_flat, tes, sta, progress, cancel,
-                             self.boilerplate(tgt_flat, tes), pooled=pts, exact_joins=False)
+        dim = self.embedder.dim
+        sub_src = self._side(src_flat, np.zeros((len(src_flat), dim), dtype=np.float32), ssa,
+                             progress, cancel, pooled=pss, exact_joins=False)
+        sub_tgt = self._side(tgt_flat, np.zeros((len(tgt_flat), dim), dtype=np.float32), sta,
+                             progress, cancel, pooled=pts, exact_joins=False)
+        # every embedding the sentence level needs (its blocks too) in one product
+        es, et, ses, tes = head_blocks(head, [ps, pt, pss, pts],
+                                       [(side, a) for side in (sub_tgt, sub_src)
+                                        for a in range(2, max_block + 1)])
+        sub_src.set_emb1(ses)
+        sub_tgt.set_emb1(tes)
+        sub_tgt.null_prior = np.asarray(self.boilerplate(tgt_flat, tes), dtype=np.float64)
         s = self._side(src, es, sa, progress, cancel, None, src_pieces, ses,
                        pooled=ps)
         t = self._side(tgt, et, ta, progress, cancel, self.boilerplate(tgt, et),
@@ -313,9 +320,8 @@ class Aligner:
                 t.junction, s.junction = self.embedder.joins_many(
                     [(t.pooled[:-1], t.pooled[1:]), (s.pooled[:-1], s.pooled[1:])])
                 s.joins = t.joins = None
-            for side in (t, s):
-                for a in range(2, max_block + 1):
-                    side._block_emb(a)
+            head_blocks(self.embedder.head, [],
+                        [(side, a) for side in (t, s) for a in range(2, max_block + 1)])
 
         s.pending = t.pending = _background().submit(work)
 

@@ -180,6 +180,13 @@ class Side:
         #: see :meth:`workbench.align.api.Aligner.build_sides`), or None
         self.pending = None
 
+    def set_emb1(self, emb1: np.ndarray) -> None:
+        """Replace the segment embeddings (computed after the side was made)."""
+        self.emb1 = np.asarray(emb1, dtype=np.float32)
+        self._blocks[1] = self.emb1
+        if not self.has_subunits:
+            self.sub_emb = self.emb1
+
     def __len__(self) -> int:
         return len(self.lengths)
 
@@ -199,13 +206,9 @@ class Side:
                     self.joins = None
                 rows = sliding_blocks(self.pooled, a, self.junction)
                 blocks = np.asarray(self.head(rows), dtype=np.float32)
-                if self.block_embedder is not None and self.texts:
-                    # joins weigh most in short texts: embed blocks with a short part whole
-                    short = self.pooled[:, -1] < SHORT_PART_TOKENS
-                    redo = np.flatnonzero(np.convolve(short, np.ones(a), "valid") > 0)
-                    if len(redo):
-                        blocks[redo] = self.block_embedder(
-                            [" ".join(self.texts[k:k + a]) for k in redo])
+                redo, texts = self._redo_short(a)
+                if len(redo):
+                    blocks[redo] = self.block_embedder(texts)
                 self._blocks[a] = blocks
             elif self.block_embedder is not None and self.texts:
                 texts = [" ".join(self.texts[k:k + a]) for k in range(n - a + 1)]
@@ -216,6 +219,15 @@ class Side:
                     total += self.emb1[k:n - a + 1 + k]
                 self._blocks[a] = normalize_rows(total)
         return self._blocks[a]
+
+    def _redo_short(self, a: int) -> tuple[np.ndarray, list[str]]:
+        """The blocks of ``a`` segments with a short part, to embed whole, and their texts."""
+        if self.block_embedder is None or not self.texts:
+            return np.zeros(0, dtype=np.int64), []
+        # joins weigh most in short texts: embed blocks with a short part whole
+        short = self.pooled[:, -1] < SHORT_PART_TOKENS
+        redo = np.flatnonzero(np.convolve(short, np.ones(a), "valid") > 0)
+        return redo, [" ".join(self.texts[k:k + a]) for k in redo]
 
     @cached_property
     def _len_csum(self) -> np.ndarray:
@@ -253,6 +265,46 @@ class Side:
         lengths[odd] += self.lengths[idx[odd] + 1]
         masks[odd] |= self.masks[idx[odd] + 1]
         return Side([], normalize_rows(emb), lengths, masks)
+
+
+def head_blocks(head, rows: list[np.ndarray], wanted: list[tuple[Side, int]],
+                ) -> list[np.ndarray]:
+    """The embeddings of pooled ``rows`` (``head`` of each array), and the blocks ``wanted``
+    (``(side, a)``: as ``side.block_emb(a)`` computes them, stored in the side), all
+    headed in one product and the blocks with a short part embedded whole in one call.
+
+    The same as one after the other (a row's head does not depend on the rows headed
+    with it), in fewer, larger products.
+    """
+    todo = []
+    for side, a in wanted:
+        if a in side._blocks:
+            continue
+        if len(side) < a or side.pooled is None:
+            side._block_emb(a)
+            continue
+        if side.joins is not None:  # exact corrections, once per side
+            side.junction = np.asarray(side.joins(side.pooled[:-1], side.pooled[1:]))
+            side.joins = None
+        todo.append((side, a))
+    parts = list(rows) + [sliding_blocks(side.pooled, a, side.junction) for side, a in todo]
+    if not parts:
+        return []
+    bounds = np.cumsum([0] + [len(p) for p in parts])
+    out = np.asarray(head(np.concatenate(parts)), dtype=np.float32)
+    pieces = [out[bounds[k]:bounds[k + 1]] for k in range(len(parts))]
+    redo = [(side, a, *side._redo_short(a)) for side, a in todo]
+    texts = [x for *_, t in redo for x in t]
+    if texts:
+        embedder = next(side.block_embedder for side, a, _, t in redo if t)
+        whole = np.asarray(embedder(texts), dtype=np.float32)
+    start = 0
+    for (side, a, idx, t), blocks in zip(redo, pieces[len(rows):]):
+        if len(idx):
+            blocks[idx] = whole[start:start + len(idx)]
+            start += len(idx)
+        side._blocks[a] = blocks
+    return pieces[:len(rows)]
 
 
 def _popcount(masks: np.ndarray) -> np.ndarray:
