@@ -246,29 +246,20 @@ class Aligner:
             src_flat = [x for p in src_pieces for x in p]
             tgt_flat = [x for p in tgt_pieces for x in p]
 
-        def find_anchors():
-            masks = anchor_mask_pair(*document_anchors(src, tgt, glossary))
-            if src_flat is not None:
-                masks += anchor_mask_pair(*document_anchors(src_flat, tgt_flat, glossary))
-            return masks
-
-        # the anchors (pure Python) are found in the background while the encoding
-        # threads pool the texts
-        anchors = _background().submit(find_anchors)
-        try:
-            if src_pieces is None:
-                pooled = self.embedder.pool(list(src) + list(tgt), progress=progress,
-                                            cancel=cancel)
-            else:
-                pooled = self.embedder.pool(src_flat + tgt_flat, progress=progress,
-                                            cancel=cancel)
-        finally:
-            masks = anchors.result()
+        masks = anchor_mask_pair(*document_anchors(src, tgt, glossary))
+        if src_flat is not None:
+            masks += anchor_mask_pair(*document_anchors(src_flat, tgt_flat, glossary))
+        # (the anchors, pure Python, are no faster found in a thread of their own while
+        # the encoder pools: they hold the interpreter lock the encoding threads need)
+        if src_pieces is None:
+            pooled = self.embedder.pool(list(src) + list(tgt), progress=progress, cancel=cancel)
+        else:
+            pooled = self.embedder.pool(src_flat + tgt_flat, progress=progress, cancel=cancel)
         sa, ta = masks[:2]
         if src_pieces is None:
             ps, pt = pooled[:n], pooled[n:]
-            et = head(pt)
-            return (self._side(src, head(ps), sa, progress, cancel, pooled=ps),
+            es, et = head_blocks(head, [ps, pt], [])
+            return (self._side(src, es, sa, progress, cancel, pooled=ps),
                     self._side(tgt, et, ta, progress, cancel,
                                self.boilerplate(tgt, et), pooled=pt))
         pss, pts = pooled[:len(src_flat)], pooled[len(src_flat):]

@@ -280,8 +280,14 @@ class USEEmbedder:
             return out
         backend = self._load()._model
         tokenize = backend.sp.encode
-        ids_of = [tokenize(text if text.strip() else ".", out_type=int, add_bos=True,
-                           add_eos=True) for text in texts]
+        clean = [text if text.strip() else "." for text in texts]
+        ids_of = None
+        if type(backend.sp).__module__.startswith("sentencepiece"):
+            # the C++ tokenizer takes the whole list in one call (one GIL hand-over)
+            ids_of = tokenize(clean, out_type=int, add_bos=True, add_eos=True)
+        if ids_of is None or len(ids_of) != len(clean):
+            ids_of = [tokenize(text, out_type=int, add_bos=True, add_eos=True)
+                      for text in clean]
         lens = [len(ids) for ids in ids_of]
         # as many micro-batches as the token budget asks, rounded up to a multiple of the
         # threads and of about equal size, so that no thread idles at the end (a row's
