@@ -182,11 +182,8 @@ class Aligner:
         if src_pieces is None or tgt_pieces is None:
             src_pieces = tgt_pieces = None  # paragraph mode needs both sides
         if self.embedder.composable and max(len(src), len(tgt)) <= LONG_SIDE:
-            s, t = self._composed_sides(src, tgt, src_pieces, tgt_pieces, glossary, progress,
+            return self._composed_sides(src, tgt, src_pieces, tgt_pieces, glossary, progress,
                                         cancel, max_block)
-            if max_block >= 2:
-                self._join_both(s, t, max_block)
-            return s, t
         if self.embedder.composable and src_pieces is None:
             return self._long_sides(src, tgt, glossary, progress, cancel, max_block)
         texts = list(src) + list(tgt)
@@ -256,12 +253,22 @@ class Aligner:
         else:
             pooled = self.embedder.pool(src_flat + tgt_flat, progress=progress, cancel=cancel)
         sa, ta = masks[:2]
+        dim = self.embedder.dim
+
+        def blank(k: int) -> np.ndarray:  # embeddings set once headed, below
+            return np.zeros((k, dim), dtype=np.float32)
+
         if src_pieces is None:
             ps, pt = pooled[:n], pooled[n:]
+            s = self._side(src, blank(n), sa, progress, cancel, pooled=ps)
+            t = self._side(tgt, blank(m), ta, progress, cancel, pooled=pt)
+            if max_block >= 2:
+                self._join_both(s, t, max_block)
             es, et = head_blocks(head, [ps, pt], [])
-            return (self._side(src, es, sa, progress, cancel, pooled=ps),
-                    self._side(tgt, et, ta, progress, cancel,
-                               self.boilerplate(tgt, et), pooled=pt))
+            s.set_emb1(es)
+            t.set_emb1(et)
+            t.null_prior = np.asarray(self.boilerplate(tgt, et), dtype=np.float64)
+            return s, t
         pss, pts = pooled[:len(src_flat)], pooled[len(src_flat):]
 
         def runs(pieces):
@@ -271,13 +278,18 @@ class Aligner:
         j = self.embedder.junction
         ps, pt = compose(pss, *runs(src_pieces), j), compose(pts, *runs(tgt_pieces), j)
         ssa, sta = masks[2:]
+        s = self._side(src, blank(n), sa, progress, cancel, None, src_pieces,
+                       blank(len(src_flat)), pooled=ps)
+        t = self._side(tgt, blank(m), ta, progress, cancel, None, tgt_pieces,
+                       blank(len(tgt_flat)), pooled=pt)
+        if max_block >= 2:  # the paragraph blocks, while the sentence level is prepared
+            self._join_both(s, t, max_block)
         # the sentence sides are evidence for the segment links: their blocks make do
         # with the mean join correction
-        dim = self.embedder.dim
-        sub_src = self._side(src_flat, np.zeros((len(src_flat), dim), dtype=np.float32), ssa,
-                             progress, cancel, pooled=pss, exact_joins=False)
-        sub_tgt = self._side(tgt_flat, np.zeros((len(tgt_flat), dim), dtype=np.float32), sta,
-                             progress, cancel, pooled=pts, exact_joins=False)
+        sub_src = self._side(src_flat, blank(len(src_flat)), ssa, progress, cancel,
+                             pooled=pss, exact_joins=False)
+        sub_tgt = self._side(tgt_flat, blank(len(tgt_flat)), sta, progress, cancel,
+                             pooled=pts, exact_joins=False)
         # every embedding the sentence level needs (its blocks too) in one product
         es, et, ses, tes = head_blocks(head, [ps, pt, pss, pts],
                                        [(side, a) for side in (sub_tgt, sub_src)
@@ -285,10 +297,9 @@ class Aligner:
         sub_src.set_emb1(ses)
         sub_tgt.set_emb1(tes)
         sub_tgt.null_prior = np.asarray(self.boilerplate(tgt_flat, tes), dtype=np.float64)
-        s = self._side(src, es, sa, progress, cancel, None, src_pieces, ses,
-                       pooled=ps)
-        t = self._side(tgt, et, ta, progress, cancel, self.boilerplate(tgt, et),
-                       tgt_pieces, tes, pooled=pt)
+        s.set_emb1(es, ses)
+        t.set_emb1(et, tes)
+        t.null_prior = np.asarray(self.boilerplate(tgt, et), dtype=np.float64)
         s.sub_side, t.sub_side = sub_src, sub_tgt
         return s, t
 

@@ -180,11 +180,13 @@ class Side:
         #: see :meth:`workbench.align.api.Aligner.build_sides`), or None
         self.pending = None
 
-    def set_emb1(self, emb1: np.ndarray) -> None:
-        """Replace the segment embeddings (computed after the side was made)."""
+    def set_emb1(self, emb1: np.ndarray, sub_emb: np.ndarray | None = None) -> None:
+        """Set the segment (and sub-unit) embeddings, computed after the side was made."""
         self.emb1 = np.asarray(emb1, dtype=np.float32)
         self._blocks[1] = self.emb1
-        if not self.has_subunits:
+        if sub_emb is not None:
+            self.sub_emb = np.asarray(sub_emb, dtype=np.float32)
+        elif not self.has_subunits:
             self.sub_emb = self.emb1
 
     def __len__(self) -> int:
