@@ -179,6 +179,7 @@ class Side:
         #: a future computing this side's blocks in the background (set by the aligner,
         #: see :meth:`workbench.align.api.Aligner.build_sides`), or None
         self.pending = None
+        self._wmean_sums = None
 
     def set_emb1(self, emb1: np.ndarray, sub_emb: np.ndarray | None = None) -> None:
         """Set the segment (and sub-unit) embeddings, computed after the side was made."""
@@ -250,9 +251,12 @@ class Side:
 
     def block_weighted_mean(self, values: np.ndarray, s0: np.ndarray, a: int) -> np.ndarray:
         """Mean of ``values`` over each block, weighted by segment length."""
-        w = np.maximum(self.lengths, 1.0)
-        csum = np.concatenate([[0.0], np.cumsum(values * w)])
-        wsum = np.concatenate([[0.0], np.cumsum(w)])
+        cached = self._wmean_sums
+        if cached is None or cached[0] is not values:  # the same values call after call
+            w = np.maximum(self.lengths, 1.0)
+            cached = self._wmean_sums = (values, np.concatenate([[0.0], np.cumsum(values * w)]),
+                                         np.concatenate([[0.0], np.cumsum(w)]))
+        _, csum, wsum = cached
         return (csum[s0 + a] - csum[s0]) / (wsum[s0 + a] - wsum[s0])
 
     def downsampled(self) -> "Side":
