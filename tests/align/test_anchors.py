@@ -123,3 +123,17 @@ def test_names_beyond_the_bits_are_dropped_not_hashed():
     assert _popcount(ms[[0]])[0] == 128 and _popcount(mt[[0]])[0] == 120
     assert _popcount(mt[[1]])[0] == 8      # the names that got a bit of their own
     assert _popcount(ms[[1]] & mt[[1]])[0] == 0
+
+
+def test_names_are_not_looked_for_when_other_anchors_fill_the_mask():
+    from workbench.align.anchors import MASK_BITS
+
+    # كافانو / Kavanaugh share a skeleton; beside a few numbers it is an anchor
+    src = ["قال كافانو إن 12 شخصا", "نص آخر"]
+    tgt = ["Kavanaugh said 12 people", "Other text"]
+    s, t = document_anchors(src, tgt)
+    assert any(k.startswith("t:") for k in s[0]) and any(k.startswith("t:") for k in t[0])
+    # with as many shared numbers as the mask has bits, no name could get a bit of its own
+    many = " ".join(str(1000 + k) for k in range(MASK_BITS))
+    s, t = document_anchors([src[0] + " " + many, src[1]], [tgt[0] + " " + many, tgt[1]])
+    assert not any(k.startswith("t:") for keys in s + t for k in keys)

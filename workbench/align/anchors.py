@@ -76,6 +76,8 @@ def latin_tokens(text: str) -> set[str]:
     return {m.group().lower() for m in _LATIN_TOKEN_RE.finditer(text) if len(m.group()) > 1}
 
 
+#: Bits of an anchor mask (two uint64 words a segment).
+MASK_BITS = 128
 #: Whether transliterated names are anchors by default (a switch for calibration runs).
 NAME_ANCHORS = True
 
@@ -110,10 +112,6 @@ def document_anchors(src: Sequence[str], tgt: Sequence[str], glossary=None, *,
         if vocab:
             keys |= {"w:" + t for t in latin_tokens(text) & vocab}
         tgt_sets.append(keys)
-    if NAME_ANCHORS if names is None else names:
-        for sets, extra in zip((src_sets, tgt_sets), name_keys(src, tgt)):
-            for keys, more in zip(sets, extra):
-                keys |= more
     if glossary is not None:
         found = []
         for texts, match in ((src, glossary.match_arabic), (tgt, glossary.match_english)):
@@ -126,6 +124,13 @@ def document_anchors(src: Sequence[str], tgt: Sequence[str], glossary=None, *,
         for sets, extra in zip((src_sets, tgt_sets), found):
             for keys, more in zip(sets, extra):
                 keys |= more & both
+    shared = (set().union(*src_sets) & set().union(*tgt_sets)) if src_sets and tgt_sets else ()
+    # names come last to the mask bits (anchor_mask_pair): when the other shared anchors
+    # fill them, no name would get one, so they are not looked for (long documents)
+    if (NAME_ANCHORS if names is None else names) and len(shared) < MASK_BITS:
+        for sets, extra in zip((src_sets, tgt_sets), name_keys(src, tgt)):
+            for keys, more in zip(sets, extra):
+                keys |= more
     return src_sets, tgt_sets
 
 
@@ -163,10 +168,10 @@ def anchor_mask_pair(src_sets: Sequence[set[str]], tgt_sets: Sequence[set[str]],
     # names last: they are the noisiest kind, and those left without a bit are dropped
     # (hashed, they would tie blocks that share nothing in a long document)
     shared = sorted(src_keys & tgt_keys, key=lambda k: (k.startswith("t:"), k))
-    names_left = {k for k in shared[128:] if k.startswith("t:")}
-    shared = shared[:128]
+    names_left = {k for k in shared[MASK_BITS:] if k.startswith("t:")}
+    shared = shared[:MASK_BITS]
     bits = {key: b for b, key in enumerate(shared)}
-    free = 128 - len(bits)
+    free = MASK_BITS - len(bits)
     if free:
         for key in (src_keys | tgt_keys) - bits.keys():
             bits[key] = len(shared) + _bit(key) % free

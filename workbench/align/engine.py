@@ -189,6 +189,9 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                 row_parts.append((s0 + k, p, cand))
             for k in range(b):
                 col_parts.append((t0 + k, p, cand))
+            if len(row_parts) + len(col_parts) >= _FOLD_PARTS:  # long documents: bounded
+                _fold(top_row, row_parts)
+                _fold(top_col, col_parts)
             if params.min_link_prob > 0:
                 floor = np.log(params.min_link_prob / (1.0 - params.min_link_prob))
                 scores[idx] = np.where(scores[idx] < floor, -np.inf, scores[idx])
@@ -196,9 +199,8 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         shape_scores[(a, b)] = scores
         if check is not None:
             check()
-    for top, parts in ((top_row, row_parts), (top_col, col_parts)):
-        if parts:
-            top.update(*(np.concatenate(x) for x in zip(*parts)))
+    _fold(top_row, row_parts)
+    _fold(top_col, col_parts)
     path = best_path(band, shape_scores, np.full(n, params.del_score),
                      params.ins_score + params.boilerplate_weight * tgt.null_prior)
     links: list[Link] = []
@@ -229,6 +231,18 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         if calibrated and params.confidence:
             links = calibrate_links(links, params.confidence, found, tgt.null_prior, gap_keys)
     return links
+
+
+#: Chunks of candidate probabilities kept before they are folded into the top two (each
+#: chunk holds up to ``_CHUNK`` candidates: short documents fold once, long ones as they go).
+_FOLD_PARTS = 64
+
+
+def _fold(top: "_Top2", parts: list) -> None:
+    """Fold the kept ``(segments, probabilities, candidates)`` chunks into ``top``; empty them."""
+    if parts:
+        top.update(*(np.concatenate(x) for x in zip(*parts)))
+        parts.clear()
 
 
 def _candidate_key(a: int, b: int, s0, t0, m: int):
