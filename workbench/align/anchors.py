@@ -36,7 +36,7 @@ from workbench.text.skeleton import (arabic_skeletons, english_name_skeletons,
                                      lowercase_words)
 
 __all__ = ["number_keys", "latin_tokens", "name_keys", "document_anchors", "anchor_masks",
-           "anchor_mask_pair"]
+           "anchor_mask_pair", "document_masks"]
 
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*")
@@ -135,7 +135,8 @@ def document_anchors(src: Sequence[str], tgt: Sequence[str], glossary=None, *,
 
 
 def _bit(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=1).digest(), "big") & 127
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=1).digest()
+    return int.from_bytes(digest, "big") % MASK_BITS
 
 
 def anchor_masks(sets: Sequence[set[str]], bits: dict[str, int] | None = None) -> np.ndarray:
@@ -159,9 +160,10 @@ def anchor_mask_pair(src_sets: Sequence[set[str]], tgt_sets: Sequence[set[str]],
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Masks of both sides of a document; anchors found on both sides get bits of their own.
 
-    A shared anchor is what makes two blocks agree, so the first 128 of them (sorted)
-    each get a bit; the anchors of one side only (they count as missing) are hashed
-    into the bits left, or anywhere when none are.
+    A shared anchor is what makes two blocks agree, so the first :data:`MASK_BITS` of
+    them (sorted, names last) each get a bit; the anchors of one side only (they count
+    as missing) are hashed into the bits left, or anywhere when none are; shared names
+    left without a bit are dropped.
     """
     src_keys = set().union(*src_sets) if src_sets else set()
     tgt_keys = set().union(*tgt_sets) if tgt_sets else set()
@@ -179,3 +181,10 @@ def anchor_mask_pair(src_sets: Sequence[set[str]], tgt_sets: Sequence[set[str]],
         src_sets = [keys - names_left for keys in src_sets]
         tgt_sets = [keys - names_left for keys in tgt_sets]
     return anchor_masks(src_sets, bits), anchor_masks(tgt_sets, bits)
+
+
+def document_masks(src: Sequence[str], tgt: Sequence[str], glossary=None,
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The anchor masks of both sides of a document (:func:`document_anchors`, then
+    :func:`anchor_mask_pair`): what the scorer reads."""
+    return anchor_mask_pair(*document_anchors(src, tgt, glossary))

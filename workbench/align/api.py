@@ -28,7 +28,7 @@ import numpy as np
 import regex
 
 from workbench.align.adapt import adapt_params
-from workbench.align.anchors import anchor_mask_pair, document_anchors
+from workbench.align.anchors import document_masks
 from workbench.align.boilerplate import PHRASES, boilerplate_likeness, split_phrases
 from workbench.align.embed import CachedEmbedder, Embedder, compose
 from workbench.align.engine import AlignStats, align_sides
@@ -194,15 +194,13 @@ class Aligner:
         emb = self._embed(texts, progress, cancel)
         n, m = len(src), len(tgt)
         es, et = emb[:n], emb[n:n + m]
-        sa, ta = document_anchors(src, tgt, glossary)
-        sa, ta = anchor_mask_pair(sa, ta)
+        sa, ta = document_masks(src, tgt, glossary)
         if src_pieces is None:
             return (self._side(src, es, sa, progress, cancel),
                     self._side(tgt, et, ta, progress, cancel,
                                self.boilerplate(tgt, et)))
         ses, tes = emb[n + m:n + m + len(src_flat)], emb[n + m + len(src_flat):]
-        ssa, sta = document_anchors(src_flat, tgt_flat, glossary)
-        ssa, sta = anchor_mask_pair(ssa, sta)
+        ssa, sta = document_masks(src_flat, tgt_flat, glossary)
         sub_src = self._side(src_flat, ses, ssa, progress, cancel)
         sub_tgt = self._side(tgt_flat, tes, sta, progress, cancel,
                              self.boilerplate(tgt_flat, tes))
@@ -221,8 +219,7 @@ class Aligner:
                                                  cancel=cancel, exact_joins=False)
         et, tblocks = self.embedder.embed_blocks(tgt, max_block, progress=progress,
                                                  cancel=cancel, exact_joins=False)
-        sa, ta = document_anchors(src, tgt, glossary)
-        sa, ta = anchor_mask_pair(sa, ta)
+        sa, ta = document_masks(src, tgt, glossary)
         return (self._side(src, es, sa, progress, cancel, blocks=sblocks),
                 self._side(tgt, et, ta, progress, cancel,
                            self.boilerplate(tgt, et), blocks=tblocks))
@@ -243,9 +240,9 @@ class Aligner:
             src_flat = [x for p in src_pieces for x in p]
             tgt_flat = [x for p in tgt_pieces for x in p]
 
-        masks = anchor_mask_pair(*document_anchors(src, tgt, glossary))
+        masks = document_masks(src, tgt, glossary)
         if src_flat is not None:
-            masks += anchor_mask_pair(*document_anchors(src_flat, tgt_flat, glossary))
+            masks += document_masks(src_flat, tgt_flat, glossary)
         # (the anchors, pure Python, are no faster found in a thread of their own while
         # the encoder pools: they hold the interpreter lock the encoding threads need)
         if src_pieces is None:
@@ -400,8 +397,8 @@ class Aligner:
                                     glossary=glossary, max_link=max_link, progress=None,
                                     cancel=cancel)
         stats = self.last_stats
-        sa, ta = document_anchors([s.text for s in source], [t.text for t in target], glossary)
-        smasks, tmasks = anchor_mask_pair(sa, ta)
+        smasks, tmasks = document_masks([s.text for s in source], [t.text for t in target],
+                                        glossary)
         bp = self.boilerplate([t.text for t in target], et)
         src_by_para: dict[int, list[int]] = {}
         for s in source:

@@ -202,7 +202,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     _fold(top_row, row_parts)
     _fold(top_col, col_parts)
     path = best_path(band, shape_scores, np.full(n, params.del_score),
-                     params.ins_score + params.boilerplate_weight * tgt.null_prior)
+                     _insertion_scores(params, tgt.null_prior))
     links: list[Link] = []
     for a, b, i, j in path:
         src_idx = tuple(range(i - a, i))
@@ -441,6 +441,19 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
     return [lk for lk in out if lk is not None]
 
 
+def _insertion_scores(params: Params, null_prior):
+    """The search's score for leaving target segments unlinked (boilerplate costs less)."""
+    return params.ins_score + params.boilerplate_weight * null_prior
+
+
+def _log_odds(src: Side, tgt: Side, params: Params, knn_src, knn_tgt, coverage, s0: int,
+              a: int, t0: int, b: int) -> float:
+    """The scorer's log-odds for the one link ``(s0..+a, t0..+b)``."""
+    f = block_features(src, tgt, a, b, np.array([s0]), np.array([t0]), knn_src, knn_tgt,
+                       params, coverage)
+    return float(logits(f, params)[0])
+
+
 #: Whether a moved block absorbs the unlinked segments beside it when that scores better
 #: than leaving them null (:func:`_grow`).
 GROW_MOVES = True
@@ -459,9 +472,7 @@ def _grow(link: Link, src: Side, tgt: Side, params: Params, shapes, knn_src, knn
     allowed = set(shapes)
 
     def log_odds(s0: int, a: int, t0: int, b: int) -> float:
-        f = block_features(src, tgt, a, b, np.array([s0]), np.array([t0]), knn_src, knn_tgt,
-                           params, coverage)
-        return float(logits(f, params)[0])
+        return _log_odds(src, tgt, params, knn_src, knn_tgt, coverage, s0, a, t0, b)
 
     s0, a, t0, b = link.src[0], len(link.src), link.tgt[0], len(link.tgt)
     current = log_odds(s0, a, t0, b)
@@ -474,8 +485,8 @@ def _grow(link: Link, src: Side, tgt: Side, params: Params, shapes, knn_src, knn
         if (a, b + 1) in allowed:
             for t in (t0 - 1, t0 + b):
                 if t in free_tgt:
-                    null = params.ins_score + params.boilerplate_weight * tgt.null_prior[t]
-                    options.append((s0, a, min(t, t0), b + 1, float(null)))
+                    null = float(_insertion_scores(params, tgt.null_prior[t]))
+                    options.append((s0, a, min(t, t0), b + 1, null))
         best = None
         for ns, na, nt, nb, null in options:
             value = log_odds(ns, na, nt, nb)
@@ -515,9 +526,8 @@ def _remainders(ss: set[int], tt: set[int], released_by_seg: dict, src: Side, tg
             return None
         if set(rs) & used_s or set(rt) & used_t:
             return None
-        f = block_features(src, tgt, len(rs), len(rt), np.array([rs[0]]), np.array([rt[0]]),
-                           knn_src, knn_tgt, params, coverage)
-        pr = float(sigmoid(logits(f, params))[0])
+        pr = float(sigmoid(_log_odds(src, tgt, params, knn_src, knn_tgt, coverage,
+                                     rs[0], len(rs), rt[0], len(rt))))
         if pr < params.min_link_prob:
             return None
         out.append(Link(tuple(rs), tuple(rt), pr))
@@ -592,8 +602,7 @@ def fill_gaps(links: list[Link], src: Side, tgt: Side, params: Params, max_link:
                 scores[ok] = raw + params.multi_bonus * (a + b > 2)
             shape_scores[(a, b)] = scores
         prior = tgt.null_prior[rt]
-        ins = params.ins_score + params.boilerplate_weight * prior
-        ins = ins - params.gap_penalty * (prior < 0.5)
+        ins = _insertion_scores(params, prior) - params.gap_penalty * (prior < 0.5)
         dels = np.full(n, params.del_score)
         for a, b, i, j in best_path(band, shape_scores, dels, ins):
             s_idx = tuple(rs[k] for k in range(i - a, i))
