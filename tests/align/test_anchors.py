@@ -7,6 +7,7 @@ import numpy as np
 from workbench.align.anchors import anchor_masks, document_anchors, latin_tokens, number_keys
 from workbench.align.boilerplate import boilerplate_likeness
 from workbench.align.scorer import _popcount
+from tests.conftest import dev_doc
 
 
 def test_numbers_match_across_scripts_and_formats():
@@ -137,3 +138,22 @@ def test_names_are_not_looked_for_when_other_anchors_fill_the_mask():
     many = " ".join(str(1000 + k) for k in range(MASK_BITS))
     s, t = document_anchors([src[0] + " " + many, src[1]], [tgt[0] + " " + many, tgt[1]])
     assert not any(k.startswith("t:") for keys in s + t for k in keys)
+
+
+def test_nested_masks_are_the_masks_of_both_levels(dev_dir, seeds):
+    """Anchors found once in the sentences give each paragraph the union of its
+    sentences' and the same masks as finding them at each level (seeds 004/000, dev 053)."""
+    from workbench.align.anchors import document_masks, nested_masks
+    from workbench.text.segment import paragraphs, sentences
+
+    pairs = [([p.text for p in paragraphs(seeds["004"])], [p.text for p in paragraphs(seeds["000"])])]
+    pairs.append(dev_doc(dev_dir, "paragraphs", "053")[:2])
+    for src, tgt in pairs:
+        sp = [[s.text for s in sentences(t, "ar")] or [t] for t in src]
+        tp = [[s.text for s in sentences(t, "en")] or [t] for t in tgt]
+        got = nested_masks(sp, tp)
+        want = (*document_masks(src, tgt),
+                *document_masks([x for p in sp for x in p], [x for p in tp for x in p]))
+        for g, w in zip(got, want):
+            assert np.array_equal(g, w)
+        assert got[0].any() and got[2].any()

@@ -36,7 +36,7 @@ from workbench.text.skeleton import (arabic_skeletons, english_name_skeletons,
                                      lowercase_words)
 
 __all__ = ["number_keys", "latin_tokens", "name_keys", "document_anchors", "anchor_masks",
-           "anchor_mask_pair", "document_masks"]
+           "anchor_mask_pair", "document_masks", "nested_masks"]
 
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _LATIN_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’.][A-Za-z0-9]+)*")
@@ -188,3 +188,21 @@ def document_masks(src: Sequence[str], tgt: Sequence[str], glossary=None,
     """The anchor masks of both sides of a document (:func:`document_anchors`, then
     :func:`anchor_mask_pair`): what the scorer reads."""
     return anchor_mask_pair(*document_anchors(src, tgt, glossary))
+
+
+def nested_masks(src_pieces: Sequence[Sequence[str]], tgt_pieces: Sequence[Sequence[str]],
+                 glossary=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`document_masks` of segments made of pieces (paragraphs of sentences) and of
+    the pieces, at once: the anchors are found in the pieces, and a segment's anchors are
+    the union of its pieces' (anchors are words and numbers, which a sentence boundary
+    does not cut), so the text is read once.  Returns the segments' source and target
+    masks, then the pieces'."""
+    src_sets, tgt_sets = document_anchors([x for p in src_pieces for x in p],
+                                          [x for p in tgt_pieces for x in p], glossary)
+
+    def unions(sets: list[set[str]], pieces: Sequence[Sequence[str]]) -> list[set[str]]:
+        ends = np.cumsum([len(p) for p in pieces])
+        return [set().union(*sets[end - len(p):end]) for p, end in zip(pieces, ends)]
+
+    return (*anchor_mask_pair(unions(src_sets, src_pieces), unions(tgt_sets, tgt_pieces)),
+            *anchor_mask_pair(src_sets, tgt_sets))

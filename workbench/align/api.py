@@ -28,7 +28,7 @@ import numpy as np
 import regex
 
 from workbench.align.adapt import adapt_params
-from workbench.align.anchors import document_masks
+from workbench.align.anchors import document_masks, nested_masks
 from workbench.align.boilerplate import PHRASES, boilerplate_likeness, split_phrases
 from workbench.align.embed import CachedEmbedder, Embedder, compose
 from workbench.align.engine import AlignStats, align_sides
@@ -194,13 +194,13 @@ class Aligner:
         emb = self._embed(texts, progress, cancel)
         n, m = len(src), len(tgt)
         es, et = emb[:n], emb[n:n + m]
-        sa, ta = document_masks(src, tgt, glossary)
         if src_pieces is None:
+            sa, ta = document_masks(src, tgt, glossary)
             return (self._side(src, es, sa, progress, cancel),
                     self._side(tgt, et, ta, progress, cancel,
                                self.boilerplate(tgt, et)))
         ses, tes = emb[n + m:n + m + len(src_flat)], emb[n + m + len(src_flat):]
-        ssa, sta = document_masks(src_flat, tgt_flat, glossary)
+        sa, ta, ssa, sta = nested_masks(src_pieces, tgt_pieces, glossary)
         sub_src = self._side(src_flat, ses, ssa, progress, cancel)
         sub_tgt = self._side(tgt_flat, tes, sta, progress, cancel,
                              self.boilerplate(tgt_flat, tes))
@@ -240,9 +240,10 @@ class Aligner:
             src_flat = [x for p in src_pieces for x in p]
             tgt_flat = [x for p in tgt_pieces for x in p]
 
-        masks = document_masks(src, tgt, glossary)
-        if src_flat is not None:
-            masks += document_masks(src_flat, tgt_flat, glossary)
+        if src_flat is None:
+            masks = document_masks(src, tgt, glossary)
+        else:
+            masks = nested_masks(src_pieces, tgt_pieces, glossary)
         # (the anchors, pure Python, are no faster found in a thread of their own while
         # the encoder pools: they hold the interpreter lock the encoding threads need)
         if src_pieces is None:
