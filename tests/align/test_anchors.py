@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from tests.conftest import dev_doc
 from workbench.align.anchors import anchor_masks, document_anchors, latin_tokens, number_keys
 from workbench.align.boilerplate import boilerplate_likeness
 from workbench.align.scorer import _popcount
-from tests.conftest import dev_doc
 
 
 def test_numbers_match_across_scripts_and_formats():
