@@ -29,11 +29,11 @@ package is not needed.
 from __future__ import annotations
 
 import importlib.util
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["available", "matmul_integer_model", "Int8Convolution"]
+__all__ = ["Int8Convolution", "available", "matmul_integer_model"]
 
 #: ONNX ``TensorProto.DataType`` codes used here.
 _UINT8, _INT8, _INT32 = 2, 3, 6
