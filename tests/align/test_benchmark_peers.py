@@ -25,7 +25,7 @@ spec.loader.exec_module(bench)
 def test_galechurch_reproduces_the_published_f1(dev_dir, set_name):
     docs = bench.load_set(set_name)
     assert len(docs) == (1 if set_name == "seed-004-000" else 80)
-    result = bench.evaluate(set_name, "galechurch", docs, bench.Systems())
+    result = bench.evaluate(set_name, "galechurch", docs, [bench.Systems().run("galechurch", docs)])
     published = bench.PUBLISHED_F1[(set_name, "galechurch")]
     assert result.score.f1_strict == pytest.approx(published, abs=0.006)
 
@@ -45,7 +45,7 @@ def test_dev_loader_never_reads_the_acceptance_documents(dev_dir, tmp_path):
 def test_markdown_table_lists_every_run(dev_dir, capsys):
     docs = bench.load_set("dev-sentences", limit=5)
     systems = bench.Systems()
-    results = [bench.evaluate("dev-sentences", "galechurch", docs, systems)]
+    results = [bench.evaluate("dev-sentences", "galechurch", docs, [systems.run("galechurch", docs)])]
     bench.print_table(results, set(), markdown=True, load_seconds={})
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("| set | docs | system | P strict")
