@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from workbench.align.api import Aligner  # noqa: E402
-from workbench.align.engine import _neighbourhoods, align_sides  # noqa: E402
+from workbench.align.engine import _neighbourhoods, align_sides, evidence  # noqa: E402
 from workbench.align.links import read_links  # noqa: E402
 from workbench.align.adapt import adapt_params  # noqa: E402
 from workbench.align.api import ADAPT_LENGTH  # noqa: E402
@@ -119,7 +119,9 @@ def candidate_matrix(docs, params: Params, sentence_params: Params | None = None
         knn_s, knn_t, _, _ = _neighbourhoods(s, t, Band.full(n, m), params.knn)
         sub_links = None
         if s.sub_side is not None and sentence_params is not None:
-            sub_links = align_sides(s.sub_side, t.sub_side, sentence_params, max_link=MAX_LINK)
+            sub_links = evidence(align_sides(s.sub_side, t.sub_side, sentence_params,
+                                             max_link=MAX_LINK, calibrated=False),
+                                 sentence_params)
         coverage = Coverage(s, t, dense=True, sub_links=sub_links)
         for a, b in link_shapes(MAX_LINK):
             if a > n or b > m:

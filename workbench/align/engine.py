@@ -13,11 +13,17 @@
    so that swapped and moved paragraphs are recovered; weak monotonic links are
    released for this, and a doubtful one (below ``move_threshold``) may lose one
    side's segment to a far 1:1 move at least twice as probable;
-6. gaps: deletions and non-boilerplate insertions left between the same two links
+6. paragraphs lifted by their sentences: when segments hold several sentences, the
+   sentences are aligned first (their confident links are the ``agree_*`` evidence,
+   :func:`evidence`); a paragraph still unlinked is linked to the paragraph its
+   sentences were linked into when the other is unlinked or doubtfully linked
+   (:func:`lift_sentence_links`): a short paragraph moved into a longer one, a
+   paragraph cut down to a sentence;
+7. gaps: deletions and non-boilerplate insertions left between the same two links
    are aligned again with those insertions charged more (``gap_penalty``,
    :func:`fill_gaps`): a rewrite seldom drops a paragraph and writes new content
    in its place;
-7. a confidence in [0, 1] for every link: the scorer's probability for a link,
+8. a confidence in [0, 1] for every link: the scorer's probability for a link,
    one minus the best probability of any link covering the segment for a null link,
    mapped per kind of link to the probability that the link is right
    (:mod:`workbench.align.confidence`, fitted on the dev benchmark).
@@ -35,7 +41,7 @@ from workbench.align.links import Link
 from workbench.align.scorer import Coverage, Params, Side, block_features, logits, sigmoid
 from workbench.align.search import Band, band_around_path, best_path, link_shapes
 
-__all__ = ["AlignStats", "align_sides", "FULL_CELLS", "BAND_WIDTH"]
+__all__ = ["AlignStats", "align_sides", "evidence", "FULL_CELLS", "BAND_WIDTH"]
 
 #: Tables up to this many cells are searched whole; larger ones coarse-to-fine.
 FULL_CELLS = 250_000
@@ -52,6 +58,12 @@ MOVE_DISTANCE = 3
 #: Gaps (unlinked source x unlinked target segments between the same two links) larger
 #: than this many cells are left as the main search made them.
 MAX_GAP_CELLS = 400
+#: A paragraph left unlinked is linked to the one paragraph of the other side its
+#: sentences were linked into (:func:`lift_sentence_links`) when at least this share of
+#: one of the two (by length) is linked into the other ...
+LIFT_AGREE = 0.8
+#: ... and the two paragraphs' embeddings are at least this similar.
+LIFT_MIN_SIM = 0.1
 
 
 @dataclass
@@ -152,9 +164,10 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         sub_links = None
         if dense and src.sub_side is not None and tgt.sub_side is not None:
             # paragraphs: align their sentences first, as evidence for the paragraph links
-            sub_links = align_sides(src.sub_side, tgt.sub_side, params, max_link=max_link,
-                                    stats=stats, moves=True, full_cells=full_cells,
-                                    band_width=band_width, check=check, calibrated=False)
+            sub_links = evidence(align_sides(src.sub_side, tgt.sub_side, params,
+                                             max_link=max_link, stats=stats, moves=True,
+                                             full_cells=full_cells, band_width=band_width,
+                                             check=check, calibrated=False), params)
         coverage = Coverage(src, tgt, dense=dense, sub_links=sub_links)
         if memo is not None and dense:
             memo["band"] = (band, knn_src, knn_tgt, coverage)
@@ -217,6 +230,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         links.append(Link(src_idx, tgt_idx, score))
     if moves:
         links = recover_moves(links, src, tgt, params, max_link, knn_src, knn_tgt, coverage)
+        links = lift_sentence_links(links, src, tgt, params, knn_src, knn_tgt, coverage)
         if params.gap_penalty > 0:
             before = {lk.key() for lk in links}
             links = fill_gaps(links, src, tgt, params, max_link, knn_src, knn_tgt, coverage)
@@ -231,6 +245,16 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         if calibrated and params.confidence:
             links = calibrate_links(links, params.confidence, found, tgt.null_prior, gap_keys)
     return links
+
+
+def evidence(sub_links: list[Link], params: Params) -> list[Link]:
+    """The sentence links that count as evidence for paragraph links (``agree_*``).
+
+    A sentence link less probable than ``release_below`` (raw score) is one the move
+    pass would give away: gap filling makes such links between a dropped sentence and
+    an added one, and they are no evidence that the two paragraphs correspond.
+    """
+    return [lk for lk in sub_links if lk.score is None or lk.score >= params.release_below]
 
 
 #: Chunks of candidate probabilities kept before they are folded into the top two (each
@@ -441,6 +465,80 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
     return [lk for lk in out if lk is not None]
 
 
+def lift_sentence_links(links: list[Link], src: Side, tgt: Side, params: Params,
+                        knn_src: np.ndarray, knn_tgt: np.ndarray,
+                        coverage: Coverage | None) -> list[Link]:
+    """Link an unlinked paragraph to the one its sentences were linked into.
+
+    The sentences of paragraphs are aligned first, with moves (the evidence behind
+    the ``agree_*`` features).  A paragraph that the paragraph search left unlinked
+    while (nearly) all of its sentences, or all of the other paragraph's, are linked
+    into one paragraph of the other side is a moved or much-shortened paragraph whose
+    whole embedding says less than its sentences do: a short question moved to the
+    end and followed there by a new quote, a paragraph cut to a sentence.  It is
+    linked 1:1 when the other paragraph is unlinked too (not boilerplate) or only in
+    a doubtful link (below ``move_threshold``), which is then broken.
+    """
+    if coverage is None or not coverage.has_agreement:
+        return links
+    src_link = {i: lk for lk in links for i in lk.src}
+    tgt_link = {j: lk for lk in links for j in lk.tgt}
+
+    def doubtful(lk: Link) -> bool:
+        return lk.score is not None and lk.score < params.move_threshold
+
+    # an unlinked paragraph, and one that is unlinked or only doubtfully linked
+    open_s = [i for i, lk in sorted(src_link.items()) if not lk.tgt or doubtful(lk)]
+    open_t = [j for j, lk in sorted(tgt_link.items()) if tgt.null_prior[j] < 0.5
+              and (not lk.src or doubtful(lk))]
+    pairs = [(i, j) for i in open_s for j in open_t
+             if not src_link[i].tgt or not tgt_link[j].src]
+    if not pairs:
+        return links
+    ss = np.array([i for i, _ in pairs], dtype=np.int64)
+    tt = np.array([j for _, j in pairs], dtype=np.int64)
+    ag_s, ag_t = coverage.agreement(1, 1, ss, tt)
+    ok = np.flatnonzero(np.maximum(ag_s, ag_t) >= LIFT_AGREE)
+    if not len(ok):
+        return links
+    ss, tt, agree = ss[ok], tt[ok], np.maximum(ag_s, ag_t)[ok]
+    feats = block_features(src, tgt, 1, 1, ss, tt, knn_src, knn_tgt, params, coverage)
+    keep = feats[:, 0] >= LIFT_MIN_SIM
+    raw = feats @ np.asarray(params.weights, dtype=np.float64) + params.bias
+    new: list[Link] = []
+    broken: set = set()
+    used_s: set[int] = set()
+    used_t: set[int] = set()
+    for k in sorted(np.flatnonzero(keep), key=lambda k: (-agree[k], -feats[k, 0])):
+        i, j = int(ss[k]), int(tt[k])
+        if i in used_s or j in used_t:
+            continue
+        old = [lk for lk in (src_link[i], tgt_link[j]) if lk.src and lk.tgt]
+        if any(x in used_s for lk in old for x in lk.src) or any(
+                x in used_t for lk in old for x in lk.tgt):
+            continue
+        # the doubtful link broken must not have more sentence support than this one
+        if any(max(a[0] for a in coverage.agreement(len(lk.src), len(lk.tgt),
+                                                    np.array([lk.src[0]]),
+                                                    np.array([lk.tgt[0]]))) >= agree[k]
+               for lk in old):
+            continue
+        broken.update(lk.key() for lk in old)
+        new.append(Link((i,), (j,), float(sigmoid(raw[k:k + 1])[0])))
+        used_s.add(i)
+        used_t.add(j)
+    if not new:
+        return links
+    out: list[Link] = list(new)
+    for lk in links:
+        if lk.key() in broken:
+            out += [Link((i,), (), 1.0 - lk.score) for i in lk.src if i not in used_s]
+            out += [Link((), (j,), 1.0 - lk.score) for j in lk.tgt if j not in used_t]
+        elif not (set(lk.src) & used_s or set(lk.tgt) & used_t):
+            out.append(lk)
+    return _source_order(out, len(src))
+
+
 def _insertion_scores(params: Params, null_prior):
     """The search's score for leaving target segments unlinked (boilerplate costs less)."""
     return params.ins_score + params.boilerplate_weight * null_prior
@@ -617,10 +715,14 @@ def fill_gaps(links: list[Link], src: Side, tgt: Side, params: Params, max_link:
         return links
     out = [lk for lk in links if not (set(lk.src) & replaced_s or set(lk.tgt) & replaced_t)]
     out += new
-    # source order; an insertion before the first link with a source and a later target
-    firsts = sorted((min(lk.tgt), min(lk.src)) for lk in out if lk.src and lk.tgt)
+    return _source_order(out, len(src))
+
+
+def _source_order(links: list[Link], n: int) -> list[Link]:
+    """Source order; an insertion before the first link with a source and a later target."""
+    firsts = sorted((min(lk.tgt), min(lk.src)) for lk in links if lk.src and lk.tgt)
     starts = [t for t, _ in firsts]
-    after = [len(src)] * (len(firsts) + 1)  # after[k]: first source of links firsts[k:]
+    after = [n] * (len(firsts) + 1)  # after[k]: first source of links firsts[k:]
     for k in range(len(firsts) - 1, -1, -1):
         after[k] = min(after[k + 1], firsts[k][1])
 
@@ -630,7 +732,7 @@ def fill_gaps(links: list[Link], src: Side, tgt: Side, params: Params, max_link:
         j = lk.tgt[0]
         return (after[bisect.bisect_right(starts, j)], 0, j)
 
-    return sorted(out, key=key)
+    return sorted(links, key=key)
 
 
 def _order(links: list[Link]) -> list[Link]:
