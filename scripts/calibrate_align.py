@@ -21,6 +21,7 @@ from a sentence alignment made by the sentence profile) on the paragraph set.
 
     .venv/bin/python scripts/calibrate_align.py            # fit and write params.json
     .venv/bin/python scripts/calibrate_align.py --cv       # also 2-fold cross-validated F1
+    .venv/bin/python scripts/calibrate_align.py --cv --folds 4   # 4-fold
     .venv/bin/python scripts/calibrate_align.py --dry-run  # print, do not write
     .venv/bin/python scripts/calibrate_align.py --confidence  # only the confidence maps
 
@@ -166,6 +167,11 @@ def _sentence_key(params: Params) -> str:
 
 def evaluate(docs, params: Params, unit: str, names: set[str] | None = None) -> float:
     """Strict F1 of ``params`` (the full parameter set) on ``docs`` of ``unit``."""
+    return score_documents(*predict(docs, params, unit, names)).f1_strict
+
+
+def predict(docs, params: Params, unit: str, names: set[str] | None = None):
+    """The gold and the predicted links of ``docs`` of ``unit`` (those in ``names``)."""
     golds, preds = [], []
     for (name, _src, _tgt, gold), (s, t) in docs:
         if names is not None and name not in names:
@@ -179,7 +185,7 @@ def evaluate(docs, params: Params, unit: str, names: set[str] | None = None) -> 
             memo = _MEMO.setdefault((unit, name, dp.len_mu, dp.len_sigma, dp.knn,
                                      _sentence_key(doc_params)), {})
         preds.append(align_sides(s, t, doc_params, max_link=MAX_LINK, memo=memo))
-    return score_documents(golds, preds).f1_strict
+    return golds, preds
 
 
 GRID = {
@@ -316,7 +322,10 @@ def calibrate_confidence(data, params: Params, write: bool) -> Params:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--cv", action="store_true", help="also report 2-fold cross-validated F1")
+    ap.add_argument("--cv", action="store_true", help="also report cross-validated F1")
+    ap.add_argument("--folds", type=int, default=2,
+                    help="folds of --cv (documents k, k+K, k+2K, ... held out in fold k; "
+                         "default 2); the held-out links of all folds are also scored together")
     ap.add_argument("--dry-run", action="store_true", help="do not write params.json")
     ap.add_argument("--confidence", action="store_true",
                     help="keep the fitted parameters, (re)fit only the confidence maps")
@@ -346,12 +355,20 @@ def main() -> int:
     base = Params(knn=args.knn)  # defaults: re-deriving never depends on the previous file
     if args.cv:
         names = sorted({d[0][0] for docs in data.values() for d in docs})
-        folds = [set(names[0::2]), set(names[1::2])]
-        for k, train in enumerate(folds):
-            test = folds[1 - k]
+        tests = [set(names[k::args.folds]) for k in range(args.folds)]
+        pooled: dict[str, tuple[list, list]] = {u: ([], []) for u in UNITS}
+        for k, test in enumerate(tests):
+            train = set(names) - test
             p = calibrate(data, base, train, verbose=False)
-            held = {u: evaluate(data[u], p, u, test) for u in UNITS}
+            held = {}
+            for u in UNITS:
+                golds, preds = predict(data[u], p, u, test)
+                held[u] = round(score_documents(golds, preds).f1_strict, 4)
+                pooled[u][0].extend(golds)
+                pooled[u][1].extend(preds)
             print(f"fold {k}: trained on {len(train)} documents, held-out F1 {held}")
+        print(f"cross-validated ({args.folds} folds, held-out links pooled): F1 "
+              + ", ".join(f"{u} {score_documents(*pooled[u]).f1_strict:.4f}" for u in UNITS))
     params = calibrate(data, base)
     f1 = {u: evaluate(data[u], params, u) for u in UNITS}
     params = replace(params, note=(
