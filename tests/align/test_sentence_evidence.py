@@ -46,7 +46,7 @@ def test_a_moved_question_is_linked_by_its_sentence(dev_dir, aligner, monkeypatc
     assert ((2,), ()) in without and ((2,), (9,)) not in without
 
 
-def test_the_lift_breaks_no_confident_link_and_keeps_every_segment_once(dev_dir, aligner):
+def test_lifted_alignments_keep_every_segment_once_in_source_order(dev_dir, aligner):
     for name in ("046", "020", "071"):
         src, tgt, _ = dev_doc(dev_dir, "paragraphs", name)
         links = aligner.align_segments(src, tgt)

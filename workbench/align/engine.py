@@ -487,6 +487,12 @@ def lift_sentence_links(links: list[Link], src: Side, tgt: Side, params: Params,
     def doubtful(lk: Link) -> bool:
         return lk.score is not None and lk.score < params.move_threshold
 
+    def support(lk: Link) -> float:
+        """The larger share of a link's two blocks linked into each other by sentences."""
+        o_s, o_t = coverage.agreement(len(lk.src), len(lk.tgt), np.array([lk.src[0]]),
+                                      np.array([lk.tgt[0]]))
+        return max(float(o_s[0]), float(o_t[0]))
+
     # an unlinked paragraph, and one that is unlinked or only doubtfully linked
     open_s = [i for i, lk in sorted(src_link.items()) if not lk.tgt or doubtful(lk)]
     open_t = [j for j, lk in sorted(tgt_link.items()) if tgt.null_prior[j] < 0.5
@@ -518,10 +524,7 @@ def lift_sentence_links(links: list[Link], src: Side, tgt: Side, params: Params,
                 x in used_t for lk in old for x in lk.tgt):
             continue
         # the doubtful link broken must not have more sentence support than this one
-        if any(max(a[0] for a in coverage.agreement(len(lk.src), len(lk.tgt),
-                                                    np.array([lk.src[0]]),
-                                                    np.array([lk.tgt[0]]))) >= agree[k]
-               for lk in old):
+        if any(support(lk) >= agree[k] for lk in old):
             continue
         broken.update(lk.key() for lk in old)
         new.append(Link((i,), (j,), float(sigmoid(raw[k:k + 1])[0])))
