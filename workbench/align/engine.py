@@ -38,7 +38,8 @@ import numpy as np
 
 from workbench.align.confidence import calibrate_links
 from workbench.align.links import Link
-from workbench.align.scorer import Coverage, Params, Side, block_features, logits, sigmoid
+from workbench.align.scorer import (Coverage, Params, Side, block_features, logits,
+                                    raw_logits, sigmoid)
 from workbench.align.search import Band, band_around_path, best_path, link_shapes
 
 __all__ = ["AlignStats", "align_sides", "evidence", "FULL_CELLS", "BAND_WIDTH"]
@@ -510,7 +511,7 @@ def lift_sentence_links(links: list[Link], src: Side, tgt: Side, params: Params,
     ss, tt, agree = ss[ok], tt[ok], np.maximum(ag_s, ag_t)[ok]
     feats = block_features(src, tgt, 1, 1, ss, tt, knn_src, knn_tgt, params, coverage)
     keep = feats[:, 0] >= LIFT_MIN_SIM
-    raw = feats @ np.asarray(params.weights, dtype=np.float64) + params.bias
+    raw = raw_logits(feats, params)  # the similarity floor is what the lift looks past
     new: list[Link] = []
     broken: set = set()
     used_s: set[int] = set()
@@ -682,7 +683,6 @@ def fill_gaps(links: list[Link], src: Side, tgt: Side, params: Params, max_link:
             if len(rs) * len(rt) <= MAX_GAP_CELLS and any(tgt.null_prior[j] < 0.5 for j in rt)]
     if not gaps:
         return links
-    weights = np.asarray(params.weights, dtype=np.float64)
     replaced_s: set[int] = set()
     replaced_t: set[int] = set()
     new: list[Link] = []
@@ -699,8 +699,7 @@ def fill_gaps(links: list[Link], src: Side, tgt: Side, params: Params, max_link:
                 t0 = cols[ok] - b + rt[0]
                 feats = block_features(src, tgt, a, b, s0, t0, knn_src, knn_tgt, params,
                                        coverage)
-                raw = feats @ weights + params.bias
-                scores[ok] = raw + params.multi_bonus * (a + b > 2)
+                scores[ok] = raw_logits(feats, params)
             shape_scores[(a, b)] = scores
         prior = tgt.null_prior[rt]
         ins = _insertion_scores(params, prior) - params.gap_penalty * (prior < 0.5)

@@ -53,7 +53,8 @@ import numpy as np
 
 from workbench.align.embed import WINDOW, normalize_rows, sliding_blocks
 
-__all__ = ["FEATURES", "Params", "Side", "Coverage", "load_params", "block_features", "sigmoid"]
+__all__ = ["FEATURES", "Params", "Side", "Coverage", "load_params", "block_features",
+           "logits", "raw_logits", "sigmoid"]
 
 FEATURES = ("sim", "margin", "cov_src", "cov_tgt", "agree_src", "agree_tgt", "has_agree",
             "len_z2", "anchor_shared", "anchor_missing", "extra", "many", "src_multi",
@@ -467,9 +468,15 @@ def block_features(src: Side, tgt: Side, a: int, b: int, s0: np.ndarray, t0: np.
     return feats
 
 
-def logits(feats: np.ndarray, params: Params) -> np.ndarray:
-    """Log-odds of the candidates; ``multi_bonus`` (tuned for the search) favours n:m links."""
+def raw_logits(feats: np.ndarray, params: Params) -> np.ndarray:
+    """Log-odds of the candidates without the similarity floor; ``multi_bonus`` (tuned for
+    the search) favours n:m links."""
     out = feats @ np.asarray(params.weights, dtype=np.float64) + params.bias
     out += params.multi_bonus * (feats[:, FEATURES.index("extra")] > 0)
-    # blocks less similar than almost every gold link are never linked, whatever the margin
-    return np.where(feats[:, 0] < params.min_sim, -np.inf, out)
+    return out
+
+
+def logits(feats: np.ndarray, params: Params) -> np.ndarray:
+    """Log-odds of the candidates (:func:`raw_logits`); blocks less similar than almost
+    every gold link (``min_sim``) are never linked, whatever the margin."""
+    return np.where(feats[:, 0] < params.min_sim, -np.inf, raw_logits(feats, params))
