@@ -15,6 +15,7 @@ import sys
 from typing import Callable, Sequence
 
 from workbench import __version__
+from workbench.config import load_config
 from workbench.errors import WorkbenchError
 
 __all__ = ["main", "Cli"]
@@ -74,13 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.config:
-        os.environ["WORKBENCH_CONFIG"] = args.config
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()
         return 2
     try:
+        # the configuration is read once, here at the edge, and handed down as ``args.cfg``
+        # (an explicit --config that does not exist is an error, not a silent default)
+        args.cfg = load_config(args.config) if args.config else load_config()
+        if args.config:
+            os.environ["WORKBENCH_CONFIG"] = args.config  # for worker processes
         return int(func(args) or 0)
     except WorkbenchError as exc:
         if os.environ.get("WORKBENCH_DEBUG"):
