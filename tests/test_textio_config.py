@@ -60,8 +60,18 @@ def test_atomic_write(tmp_path):
 
 def test_config_defaults_when_missing(tmp_path):
     cfg = load_config()
-    assert cfg.model is None and cfg.tui.arabic_display == "logical"
+    assert cfg.model is None and cfg.tui.arabic_display == "auto"
     assert any(p.name == "corpora" for p in cfg.corpus_paths())
+
+
+def test_config_arabic_display_values(tmp_path):
+    p = tmp_path / "c.yaml"
+    for written, read in [("auto", "auto"), ("app", "app"), ("terminal", "terminal"),
+                          ("logical", "terminal"), ("shaped", "app")]:
+        p.write_text(f"tui:\n  arabic_display: {written}\n  keymap: {{accept: ctrl+enter}}\n")
+        cfg = load_config(p)
+        assert cfg.tui.arabic_display == read
+        assert cfg.tui.keymap == {"accept": "ctrl+enter"}
 
 
 def test_config_validation_errors(tmp_path):
@@ -74,6 +84,9 @@ def test_config_validation_errors(tmp_path):
         load_config(p)
     p.write_text("tui:\n  keymap: [a, b]\n")
     with pytest.raises(ConfigError, match="keymap"):
+        load_config(p)
+    p.write_text("tui:\n  keymap:\n    accept: ctrl+enter\n    next_segment: [j]\n")
+    with pytest.raises(ConfigError, match=r"c.yaml:4:\d+: 'tui.keymap' .*'next_segment'"):
         load_config(p)
     p.write_text("model: [unclosed\n")
     with pytest.raises(ConfigError, match="YAML error"):

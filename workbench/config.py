@@ -10,7 +10,11 @@ The file is ``$WORKBENCH_CONFIG`` if set, else ``<user config dir>/workbench/con
     tui:
       keymap: {accept: ctrl+enter, next_segment: j}
       theme: textual-dark
-      arabic_display: logical               # logical | shaped (screen only; storage stays logical)
+      arabic_display: auto                  # auto | app | terminal (screen only; storage stays logical)
+
+``tui.arabic_display``: ``app`` shapes and reorders Arabic for the screen in the workbench itself,
+``terminal`` hands logical text to a terminal that does its own bidi and shaping, ``auto`` lets the
+TUI decide.  The old values ``logical`` and ``shaped`` are read as ``terminal`` and ``app``.
 
 Validation reports ``file:line:col: message`` for unknown keys and wrong types.
 """
@@ -31,7 +35,9 @@ __all__ = ["Config", "load_config", "config_path", "data_dir", "project_root", "
 
 ENV_CONFIG = "WORKBENCH_CONFIG"
 ENV_DATA = "WORKBENCH_DATA"
-ARABIC_DISPLAY = ("logical", "shaped")
+ARABIC_DISPLAY = ("auto", "app", "terminal")
+#: values of earlier versions, read as their new names
+ARABIC_DISPLAY_OLD = {"logical": "terminal", "shaped": "app"}
 
 
 def project_root() -> Path:
@@ -58,7 +64,7 @@ def data_dir() -> Path:
 class TuiConfig:
     keymap: dict[str, str] = field(default_factory=dict)
     theme: str = "textual-dark"
-    arabic_display: str = "logical"
+    arabic_display: str = "auto"
 
 
 @dataclass
@@ -137,13 +143,17 @@ def load_config(path: str | Path | None = None) -> Config:
                 raise _fail(p, tui, key, f"unknown tui setting {key!r} (known: "
                                          f"{', '.join(sorted(_TUI_KEYS))})")
         keymap = tui.get("keymap") or {}
-        if not isinstance(keymap, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
+        if not isinstance(keymap, dict):
             raise _fail(p, tui, "keymap", "'tui.keymap' must map binding ids to keys")
+        for k, v in keymap.items():
+            if not isinstance(k, str) or not isinstance(v, str) or not v.strip():
+                raise _fail(p, keymap, k, f"'tui.keymap' must map binding ids to keys "
+                                          f"(bad entry {k!r})")
         theme = tui.get("theme", "textual-dark")
         if not isinstance(theme, str):
             raise _fail(p, tui, "theme", "'tui.theme' must be a theme name")
-        display = tui.get("arabic_display", "logical")
+        display = tui.get("arabic_display", "auto")
+        display = ARABIC_DISPLAY_OLD.get(display, display) if isinstance(display, str) else display
         if display not in ARABIC_DISPLAY:
             raise _fail(p, tui, "arabic_display",
                         f"'tui.arabic_display' must be one of {', '.join(ARABIC_DISPLAY)}")
