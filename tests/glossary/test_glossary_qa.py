@@ -7,9 +7,10 @@ import json
 import pytest
 
 from tests.conftest import SEED_FILES
+from workbench.app.checking import check_documents
 from workbench.cli.main import main
 from workbench.corpus import resolve_pair
-from workbench.glossary.documents import check_documents, fix_document, pairs_from_links
+from workbench.glossary.documents import fix_document, pairs_from_links
 from workbench.glossary.model import Entry
 from workbench.glossary.qa import KINDS, apply_fixes, case_like, check_segments, term_rates
 

@@ -33,7 +33,7 @@ from typing import Iterable
 
 import ahocorasick
 
-from workbench.glossary.model import Entry, TermMatch
+from workbench.glossary.entry import Entry, TermMatch
 from workbench.glossary.spans import longest_first as _longest
 from workbench.glossary.tokens import arabic_key, arabic_tokens
 from workbench.text.normalize import ARABIC_LETTER_CLASS

@@ -1,10 +1,13 @@
-"""Terminology QA of whole documents: pairing (aligned input or the aligner), findings, fixes.
+"""Terminology QA of whole documents: pairs with document offsets, findings, fixes.
 
-:func:`check_documents` builds the aligned pairs of an Arabic and an English
-text, runs :func:`workbench.glossary.qa.check_pair` on each, and keeps, for
-every pair, where its texts come from in the documents, so that
-:func:`fix_document` can apply the fixes to the original English file (only
-the variant spans change; every other byte stays as it was).
+The pairs of an Arabic and an English text come either from their lines or
+segments taken one to one (:func:`aligned_pairs`) or from alignment links
+(:func:`pairs_from_links`); :func:`check_pairs` runs
+:func:`workbench.glossary.qa.check_pair` on each.  Every pair keeps where its
+texts come from in the documents, so that :func:`fix_document` can apply the
+fixes to the original English file (only the variant spans change; every other
+byte stays as it was).  Aligning the documents first is application work:
+:func:`workbench.app.checking.check_documents`.
 
 A pair's text is made of the raw document slices of its segments joined by a
 line break: a source paragraph linked to target paragraphs [2, 3] is one pair
@@ -19,10 +22,12 @@ from dataclasses import dataclass, field
 from workbench.errors import WorkbenchError
 from workbench.glossary.model import Glossary
 from workbench.glossary.qa import Finding, apply_fixes, check_pair, shift_finding
+from workbench.progress import Reporter
 from workbench.text.normalize import ARABIC_LETTER_CLASS
-from workbench.text.segment import check_unit, segment
+from workbench.text.segment import segment
 
-__all__ = ["AlignedPair", "DocumentQA", "check_documents", "fix_document", "pairs_from_links"]
+__all__ = ["AlignedPair", "DocumentQA", "aligned_pairs", "check_pairs", "check_scripts",
+           "fix_document", "pairs_from_links"]
 
 _ARABIC = re.compile(f"[{ARABIC_LETTER_CLASS}]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -84,8 +89,9 @@ def _physical_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _aligned_pairs(ar_text: str, en_text: str, unit: str | None, ar_name: str,
-                   en_name: str) -> list[AlignedPair]:
+def aligned_pairs(ar_text: str, en_text: str, unit: str | None, ar_name: str = "AR",
+                  en_name: str = "EN") -> list[AlignedPair]:
+    """Line i (or segment i of ``unit``) of the Arabic with line i of the English."""
     if unit in (None, "lines"):
         src, tgt = _physical_lines(ar_text), _physical_lines(en_text)
         what = "lines"
@@ -104,7 +110,8 @@ def _aligned_pairs(ar_text: str, en_text: str, unit: str | None, ar_name: str,
     return pairs
 
 
-def _check_scripts(ar_text: str, en_text: str, ar_name: str, en_name: str) -> None:
+def check_scripts(ar_text: str, en_text: str, ar_name: str = "AR", en_name: str = "EN") -> None:
+    """Refuse an Arabic side without Arabic and an English side that is mostly Arabic."""
     ar_letters = len(_ARABIC.findall(ar_text[:100000]))
     en_arabic = len(_ARABIC.findall(en_text[:100000]))
     if not ar_letters:
@@ -166,28 +173,9 @@ def _context(text: str, span, width: int) -> str:
     return f"{lead}{left}⟦{text[a:b]}⟧{right}{tail}"
 
 
-def check_documents(glossary: Glossary, ar_text: str, en_text: str, *, aligned: bool = False,
-                    unit: str | None = None, numbers: bool = True, ar_name: str = "AR",
-                    en_name: str = "EN", aligner=None, progress=None, cancel=None) -> DocumentQA:
-    """QA of ``en_text`` against ``ar_text`` (see the module docstring)."""
-    if unit is not None:
-        check_unit(unit)
-    _check_scripts(ar_text, en_text, ar_name, en_name)
-    links = None
-    if aligned:
-        pairs = _aligned_pairs(ar_text, en_text, unit, ar_name, en_name)
-    else:
-        unit = unit or "paragraphs"
-        if aligner is None:
-            from workbench.align.api import align_texts as align
-        else:
-            align = aligner.align_texts
-        result = align(ar_text, en_text, unit, glossary=glossary, progress=progress,
-                       cancel=cancel)
-        links = result.links
-        pairs = pairs_from_links(ar_text, en_text, result.source, result.target, links)
-    from workbench.progress import Reporter
-
+def check_pairs(glossary: Glossary, pairs: list[AlignedPair], *, numbers: bool = True,
+                links: list | None = None, progress=None, cancel=None) -> DocumentQA:
+    """The findings of every pair (``links``: the alignment the pairs come from, if any)."""
     reporter = Reporter("terminology QA", len(pairs), progress, cancel)
     findings: list[Finding] = []
     for p in pairs:

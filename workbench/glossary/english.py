@@ -32,7 +32,7 @@ from typing import Iterable
 import ahocorasick
 from rapidfuzz import fuzz
 
-from workbench.glossary.model import Entry, TermMatch
+from workbench.glossary.entry import Entry, TermMatch
 from workbench.glossary.spans import longest_first as _longest
 from workbench.glossary.tokens import english_key, english_tokens
 from workbench.text.normalize import APOSTROPHES

@@ -1,105 +1,22 @@
-"""The glossary data model: entries, the merged glossary and term matches.
+"""The glossary data model: the merged glossary and its term matchers.
 
 A :class:`Glossary` is built by :func:`workbench.glossary.load.load_glossary`
 from any number of YAML files.  Its matchers (Arabic and English) are built
-lazily on first use and are then reused; building is thread-safe.
+lazily on first use and are then reused; building is thread-safe.  The records
+(:class:`Entry`, :class:`TermMatch`, :class:`Related`) live in :mod:`.entry`
+and are re-exported here.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from workbench.glossary.arabic import ArabicMatcher
+from workbench.glossary.english import EnglishMatcher
+from workbench.glossary.entry import ENGLISH_STATUSES, RELATIONS, TYPES, Entry, Related, TermMatch
 
 __all__ = ["Entry", "Glossary", "TermMatch", "Related", "TYPES", "RELATIONS", "ENGLISH_STATUSES"]
-
-#: Entry types.
-TYPES: tuple[str, ...] = ("faction", "place", "person", "organization", "other")
-#: Relations between entries (``related: [{id: nusra, relation: predecessor}]``).
-RELATIONS: tuple[str, ...] = ("predecessor", "successor", "part-of", "has-part", "member-of",
-                              "alias", "see-also", "rival", "ally")
-#: Status of an English match, from best to worst.
-ENGLISH_STATUSES: tuple[str, ...] = ("preferred", "variant", "equivalent", "probable",
-                                     "deprecated", "forbidden")
-
-
-@dataclass(frozen=True)
-class Related:
-    id: str
-    relation: str
-    line: int | None = field(default=None, compare=False)
-    col: int | None = field(default=None, compare=False)
-
-
-@dataclass
-class Entry:
-    """One term: its preferred English form, Arabic forms and other English spellings."""
-
-    id: str
-    type: str
-    en: str
-    ar: list[str]
-    variants: list[str] = field(default_factory=list)
-    deprecated: list[str] = field(default_factory=list)
-    forbidden: list[str] = field(default_factory=list)
-    related: list[Related] = field(default_factory=list)
-    note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-    path: Path | None = None  # the file it came from
-    line: int | None = None
-
-    @property
-    def allowed(self) -> list[str]:
-        """The preferred form and the allowed variants."""
-        return [self.en, *self.variants]
-
-    def english_forms(self) -> list[tuple[str, str]]:
-        """Every English form with its status: preferred, variant, deprecated, forbidden."""
-        out = [(self.en, "preferred")]
-        out += [(v, "variant") for v in self.variants]
-        out += [(v, "deprecated") for v in self.deprecated]
-        out += [(v, "forbidden") for v in self.forbidden]
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        """The entry as YAML-ready data, in canonical key order (empty optional fields left out)."""
-        d: dict[str, Any] = {"id": self.id, "type": self.type, "en": self.en, "ar": list(self.ar)}
-        for key in ("variants", "deprecated", "forbidden"):
-            value = getattr(self, key)
-            if value:
-                d[key] = list(value)
-        if self.related:
-            d["related"] = [{"id": r.id, "relation": r.relation} for r in self.related]
-        if self.note:
-            d["note"] = self.note
-        for k, v in self.extra.items():
-            d[k] = v
-        return d
-
-
-@dataclass(frozen=True)
-class TermMatch:
-    """A glossary term found in a text.
-
-    ``start``/``end`` are offsets into the original (unnormalised) text and
-    ``surface`` is ``text[start:end]``.  ``status`` is ``"source"`` for Arabic
-    matches; for English one of :data:`ENGLISH_STATUSES`.  ``form`` is the
-    glossary form that matched (for probable matches, the closest form).
-    """
-
-    entry_id: str
-    start: int
-    end: int
-    surface: str
-    status: str
-    form: str = ""
-    score: float = 100.0  # similarity (percent) for probable matches
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"entry_id": self.entry_id, "start": self.start, "end": self.end,
-                "surface": self.surface, "status": self.status, "form": self.form,
-                "score": round(self.score, 1)}
 
 
 class Glossary:
@@ -150,8 +67,6 @@ class Glossary:
         if self._arabic is None:
             with self._lock:
                 if self._arabic is None:
-                    from workbench.glossary.arabic import ArabicMatcher
-
                     self._arabic = ArabicMatcher(self.entries.values())
         return self._arabic
 
@@ -160,8 +75,6 @@ class Glossary:
         if self._english is None:
             with self._lock:
                 if self._english is None:
-                    from workbench.glossary.english import EnglishMatcher
-
                     self._english = EnglishMatcher(self.entries.values())
         return self._english
 

@@ -48,7 +48,7 @@ def register(cli: Cli) -> None:
 
 def cmd_qa(args: argparse.Namespace) -> int:
     from workbench.glossary import load_glossary
-    from workbench.glossary.documents import check_documents, fix_document
+    from workbench.app.checking import check_documents, fix_document
     from workbench.textio import read_text, write_text_atomic
 
     glossary = load_glossary(args.glossary)

@@ -1,0 +1,250 @@
+"""Validating glossary entries: the schema of one entry and the problems found in it.
+
+:func:`parse_entry` checks one raw entry (a mapping from
+:func:`workbench.yamlio.load_yaml_text`) and returns an :class:`Entry` or
+collects :class:`Issue` s (``file:line:col: message``) in a :class:`Collector`.
+File-level loading, merging and cross-entry checks are in :mod:`.load`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import WorkbenchError
+from workbench.glossary.entry import RELATIONS, TYPES, Entry, Related
+from workbench.glossary.model import Glossary
+from workbench.glossary.tokens import arabic_key, english_key
+from workbench.yamlio import LineDict, position
+
+__all__ = ["GlossaryError", "Issue", "LintReport", "Collector", "parse_entry", "kind_of",
+           "position_of", "is_str", "ENTRY_KEYS", "TOP_KEYS", "ID_RE"]
+
+
+class GlossaryError(WorkbenchError):
+    """A glossary file is invalid."""
+
+
+ENTRY_KEYS = ("id", "type", "en", "ar", "variants", "deprecated", "forbidden", "related", "note")
+TOP_KEYS = ("entries", "ignore")
+LIST_KEYS = ("variants", "deprecated", "forbidden")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+#: characters allowed in an Arabic form besides Arabic script and spaces
+_AR_ALLOWED = re.compile(r"^[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+                         r" \u200c\u200d0-9.'\-]+$")
+
+
+@dataclass(frozen=True)
+class Issue:
+    path: str
+    line: int | None
+    col: int | None
+    message: str
+    severity: str = "error"  # error | warning
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+@dataclass
+class LintReport:
+    glossary: Glossary
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
+
+    def error(self, path: Path, container: Any, key: Any, message: str) -> None:
+        line, col = position(container, key) if container is not None else (None, None)
+        self.errors.append(Issue(str(path), line, col, message))
+
+    def error_at(self, path: Path, line: int | None, col: int | None, message: str) -> None:
+        self.errors.append(Issue(str(path), line, col, message))
+
+    def warn_at(self, path: Path, line: int | None, col: int | None, message: str) -> None:
+        self.warnings.append(Issue(str(path), line, col, message, "warning"))
+
+
+def is_str(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _check_english(c: Collector, path: Path, container: Any, key: Any, value: Any,
+                   what: str) -> str | None:
+    if not isinstance(value, str):
+        c.error(path, container, key, f"{what} must be a string, not {_kind(value)}")
+        return None
+    if not value.strip():
+        c.error(path, container, key, f"{what} is empty")
+        return None
+    if value != value.strip() or "\n" in value:
+        c.error(path, container, key, f"{what} {value!r} has leading/trailing whitespace or a "
+                                      "line break")
+        return None
+    if _ARABIC_LETTER.search(value):
+        c.error(path, container, key, f"{what} {value!r} is in Arabic script; English forms "
+                                      "go under en/variants/deprecated/forbidden, Arabic under ar")
+        return None
+    if not english_key(value).strip():
+        c.error(path, container, key, f"{what} {value!r} has no letters or digits")
+        return None
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _string_list(c: Collector, path: Path, entry: dict, key: str, what: str,
+                 allow_scalar: bool = True) -> list[tuple[str, Any, Any]]:
+    """[(value, container, index)] for a list-of-strings field (a single string is accepted)."""
+    value = entry.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str) and allow_scalar:
+        return [(value, entry, key)]
+    if not isinstance(value, list):
+        c.error(path, entry, key, f"{what}: '{key}' must be a list of strings, not {_kind(value)}")
+        return []
+    return [(v, value, i) for i, v in enumerate(value)]
+
+
+def parse_entry(c: Collector, path: Path, raw: Any, index: int, entries_list: Any
+                 ) -> Entry | None:
+    if not isinstance(raw, dict):
+        c.error(path, entries_list, index,
+                f"entry {index + 1} must be a mapping with id, type, en, ar; got {_kind(raw)}")
+        return None
+    n_errors = len(c.errors)
+    eid = raw.get("id")
+    label = f"entry {index + 1}"
+    if eid is None:
+        c.error_at(path, *position_of(raw), f"{label} has no 'id'")
+    elif isinstance(eid, bool) or not isinstance(eid, (str, int)):
+        c.error(path, raw, "id", f"{label}: 'id' must be a string, not {_kind(eid)}")
+        eid = None
+    else:
+        eid = str(eid)
+        if not ID_RE.match(eid):
+            c.error(path, raw, "id", f"{label}: id {eid!r} must be lower-case letters, digits, "
+                                     "'-', '_' or '.', starting with a letter or digit")
+        label = f"entry {eid!r}"
+    etype = raw.get("type")
+    if etype is None:
+        c.error_at(path, *position_of(raw), f"{label} has no 'type' (one of {', '.join(TYPES)})")
+    elif etype not in TYPES:
+        c.error(path, raw, "type", f"{label}: unknown type {etype!r} (one of {', '.join(TYPES)})")
+    en = raw.get("en")
+    if en is None:
+        c.error_at(path, *position_of(raw), f"{label} has no 'en' (the preferred English form)")
+    else:
+        en = _check_english(c, path, raw, "en", en, f"{label}: 'en'")
+    ar_raw = raw.get("ar")
+    ar: list[str] = []
+    if ar_raw is None:
+        c.error_at(path, *position_of(raw), f"{label} has no 'ar' (its Arabic forms)")
+    else:
+        items = _string_list(c, path, raw, "ar", label)
+        if not items and isinstance(ar_raw, list):
+            c.error(path, raw, "ar", f"{label}: 'ar' is empty; give at least one Arabic form")
+        for value, cont, k in items:
+            if not isinstance(value, str) or not value.strip():
+                got = _kind(value) if not isinstance(value, str) else "empty"
+                c.error(path, cont, k, f"{label}: an Arabic form must be a non-empty string, "
+                                       f"not {got}")
+                continue
+            if (not _ARABIC_LETTER.search(value) or _LATIN_LETTER.search(value)
+                    or not _AR_ALLOWED.match(value)):
+                c.error(path, cont, k, f"{label}: Arabic form {value!r} is not in Arabic script")
+                continue
+            if len(arabic_key(value).replace(" ", "")) < 2:
+                c.error(path, cont, k, f"{label}: Arabic form {value!r} is too short to match "
+                                       "reliably")
+                continue
+            ar.append(value.strip())
+    lists: dict[str, list[str]] = {}
+    for key in LIST_KEYS:
+        lists[key] = []
+        for value, cont, k in _string_list(c, path, raw, key, label):
+            checked = _check_english(c, path, cont, k, value, f"{label}: a '{key}' form")
+            if checked is not None:
+                lists[key].append(checked)
+    related: list[Related] = []
+    rel_raw = raw.get("related")
+    if rel_raw is not None:
+        if not isinstance(rel_raw, list):
+            c.error(path, raw, "related", f"{label}: 'related' must be a list of "
+                                          "{{id: ..., relation: ...}} mappings")
+        else:
+            for i, r in enumerate(rel_raw):
+                if isinstance(r, str):
+                    r = {"id": r, "relation": "see-also"}
+                    pos_cont, pos_key = rel_raw, i
+                elif isinstance(r, dict):
+                    pos_cont, pos_key = r, "id"
+                else:
+                    c.error(path, rel_raw, i, f"{label}: a 'related' item must be a mapping "
+                                              f"{{id: ..., relation: ...}}, not {_kind(r)}")
+                    continue
+                rid, rel = r.get("id"), r.get("relation", "see-also")
+                if not isinstance(rid, str) or not rid.strip():
+                    c.error(path, rel_raw, i, f"{label}: a 'related' item has no 'id'")
+                    continue
+                if rel not in RELATIONS:
+                    c.error(path, r if isinstance(r, dict) and "relation" in r else rel_raw,
+                            "relation" if isinstance(r, dict) and "relation" in r else i,
+                            f"{label}: unknown relation {rel!r} (one of {', '.join(RELATIONS)})")
+                    continue
+                if rid == eid:
+                    c.error(path, pos_cont, pos_key, f"{label} is related to itself")
+                    continue
+                related.append(Related(rid, rel, *position(pos_cont, pos_key)))
+    note = raw.get("note", "")
+    if note is None:
+        note = ""
+    if not isinstance(note, str):
+        c.error(path, raw, "note", f"{label}: 'note' must be a string, not {_kind(note)}")
+        note = ""
+    if len(c.errors) > n_errors or eid is None or en is None:
+        return None
+    extra = {k: v for k, v in raw.items() if k not in ENTRY_KEYS}
+    line = raw.line if isinstance(raw, LineDict) else None
+    return Entry(id=eid, type=etype, en=en, ar=ar, variants=lists["variants"],
+                 deprecated=lists["deprecated"], forbidden=lists["forbidden"], related=related,
+                 note=note, extra=extra, path=path, line=line)
+
+
+def position_of(container: Any) -> tuple[int | None, int | None]:
+    """(line, col) of a loaded mapping or list itself, if known."""
+    return getattr(container, "line", None), getattr(container, "col", None)
+
+
+kind_of = _kind
