@@ -9,7 +9,9 @@
   changes), after checking that the merged glossary still lints clean.
 * :func:`entries_yaml` renders entries as a new glossary file in the same style.
 
-No file is written unless it is valid; writes are atomic.
+No file is written unless it is valid.  Writes hold the file's lock, re-read it under
+the lock and replace it atomically, refusing when it changed since it was read
+(:mod:`.filelock`): parallel writers never lose each other's entries.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString as DQ
 
 from workbench.errors import WorkbenchError
+from workbench.glossary.filelock import locked_file
 from workbench.glossary.load import ENTRY_KEYS, GlossaryError, lint_glossary
 from workbench.glossary.model import TYPES, Entry
-from workbench.textio import read_text, write_text_atomic
+from workbench.textio import read_text
 from workbench.yamlio import load_yaml_text
 
 __all__ = ["format_text", "format_file", "add_entry", "entries_yaml", "entry_yaml",
@@ -139,28 +142,34 @@ def _blank_lines_between_entries(text: str) -> str:
 
 
 def format_file(path: str | Path, *, sort: bool = False, check: bool = False,
-                glossary_paths: list[Path] | None = None) -> bool:
-    """Rewrite ``path`` in canonical style; True if it changed (with ``check``, only report)."""
+                glossary_paths: list[Path] | None = None, expected_hash: str | None = None
+                ) -> bool:
+    """Rewrite ``path`` in canonical style; True if it changed (with ``check``, only report).
+
+    ``expected_hash`` (:func:`~.filelock.file_hash`): refuse if the file is no longer the
+    one the caller read.
+    """
     p = Path(path)
-    report = lint_glossary([p], near_duplicates=False)
-    if report.errors:
-        first = report.errors[0]
-        raise GlossaryError(f"not formatting an invalid glossary: {first.message}",
-                            path=first.path, line=first.line, column=first.col)
-    text = read_text(p, what="glossary file", allow_empty=True)
-    new = format_text(text, p, sort=sort)
-    if new == text:
-        return False
-    # the formatted file must mean the same as the original
-    before = {e.id: e.to_dict() for e in report.glossary}
-    after_report = lint_glossary([p], near_duplicates=False, overrides={p: new})
-    after = {e.id: e.to_dict() for e in after_report.glossary}
-    if after_report.errors or before != after:
-        raise GlossaryError("formatting would change the glossary's content; file left as is",
-                            path=p)
-    if not check:
-        write_text_atomic(p, new)
-    return True
+    with locked_file(p, expected=expected_hash) as f:
+        text = f.text
+        report = lint_glossary([p], near_duplicates=False, overrides={p: text})
+        if report.errors:
+            first = report.errors[0]
+            raise GlossaryError(f"not formatting an invalid glossary: {first.message}",
+                                path=first.path, line=first.line, column=first.col)
+        new = format_text(text, p, sort=sort)
+        if new == text:
+            return False
+        # the formatted file must mean the same as the original
+        before = {e.id: e.to_dict() for e in report.glossary}
+        after_report = lint_glossary([p], near_duplicates=False, overrides={p: new})
+        after = {e.id: e.to_dict() for e in after_report.glossary}
+        if after_report.errors or before != after:
+            raise GlossaryError("formatting would change the glossary's content; file left as "
+                                "is", path=p)
+        if not check:
+            f.write(new)
+        return True
 
 
 def entry_yaml(entry: Entry) -> str:
@@ -187,20 +196,31 @@ def default_file_for(entry_type: str, glossary_paths: list[Path]) -> Path:
 
 
 def add_entry(entry: Entry, path: str | Path, *, glossary_paths: list[Path] | None = None,
-              dry_run: bool = False) -> str:
+              dry_run: bool = False, expected_hash: str | None = None) -> str:
     """Append ``entry`` to the glossary file ``path`` (created if missing); returns the new text.
 
     The merged glossary (``glossary_paths`` plus ``path``) must lint clean with the
-    new entry, or :class:`GlossaryError` is raised and nothing is written.
+    new entry, or :class:`GlossaryError` is raised and nothing is written.  The file
+    is read and written under its lock; ``expected_hash`` (:func:`~.filelock.file_hash`
+    of the file the caller showed) refuses a file changed since.
     """
     p = Path(path)
     if glossary_paths is None:
         from workbench.config import load_config
 
         glossary_paths = load_config().glossary_paths()
-    old = read_text(p, what="glossary file", allow_empty=True) if p.exists() else ""
+    if dry_run:  # nothing is written: no lock (and no lock file) needed
+        old = read_text(p, what="glossary file", allow_empty=True) if p.exists() else ""
+        return _with_entry(entry, p, old, glossary_paths)
+    with locked_file(p, expected=expected_hash) as f:
+        new = _with_entry(entry, p, f.text, glossary_paths)
+        f.write(new)
+    return new
+
+
+def _with_entry(entry: Entry, p: Path, old: str, glossary_paths: list[Path]) -> str:
     if old.strip():
-        existing = lint_glossary([p], near_duplicates=False)
+        existing = lint_glossary([p], near_duplicates=False, overrides={p: old})
         if existing.errors:
             first = existing.errors[0]
             raise GlossaryError(f"not adding to an invalid glossary file: {first.message}",
@@ -230,8 +250,6 @@ def add_entry(entry: Entry, path: str | Path, *, glossary_paths: list[Path] | No
     if report.errors:
         first = report.errors[0]
         raise GlossaryError(first.message, path=first.path, line=first.line, column=first.col)
-    if not dry_run:
-        write_text_atomic(p, new)
     return new
 
 
