@@ -40,6 +40,10 @@ class InputFileError(WorkbenchError):
     """A file given by the user cannot be used (missing, binary, wrong encoding, empty, huge)."""
 
 
+class OutputFileError(WorkbenchError):
+    """An output cannot or must not be written (it is an input, exists, or the write failed)."""
+
+
 class ConfigError(WorkbenchError):
     """The user configuration file is invalid."""
 

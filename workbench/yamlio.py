@@ -40,7 +40,66 @@ class LineList(list):
         return items[index] if 0 <= index < len(items) else (self.line, self.col)
 
 
-class _Loader(yaml.SafeLoader):
+#: The most nodes a document may expand to once aliases are followed.  A YAML
+#: "billion laughs" (aliases of aliases) is a few lines that expand to billions.
+MAX_EXPANDED_NODES = 2_000_000
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """Nodes of ``root`` counting every alias as a full copy (stops past ``limit``)."""
+    memo: dict[int, int] = {}
+    # iterative post-order walk: nodes can nest deeply
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            if isinstance(node, yaml.MappingNode):
+                kids = [n for kv in node.value for n in kv]
+            elif isinstance(node, yaml.SequenceNode):
+                kids = list(node.value)
+            else:
+                kids = []
+            total = 1 + sum(memo.get(id(k), 1) for k in kids)
+            memo[key] = total
+            if total > limit:
+                return total
+            continue
+        if key in memo or key in on_path:
+            continue  # a recursive alias is a cycle, counted once
+        on_path.add(key)
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.append((k, False))
+                stack.append((v, False))
+        elif isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                stack.append((child, False))
+    return memo.get(id(root), 1)
+
+
+class _BombCheck:
+    """Mixed into the loaders: refuse a document whose aliases expand too far."""
+
+    def get_single_data(self):  # type: ignore[override]
+        node = self.get_single_node()
+        if node is None:
+            return None
+        size = _expanded_size(node, MAX_EXPANDED_NODES)
+        if size > MAX_EXPANDED_NODES:
+            raise _AliasBomb(node.start_mark)
+        return self.construct_document(node)
+
+
+class _AliasBomb(Exception):
+    def __init__(self, mark) -> None:
+        self.mark = mark
+
+
+class _Loader(_BombCheck, yaml.SafeLoader):
     pass
 
 
@@ -86,7 +145,7 @@ def _fast_loader():
     if not getattr(yaml, "__with_libyaml__", False):
         return None
 
-    class _CLoader(yaml.CSafeLoader):
+    class _CLoader(_BombCheck, yaml.CSafeLoader):
         pass
 
     _CLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -95,6 +154,10 @@ def _fast_loader():
 
 
 _FAST_LOADER = _fast_loader()
+
+
+_BOMB_MESSAGE = (f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} values (an alias "
+                 "bomb?); refused")
 
 
 def load_yaml_text(text: str, path: str | Path = "<yaml>",
@@ -112,6 +175,8 @@ def load_yaml_text(text: str, path: str | Path = "<yaml>",
             pass  # the reference loader below produces the error message and position
         except RecursionError:
             raise error("YAML nesting is too deep", path=path) from None
+        except _AliasBomb as exc:
+            raise error(_BOMB_MESSAGE, path=path, line=exc.mark.line + 1) from None
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
@@ -123,6 +188,8 @@ def load_yaml_text(text: str, path: str | Path = "<yaml>",
         raise error(f"YAML error: {problem}", path=path) from None
     except yaml.YAMLError as exc:
         raise error(f"YAML error: {exc}", path=path) from None
+    except _AliasBomb as exc:
+        raise error(_BOMB_MESSAGE, path=path, line=exc.mark.line + 1) from None
     except RecursionError:
         raise error("YAML nesting is too deep", path=path) from None
 

@@ -100,6 +100,39 @@ def _str_field(manifest: Path, entry: Any, key: str, what: str, required: bool =
     return value
 
 
+_TOP_KEYS = ("collection", "title", "description", "documents", "pairs", "allow_outside")
+_DOC_KEYS = ("id", "language", "file", "outlet", "title", "date", "url", "author", "note")
+_PAIR_KEYS = ("id", "source", "target", "relation", "gold", "gold_unit", "note")
+
+
+def _known_keys(manifest: Path, entry: Any, known: tuple[str, ...], what: str) -> None:
+    for key in entry:
+        if key not in known:
+            raise _err(manifest, entry, key, f"{what}: unknown key {key!r} (known: "
+                       f"{', '.join(known)})")
+
+
+def _opt_str(manifest: Path, entry: Any, key: str, what: str) -> str:
+    value = entry.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise _err(manifest, entry, key, f"{what}: '{key}' must be a string")
+    return value
+
+
+def _inside_root(manifest: Path, entry: Any, key: str, what: str, root: Path,
+                 allow_outside: bool) -> Path:
+    rel = str(entry[key])
+    path = (root / rel).resolve()
+    if not allow_outside and root.resolve() not in path.parents:
+        raise _err(manifest, entry, key, f"{what}: {key} {rel!r} is outside the collection "
+                   "folder (add 'allow_outside: true' to the manifest to allow it)")
+    return path
+
+
 def load_collection(path: str | Path) -> Collection:
     """Load and validate the collection whose folder (or manifest file) is ``path``."""
     p = Path(path)
@@ -111,10 +144,15 @@ def load_collection(path: str | Path) -> Collection:
     if not isinstance(data, dict):
         raise CorpusError("a manifest must be a mapping with 'collection', 'documents', 'pairs'",
                           path=manifest)
+    _known_keys(manifest, data, _TOP_KEYS, "manifest")
+    allow_outside = data.get("allow_outside", False)
+    if not isinstance(allow_outside, bool):
+        raise _err(manifest, data, "allow_outside", "manifest: 'allow_outside' must be true "
+                   "or false")
     name = _str_field(manifest, data, "collection", "manifest")
     if ":" in name:
         raise _err(manifest, data, "collection", "a collection name may not contain ':'")
-    coll = Collection(name=name, root=root, manifest=manifest, title=str(data.get("title", "")))
+    coll = Collection(name=name, root=root, manifest=manifest, title=_opt_str(manifest, data, "title", "manifest"))
 
     docs = data.get("documents") or []
     if not isinstance(docs, list):
@@ -124,6 +162,7 @@ def load_collection(path: str | Path) -> Collection:
             raise _err(manifest, docs, i, f"document #{i + 1} must be a mapping")
         doc_id = _str_field(manifest, entry, "id", f"document #{i + 1}")
         what = f"document {doc_id}"
+        _known_keys(manifest, entry, _DOC_KEYS, what)
         if doc_id in coll.documents:
             raise _err(manifest, entry, "id", f"duplicate document id {doc_id!r}")
         lang = _str_field(manifest, entry, "language", what)
@@ -132,7 +171,7 @@ def load_collection(path: str | Path) -> Collection:
                        f"{what}: unknown language code {lang!r} (expected one of "
                        f"{', '.join(LANGUAGES)})")
         rel = _str_field(manifest, entry, "file", what)
-        fpath = (root / rel).resolve()
+        fpath = _inside_root(manifest, entry, "file", what, root, allow_outside)
         if not fpath.is_file():
             raise _err(manifest, entry, "file", f"{what}: file {rel!r} not found")
         try:
@@ -142,7 +181,8 @@ def load_collection(path: str | Path) -> Collection:
         known = {"id", "language", "file", "outlet", "title"}
         coll.documents[doc_id] = Document(
             id=doc_id, language=lang, path=fpath,
-            outlet=str(entry.get("outlet", "") or ""), title=str(entry.get("title", "") or ""),
+            outlet=_opt_str(manifest, entry, "outlet", what),
+            title=_opt_str(manifest, entry, "title", what),
             extra={k: v for k, v in entry.items() if k not in known})
         coll.documents[doc_id].__dict__["text"] = text  # validated once; Document.text reuses it
 
@@ -156,6 +196,7 @@ def load_collection(path: str | Path) -> Collection:
         tgt_id = _str_field(manifest, entry, "target", f"pair #{i + 1}")
         pair_id = str(entry.get("id") or f"{src_id}-{tgt_id}")
         what = f"pair {pair_id}"
+        _known_keys(manifest, entry, _PAIR_KEYS, what)
         if pair_id in coll.pairs:
             raise _err(manifest, entry, "id", f"duplicate pair id {pair_id!r}")
         for key, ref in (("source", src_id), ("target", tgt_id)):
@@ -171,9 +212,9 @@ def load_collection(path: str | Path) -> Collection:
             raise _err(manifest, entry, "gold_unit", f"{what}: unknown gold_unit {gold_unit!r}")
         pair = Pair(id=pair_id, collection=name, source=coll.documents[src_id],
                     target=coll.documents[tgt_id], relation=relation, gold_unit=gold_unit,
-                    note=str(entry.get("note", "") or ""))
+                    note=_opt_str(manifest, entry, "note", what))
         if entry.get("gold"):
-            gpath = (root / str(entry["gold"])).resolve()
+            gpath = _inside_root(manifest, entry, "gold", what, root, allow_outside)
             if not gpath.is_file():
                 raise _err(manifest, entry, "gold", f"{what}: gold file {entry['gold']!r} not found")
             pair.gold_path = gpath
