@@ -206,6 +206,20 @@ def check_output(path: str | Path, *, inputs: Iterable[str | Path | None] = (),
                           path=p)
 
 
+def check_output_dir(path: str | Path, *, input_dirs: Iterable[str | Path | None] = (),
+                     what: str = "output folder") -> Path:
+    """Refuse an output folder that is, or lies inside, one of ``input_dirs`` (a batch
+    writing its results over gold files or sources), or that exists as a file."""
+    p = Path(path)
+    for d in input_dirs:
+        if d is not None and Path(d).exists() and _inside(p, Path(d)):
+            raise OutputFileError(f"{what} is the input folder {Path(d).name}/ or inside it "
+                                  f"({d}); nothing written: choose another --out", path=p)
+    if p.exists() and not p.is_dir():
+        raise OutputFileError(f"{what} exists and is not a directory", path=p)
+    return p
+
+
 def write_output(path: str | Path, data: str | bytes, *,
                  inputs: Iterable[str | Path | None] = (),
                  input_dirs: Iterable[str | Path | None] = (), force: bool = False,

@@ -31,16 +31,18 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from workbench.align.links import Link, check_coverage, format_links, parse_links
-from workbench.errors import CancelledError, InputFileError, WorkbenchError
+from workbench.errors import CancelledError, InputFileError, OutputFileError, WorkbenchError
 from workbench.progress import CancelToken, ProgressEvent
 from workbench.text.segment import check_unit, segment
-from workbench.textio import read_text, write_text_atomic
+from workbench.textio import check_output_dir, read_text, write_text_atomic
 
 __all__ = ["align_directory", "plan_directory", "BatchPlan", "BatchWarning", "SOURCE_DIR",
            "TARGET_DIR", "TASK"]
 
 SOURCE_DIR = "ar"
 TARGET_DIR = "en"
+#: Other input folders a batch directory may hold (gold links, reference translations).
+INPUT_DIRS = ("gold", "ref")
 #: ``ProgressEvent.task`` of the per-document events.
 TASK = "aligning documents"
 
@@ -89,13 +91,12 @@ def plan_directory(directory: str | Path, out_dir: str | Path) -> BatchPlan:
             f"no {' or '.join(m + '/' for m in missing)} folder here; expected DIR/{SOURCE_DIR}/NAME "
             f"(Arabic source) and DIR/{TARGET_DIR}/NAME (English target) for every document",
             path=d)
-    if out.exists() and not out.is_dir():
-        raise InputFileError("output exists and is not a directory", path=out)
-    resolved_out = out.resolve()
-    for side in (SOURCE_DIR, TARGET_DIR):
-        if resolved_out == (d / side).resolve():
-            raise InputFileError(f"the output directory is the input folder {side}/; "
-                                 "choose another --out", path=out)
+    # never over the inputs: not DIR itself, nor inside ar/, en/, gold/ or ref/ (gold
+    # files there would be taken as finished results)
+    if out.exists() and out.resolve() == d.resolve():
+        raise OutputFileError("the output folder is the input directory itself; choose "
+                              "another --out", path=out)
+    check_output_dir(out, input_dirs=[d / s for s in (SOURCE_DIR, TARGET_DIR) + INPUT_DIRS])
     src, tgt = _document_names(d / SOURCE_DIR), _document_names(d / TARGET_DIR)
     names = sorted(src & tgt)
     plan = BatchPlan(d, out, names, sorted(src - tgt), sorted(tgt - src))

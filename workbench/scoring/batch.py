@@ -205,7 +205,7 @@ def _discover_dir(root: Path, pred_dir, unit: str) -> tuple[list[DocTask], dict]
             ref = tuple(ref_lines)
         pred = _read_pred(pred_dir, name, n_src, n_tgt)
         tasks.append(DocTask(name, unit, src_text, tgt_text, gold, pred, ref))
-    info = {"input": str(root), "kind": "directory", "unit": unit,
+    info = {"input": str(root), "folder": str(root), "kind": "directory", "unit": unit,
             "skipped": sorted(ar ^ en)}
     return tasks, info
 
@@ -239,7 +239,8 @@ def _discover_collection(coll, pred_dir, unit: str | None) -> tuple[list[DocTask
         raise WorkbenchError(f"collection {coll.name!r} has no pair with a gold alignment",
                              path=coll.manifest)
     units = sorted({t.unit for t in tasks})
-    return tasks, {"input": f"{coll.name} ({coll.manifest})", "kind": "collection",
+    return tasks, {"input": f"{coll.name} ({coll.manifest})", "folder": str(coll.root),
+                   "kind": "collection",
                    "unit": ",".join(units), "skipped": skipped}
 
 
@@ -472,6 +473,7 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
     started = time.monotonic()
     tasks, info = discover(source, pred_dir=pred_dir, unit=unit)
     out = Path(out_dir)
+    _check_out(source, out, info, aligning=any(t.pred is None for t in tasks))
     results_dir = out / RESULTS_DIRNAME
     try:
         results_dir.mkdir(parents=True, exist_ok=True)
@@ -528,6 +530,23 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
     info = dict(info, executor=("dask " + scheduler) if scheduler else "local",
                 documents=len(docs))
     return BatchResult(docs, info, settings, reused, time.monotonic() - started)
+
+
+def _check_out(source: str | Path, out: Path, info: dict, aligning: bool) -> None:
+    """Never write over the inputs: OUT may not be (inside) DIR/ar, en, gold or ref, nor
+    DIR itself or a collection's folder when aligned links are written."""
+    from workbench.textio import check_output_dir
+
+    root = Path(info.get("folder") or source)
+    if not root.is_dir():
+        return
+    dirs = [root / s for s in ("ar", "en", "gold", "ref")]
+    if aligning and out.exists() and out.resolve() == root.resolve():
+        raise WorkbenchError("the output folder is the input directory; aligned links would "
+                             "be written among the inputs: choose another --out", path=out)
+    if info.get("kind") == "collection":
+        dirs.append(root)
+    check_output_dir(out, input_dirs=dirs)
 
 
 def _default_workers(tasks: Sequence[DocTask], settings: ScoreSettings) -> int:

@@ -42,7 +42,9 @@ def register(cli: Cli) -> None:
                    help="largest link: shapes a:b with a+b <= N+1 (default 3: 1:1, 1:2, 2:1, "
                         "1:3, 3:1, 2:2)")
     p.add_argument("--plot", metavar="FILE.png",
-                   help="also write a heatmap of the similarities with the chosen links")
+                   help="also write a heatmap of the similarities with the chosen links "
+                        "(an existing file needs --force unless it is a PNG)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --plot file")
     p.add_argument("--gold", metavar="FILE",
                    help="gold links: drawn on the plot, and strict/lax P/R/F1 printed on stderr")
     p.add_argument("--no-cache", action="store_true",
@@ -82,6 +84,12 @@ def cmd_align(args: argparse.Namespace) -> int:
         raise WorkbenchError(f"--max-link must be between 1 and 8 (got {args.max_link})")
     if args.format != "links" and args.no_scores:
         raise WorkbenchError("--no-scores only applies to --format links")
+    if args.plot:
+        from workbench.textio import check_output
+
+        check_output(args.plot, inputs=[args.source, args.target, args.gold,
+                                        *(args.glossary or [])],
+                     force=args.force, what="plot", own=b"\x89PNG")
     src_text = read_text(args.source, what="Arabic source file")
     tgt_text = read_text(args.target, what="English target file")
     gold = read_links(args.gold) if args.gold else None

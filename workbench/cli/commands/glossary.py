@@ -68,6 +68,8 @@ def register(cli: Cli) -> None:
     p = sub("export", "export the glossary as TBX (v2 martif) or CSV")
     p.add_argument("--format", choices=["tbx", "csv"], required=True, help="output format")
     p.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite --output if it exists and is not an earlier export")
     _glossary_option(p)
     p.set_defaults(func=cmd_export)
 
@@ -223,8 +225,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from workbench.textio import check_output
+
     glossary = _load(args)
     entries = list(glossary)
+    if args.output:
+        from workbench.formats import own_output
+
+        check_output(args.output, inputs=list(glossary.files) + list(args.glossary or []),
+                     force=args.force, what="glossary export", own=own_output(args.format))
     if args.format == "tbx":
         from workbench.formats.tbx import tbx_bytes, write_tbx
 
@@ -264,8 +273,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                              path=args.file)
     text = entries_yaml(entries, header=f"Imported from {args.file.name}")
     out = args.output or Path("<imported>.yaml")
-    if args.output and args.output.exists() and not args.force:
-        raise WorkbenchError("output exists; give --force to overwrite it", path=args.output)
+    if args.output:
+        from workbench.textio import check_output
+
+        check_output(args.output, inputs=[args.file], force=args.force,
+                     what="imported glossary")
     # the imported entries must form a valid glossary, alone and with the configured ones
     from workbench.config import load_config
 

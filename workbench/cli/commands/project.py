@@ -92,6 +92,8 @@ def register(cli: Cli) -> None:
     p.add_argument("--memory", action="store_true",
                    help="tmx: the whole translation memory (imported units included)")
     p.add_argument("--no-glossary", action="store_true", help="xliff: no terminology notes")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite OUT if it exists and is not an earlier export")
     p.set_defaults(func=cmd_export)
 
     p = sub("import", "TMX into the translation memory, or XLIFF targets back into the project")
@@ -265,6 +267,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
     if args.text is not None and args.text_file is not None:
         raise WorkbenchError("give --text or --text-file, not both")
     text = args.text
+    if args.base_version is not None and args.base_version < 1:
+        raise WorkbenchError(f"--base-version must be 1 or more (got {args.base_version})")
     if args.text_file is not None:
         text = read_text(args.text_file, what="text file", allow_empty=True).rstrip("\n")
     if text is None and args.status is None:
@@ -272,6 +276,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
     with _open(args.project) as project:
         link = project.link(args.link)
         base = link.version if args.base_version is None else args.base_version
+        if base > link.version:
+            raise WorkbenchError(f"--base-version {base}: link {link.id} is at version "
+                                 f"{link.version}; there is no version {base} yet")
         new = project.edit(link.id, text, status=args.status, base_version=base)
         print(f"link {new.id}: {new.status}, version {new.version}")
     return 0
@@ -296,8 +303,12 @@ def cmd_split(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from workbench.formats import own_output
     from workbench.store.exchange import export_project
+    from workbench.textio import check_output
 
+    check_output(args.out, inputs=[args.project], force=args.force, what="export",
+                 own=own_output("links-csv" if args.fmt == "csv" else args.fmt))
     with _open(args.project) as project:
         glossary = _glossary_or_none(args.no_glossary) if args.fmt == "xliff" else None
         result = export_project(project, args.fmt, args.out, all_links=args.all_links,

@@ -41,7 +41,9 @@ def register(cli: Cli) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people, json (an array of findings) for scripts")
     p.add_argument("--fix", type=Path, metavar="OUT",
-                   help="write the English with every variant replaced by the preferred form")
+                   help="write the English with every variant replaced by the preferred form "
+                        "(never over AR or EN; an existing OUT needs --force)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --fix file")
     p.add_argument("--no-numbers", action="store_true", help="do not compare numbers")
     p.set_defaults(func=cmd_qa)
 
@@ -49,8 +51,11 @@ def register(cli: Cli) -> None:
 def cmd_qa(args: argparse.Namespace) -> int:
     from workbench.glossary import load_glossary
     from workbench.app.checking import check_documents, fix_document
-    from workbench.textio import read_text, write_text_atomic
+    from workbench.textio import check_output, read_text, write_output
 
+    if args.fix:
+        check_output(args.fix, inputs=[args.ar, args.en, *(args.glossary or [])],
+                     force=args.force, what="--fix file")
     glossary = load_glossary(args.glossary)
     ar_text = read_text(args.ar, what="Arabic file")
     en_text = read_text(args.en, what="English file")
@@ -61,7 +66,8 @@ def cmd_qa(args: argparse.Namespace) -> int:
                                  progress=bars.callback)
     findings = result.findings
     if args.fix:
-        write_text_atomic(args.fix, fix_document(en_text, result))
+        write_output(args.fix, fix_document(en_text, result), force=True, what="--fix file",
+                     inputs=[args.ar, args.en, *glossary.files])
     if args.format == "json":
         out = []
         for f in findings:
