@@ -4,7 +4,29 @@ from __future__ import annotations
 
 from typing import Callable
 
-__all__ = ["own_output"]
+__all__ = ["own_output", "csv_cell", "csv_uncell"]
+
+#: A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A text cell made safe for spreadsheets: a leading ``'`` before a formula start.
+
+    A value that already starts with ``'`` + a formula start gets one more ``'``, so
+    :func:`csv_uncell` restores every value exactly."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS) or (text[:1] == "'" and
+                                            text.lstrip("'").startswith(FORMULA_STARTS)):
+        return "'" + text
+    return text
+
+
+def csv_uncell(text: str) -> str:
+    """The value :func:`csv_cell` was given."""
+    if text[:1] == "'" and text.lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 _MARKERS: dict[str, bytes] = {
     "tmx": b'creationtool="workbench"',

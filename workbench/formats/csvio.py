@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.formats import csv_cell, csv_uncell
 from workbench.glossary.model import Entry, Related
 from workbench.textio import read_text, write_text_atomic
 
@@ -27,9 +28,10 @@ def csv_text(entries: list[Entry]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
     for e in entries:
-        w.writerow([e.id, e.type, e.en, SEP.join(e.ar), SEP.join(e.variants),
-                    SEP.join(e.deprecated), SEP.join(e.forbidden),
-                    SEP.join(f"{r.id}:{r.relation}" for r in e.related), e.note])
+        w.writerow([csv_cell(c) for c in (
+            e.id, e.type, e.en, SEP.join(e.ar), SEP.join(e.variants),
+            SEP.join(e.deprecated), SEP.join(e.forbidden),
+            SEP.join(f"{r.id}:{r.relation}" for r in e.related), e.note)])
     return buf.getvalue()
 
 
@@ -67,7 +69,7 @@ def parse_csv(text: str, path: str | Path = "<csv>") -> list[Entry]:
             if len(row) > len(cols):
                 raise WorkbenchError(f"{len(row)} fields, the header has {len(cols)}",
                                      path=path, line=line)
-            rec = dict(zip(cols, (c.strip() for c in row)))
+            rec = dict(zip(cols, (csv_uncell(c.strip()) for c in row)))
             for required in ("id", "en", "ar"):
                 if not rec.get(required):
                     raise WorkbenchError(f"empty {required!r}", path=path, line=line)

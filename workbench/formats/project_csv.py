@@ -14,6 +14,7 @@ import io
 from pathlib import Path
 from typing import Iterable, Protocol
 
+from workbench.formats import csv_cell
 from workbench.textio import write_text_atomic
 
 __all__ = ["CSV_COLUMNS", "links_csv", "write_links_csv"]
@@ -43,7 +44,8 @@ def links_csv(links: Iterable[_LinkLike]) -> tuple[str, int]:
     for lk in links:
         w.writerow([lk.id, ",".join(map(str, lk.src)), ",".join(map(str, lk.tgt)), lk.status,
                     lk.origin, "" if lk.score is None else f"{lk.score:.4f}", lk.version,
-                    lk.source_text, lk.reference_text, lk.target_text])
+                    csv_cell(lk.source_text), csv_cell(lk.reference_text),
+                    csv_cell(lk.target_text)])
         n += 1
     return buf.getvalue(), n
 

@@ -46,10 +46,7 @@ def parse_xml_bytes(data: bytes, path: str | Path = "<xml>", *, what: str = "XML
 
 def parse_xml(path: str | Path, *, what: str = "XML file",
               max_bytes: int = MAX_TEXT_BYTES) -> etree._ElementTree:
+    from workbench.textio import read_bytes
+
     p = Path(path)
-    if not p.is_file():
-        raise WorkbenchError(f"{what} not found", path=p)
-    size = p.stat().st_size
-    if size > max_bytes:
-        raise WorkbenchError(f"{what} is too large ({size / 1048576:.1f} MiB)", path=p)
-    return parse_xml_bytes(p.read_bytes(), p, what=what)
+    return parse_xml_bytes(read_bytes(p, what=what, max_bytes=max_bytes), p, what=what)
