@@ -246,7 +246,9 @@ def write_bytes_atomic(path: str | Path, data: bytes, *, what: str = "output fil
         reason = exc.strerror or str(exc)
         if isinstance(exc, (NotADirectoryError, FileExistsError)):
             reason = "a part of the path is a file, not a folder"
-        raise OutputFileError(f"cannot write {what}: {reason}", path=p) from None
+        error = OutputFileError(f"cannot write {what}: {reason}", path=p)
+        error.reason = reason
+        raise error from None
 
 
 def _write_atomic(p: Path, data: bytes) -> None:

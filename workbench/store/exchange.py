@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.errors import WorkbenchError
+from workbench.errors import OutputFileError, WorkbenchError
 from workbench.formats.tmx import TMUnit, load_tmx, write_tmx
 from workbench.formats.xliff import (
     STATE_OF_STATUS,
@@ -139,6 +139,10 @@ def export_project(project: Project, fmt: str, out: str | Path, *, all_links: bo
                        glossary=glossary)
     except OSError as exc:
         raise WorkbenchError(f"cannot write the export: {exc.strerror or exc}", path=out) from None
+    except OutputFileError as exc:
+        if getattr(exc, "reason", None) is None:
+            raise
+        raise WorkbenchError(f"cannot write the export: {exc.reason}", path=out) from None
 
 
 def _export(project: Project, fmt: str, out: Path, *, all_links: bool, memory: bool,
