@@ -32,7 +32,7 @@ from workbench.glossary.model import TYPES, Entry
 from workbench.textio import read_text
 from workbench.yamlio import load_yaml_text
 
-__all__ = ["format_text", "format_file", "add_entry", "entries_yaml", "entry_yaml",
+__all__ = ["format_text", "format_file", "add_entry", "add_forms", "entries_yaml", "entry_yaml",
            "default_file_for", "TYPE_FILES"]
 
 #: where ``add`` puts an entry of each type by default (in the first glossary folder)
@@ -277,3 +277,75 @@ def _appended(text: str, path: Path, entry_id: str, before: int) -> bool:
     entries = data.get("entries") if isinstance(data, dict) else None
     return (isinstance(entries, list) and len(entries) == before + 1
             and isinstance(entries[-1], dict) and str(entries[-1].get("id")) == entry_id)
+
+
+_ADDABLE = ("ar", "variants", "deprecated", "forbidden")
+
+
+def add_forms(entry_id: str, path: str | Path, forms: dict[str, Iterable[str]], *,
+              glossary_paths: list[Path] | None = None, dry_run: bool = False,
+              expected_hash: str | None = None) -> str:
+    """Add forms (``{"variants": [...], "deprecated": [...], "ar": [...]}``) to the entry
+    ``entry_id`` of the glossary file ``path``; returns the new text.
+
+    A round trip through ruamel.yaml (comments stay with their entries) in the canonical
+    style of :func:`format_text`, under the file's lock; the merged glossary must lint
+    clean afterwards and no other entry may change, or nothing is written.
+    """
+    bad = set(forms) - set(_ADDABLE)
+    if bad:
+        raise GlossaryError(f"cannot add {sorted(bad)[0]!r} forms ({', '.join(_ADDABLE)})")
+    p = Path(path)
+    if glossary_paths is None:
+        from workbench.config import load_config
+
+        glossary_paths = load_config().glossary_paths()
+
+    def build(old: str) -> str:
+        before = lint_glossary([p], near_duplicates=False, overrides={p: old})
+        if before.errors:
+            first = before.errors[0]
+            raise GlossaryError(f"not editing an invalid glossary file: {first.message}",
+                                path=first.path, line=first.line, column=first.col)
+        data = _yaml().load(old)
+        entries = data.get("entries") if isinstance(data, CommentedMap) else None
+        node = next((e for e in entries or [] if isinstance(e, CommentedMap)
+                     and str(e.get("id")) == entry_id), None)
+        if node is None:
+            raise GlossaryError(f"no entry {entry_id!r} in this file", path=p)
+        added = 0
+        for key in _ADDABLE:
+            new_forms = [str(f).strip() for f in forms.get(key, ()) if str(f).strip()]
+            have = node.get(key)
+            have = [have] if isinstance(have, str) else list(have or [])
+            todo = [f for f in dict.fromkeys(new_forms) if f not in have]
+            if not todo:
+                continue
+            node[key] = have + todo
+            added += len(todo)
+        if not added:
+            raise GlossaryError(f"{entry_id!r} already has these forms", path=p)
+        for e in entries:
+            if isinstance(e, CommentedMap):
+                _style_entry(e)
+        new = _blank_lines_between_entries(_dump(data))
+        report = lint_glossary(list(glossary_paths) + [p], near_duplicates=False,
+                               overrides={p: new})
+        if report.errors:
+            first = report.errors[0]
+            raise GlossaryError(first.message, path=first.path, line=first.line,
+                                column=first.col)
+        after = lint_glossary([p], near_duplicates=False, overrides={p: new})
+        olds = {e.id: e.to_dict() for e in before.glossary if e.id != entry_id}
+        news = {e.id: e.to_dict() for e in after.glossary if e.id != entry_id}
+        if olds != news:
+            raise GlossaryError("adding the forms would change other entries; file left as is",
+                                path=p)
+        return new
+
+    if dry_run:
+        return build(read_text(p, what="glossary file"))
+    with locked_file(p, expected=expected_hash) as f:
+        new = build(f.text)
+        f.write(new)
+    return new
