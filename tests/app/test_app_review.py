@@ -24,6 +24,16 @@ def state(project: Project) -> tuple:
     return links, frozenset(project.confirmed_ids()), project.memory_count()
 
 
+def view(review: AlignmentReview) -> list[tuple]:
+    return [(r.number, r.id, r.src, r.tgt, r.kind, r.confirmed, r.link.version,
+             r.link.target_text, r.link.status) for r in review.rows]
+
+
+def same_as_fresh(review: AlignmentReview) -> bool:
+    """The rows kept up to date edit by edit are the rows read from the file."""
+    return view(review) == view(AlignmentReview(review.project))
+
+
 def by_key(review: AlignmentReview, src, tgt):
     return next(r for r in review.rows if (r.src, r.tgt) == (tuple(src), tuple(tgt)))
 
@@ -139,6 +149,7 @@ def test_move_boundary_both_edges_both_ways(loose):
     row = by_key(review, [3], [4, 5])
     review.move_boundary(row.id, "source", +1)
     assert ((3, 4), (4, 5)) in keys(review) and ((4,), ()) not in keys(review)
+    assert same_as_fresh(review)
     assert len(review) == 13
     review.undo()
     assert state(loose) == before
@@ -197,11 +208,17 @@ def test_fixing_the_loose_rewrite_to_its_gold(loose, loose_pair):
     review.unlink(by_key(review, [11], [10]).id, "target")
     gold = sorted(lk.key() for lk in loose_pair.gold_links())
     assert sorted(keys(review)) == gold
+    assert same_as_fresh(review)
     steps = 0
     while loose.can_undo():
         review.undo()
+        assert same_as_fresh(review)
         steps += 1
     assert steps == 6 and state(loose) == start
+    while loose.can_redo():
+        review.redo()
+        assert same_as_fresh(review)
+    assert sorted(keys(review)) == gold
 
 
 def test_realign_keeps_confirmed_links_and_is_one_undo_step(loose):
@@ -215,6 +232,7 @@ def test_realign_keeps_confirmed_links_and_is_one_undo_step(loose):
     assert len(fixed) == 5  # [1]:[1,2], [11]:[], []:[10] and the two confirmed above
     before = state(loose)
     result = review.realign_unconfirmed()
+    assert same_as_fresh(review)
     for link_id, key in fixed.items():
         assert (review.row(link_id).src, review.row(link_id).tgt) == key
         assert review.row(link_id).confirmed

@@ -74,21 +74,33 @@ def is_arabic_query(query: str) -> bool:
 class Index:
     """Normalised text of one side of many units, searchable in one pass."""
 
-    def __init__(self, units: Sequence[Unit], side: str) -> None:
+    def __init__(self, units: Sequence[Unit], side: str, cache: dict | None = None) -> None:
+        """``cache``: normalised texts of an earlier index (text -> token text), reused so
+        that re-indexing a project after an edit normalises only the changed units; it is
+        updated to hold this index's texts."""
         self.units = list(units)
         self.side = side
         tokens = arabic_tokens if side == "source" else english_tokens
         parts: list[str] = []
         self._starts: list[int] = []
         self._texts = []
+        old = cache if cache is not None else {}
+        kept: dict = {}
         pos = 0
         for u in self.units:
-            tt = tokens(u.source if side == "source" else u.target)
+            raw = u.source if side == "source" else u.target
+            tt = kept.get(raw) or old.get(raw)
+            if tt is None:
+                tt = tokens(raw)
+            kept[raw] = tt
             self._texts.append(tt)
             self._starts.append(pos)
             parts.append(tt.text)
             pos += len(tt.text) + 1
         self.text = "\n".join(parts)  # no normalised text holds a line break
+        if cache is not None:
+            cache.clear()
+            cache.update(kept)
 
     def find(self, key: str, *, whole_words: bool = False, limit: int | None = None
              ) -> list[tuple[int, list[tuple[int, int]]]]:
@@ -177,6 +189,7 @@ class Concordance:
         self._revision: int | None = None
         self._memory_count = -1
         self._project_index: tuple[Index, Index] | None = None
+        self._caches: tuple[dict, dict] = ({}, {})
 
     def _project(self) -> tuple[Index, Index] | None:
         if self.project is None:
@@ -188,7 +201,8 @@ class Concordance:
                      for lk in self.project.links()]
             units += [Unit("memory", f"TM {u['id']}", u["source"], u["target"])
                       for u in self.project.memory_units()]
-            self._project_index = (Index(units, "source"), Index(units, "target"))
+            self._project_index = (Index(units, "source", self._caches[0]),
+                                   Index(units, "target", self._caches[1]))
             self._revision, self._memory_count = revision, count
         return self._project_index
 

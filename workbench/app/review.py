@@ -31,7 +31,7 @@ from typing import Callable, Sequence
 from workbench.errors import WorkbenchError
 from workbench.store.project import Project, ProjectLink
 
-__all__ = ["KINDS", "ReviewRow", "EditResult", "AlignmentReview", "moved_links"]
+__all__ = ["KINDS", "ReviewRow", "EditResult", "AlignmentReview", "moved_links", "order_links"]
 
 KINDS: tuple[str, ...] = ("1:1", "n:m", "deletion", "insertion", "moved")
 SIDES = ("source", "target")
@@ -117,6 +117,7 @@ class AlignmentReview:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.rows: list[ReviewRow] = []
+        self._confirmed: set[int] = set()
         self._by_id: dict[int, int] = {}
         self._owner: dict[tuple[str, int], int] = {}
         self.revision = -1
@@ -125,10 +126,13 @@ class AlignmentReview:
     # ---- reading
 
     def reload(self) -> list[ReviewRow]:
-        """Read the links again (after an edit here or in another window)."""
+        """Read the links again (after an edit in another window)."""
         self.revision = self.project.revision
-        links = self.project.links()
-        confirmed = self.project.confirmed_ids()
+        self._confirmed = self.project.confirmed_ids()
+        return self._build(self.project.links())
+
+    def _build(self, links: list[ProjectLink]) -> list[ReviewRow]:
+        confirmed = self._confirmed
         moved = moved_links(links)
         self.rows = [ReviewRow(n, lk, _kind(lk, lk.id in moved), _shape(lk), lk.id in moved,
                                lk.id in confirmed) for n, lk in enumerate(links, 1)]
@@ -140,6 +144,21 @@ class AlignmentReview:
             for j in r.tgt:
                 self._owner[("target", j)] = r.id
         return self.rows
+
+    def _update(self, removed: Sequence[int] = (), added: Sequence[ProjectLink] = (),
+                changed: Sequence[ProjectLink] = (), steps: int = 1) -> None:
+        """Apply this object's own edit to the rows without reading every link again (an
+        edit on 1,000 links stays a few milliseconds); reload if another process wrote in
+        between (the revision moved by more than this edit's ``steps`` entries)."""
+        revision = self.project.revision
+        if revision != self.revision + steps:
+            self.reload()
+            return
+        self.revision = revision
+        gone = set(removed)
+        new = {lk.id: lk for lk in changed}
+        links = [new.get(r.id, r.link) for r in self.rows if r.id not in gone]
+        self._build(order_links(links + list(added)))
 
     def refresh_if_changed(self) -> bool:
         """Reload when another process changed the project; True if it did."""
@@ -205,8 +224,11 @@ class AlignmentReview:
 
     def confirm(self, link_id: int, confirmed: bool = True) -> EditResult:
         self.row(link_id)
+        self.refresh_if_changed()
         changed = self.project.confirm([link_id], confirmed)
-        self.reload()
+        if changed:
+            (self._confirmed.add if confirmed else self._confirmed.discard)(link_id)
+            self._update(steps=1)
         return EditResult("confirm" if confirmed else "unconfirm",
                           (link_id,) if changed else (), link_id)
 
@@ -221,8 +243,10 @@ class AlignmentReview:
     def _versions(self, *ids: int) -> dict[int, int]:
         return {i: self.row(i).link.version for i in ids}
 
-    def _done(self, kind: str, links: Sequence[ProjectLink], focus: int | None) -> EditResult:
-        self.reload()
+    def _done(self, kind: str, replaced: Sequence[int], links: Sequence[ProjectLink],
+              focus: int | None) -> EditResult:
+        self._confirmed = self.project.confirmed_ids()  # the store marks a person's links
+        self._update(removed=replaced, added=links)
         return EditResult(kind, tuple(lk.id for lk in links), focus)
 
     def next_row(self, link_id: int) -> ReviewRow | None:
@@ -236,14 +260,14 @@ class AlignmentReview:
             raise WorkbenchError("the last link has no next link to merge with")
         merged = self.project.merge([link_id, nxt.id], base_versions=self._versions(link_id,
                                                                                      nxt.id))
-        return self._done("merge", [merged], merged.id)
+        return self._done("merge", [link_id, nxt.id], [merged], merged.id)
 
     def split(self, link_id: int, src_at: int, tgt_at: int) -> EditResult:
         """Cut a link in two after its first ``src_at`` source and ``tgt_at`` target segments."""
         row = self.row(link_id)
         parts = self.project.split(link_id, src_at, tgt_at,
                                    base_version=row.link.version)
-        return self._done("split", parts, parts[0].id)
+        return self._done("split", [link_id], parts, parts[0].id)
 
     def split_points(self, link_id: int) -> list[tuple[int, int]]:
         """Every (src_at, tgt_at) a split of this link can take."""
@@ -301,7 +325,7 @@ class AlignmentReview:
         made = self.project.relink([link_id, other_id], blocks,
                                    base_versions=self._versions(link_id, other_id))
         focus = made[0].id if made else None
-        return self._done("move boundary", made, focus)
+        return self._done("move boundary", [link_id, other_id], made, focus)
 
     def unlink(self, link_id: int, side: str, index: int | None = None) -> EditResult:
         """Detach one segment (default: the link's last on ``side``) into a deletion (source)
@@ -326,7 +350,7 @@ class AlignmentReview:
         blocks = [(s, t) for s, t in blocks if s or t]
         made = self.project.relink([link_id], blocks,
                                    base_versions=self._versions(link_id))
-        return self._done("unlink", made, made[0].id)
+        return self._done("unlink", [link_id], made, made[0].id)
 
     def link_candidates(self, link_id: int) -> list[ReviewRow]:
         """The links a deletion (or insertion) can be linked to: the insertions (deletions),
@@ -350,7 +374,7 @@ class AlignmentReview:
         made = self.project.relink([a.id, b.id], [(list(a.src) + list(b.src),
                                                    list(a.tgt) + list(b.tgt))],
                                    base_versions=self._versions(a.id, b.id))
-        return self._done("link", made, made[0].id)
+        return self._done("link", [a.id, b.id], made, made[0].id)
 
     def realign_unconfirmed(self, *, aligner=None, glossary=None, max_link: int = 3,
                             progress: Callable | None = None, cancel=None) -> EditResult:
@@ -375,20 +399,60 @@ class AlignmentReview:
         made = self.project.relink([r.id for r in free], [(lk.src, lk.tgt) for lk in new],
                                    base_versions={r.id: r.link.version for r in free},
                                    scores=[lk.score for lk in new])
-        return self._done("realign", made, None)
+        return self._done("realign", [r.id for r in free], made, None)
 
     # ---- undo / redo
 
     def undo(self):
-        """The store's undo (any edit: text, status, confirmation, alignment)."""
-        entry = self.project.undo()
-        self.reload()
-        return entry
+        """The store's undo (any edit: text, status, confirmation, alignment); the
+        :class:`~workbench.store.records.HistoryEntry` undone, or None."""
+        return self._undo_redo(True)
 
     def redo(self):
-        entry = self.project.redo()
-        self.reload()
+        return self._undo_redo(False)
+
+    def _undo_redo(self, undo: bool):
+        self.refresh_if_changed()
+        entry = self.project.undo() if undo else self.project.redo()
+        if entry is None:
+            return None
+        frm, to = (entry.new, entry.old) if undo else (entry.old, entry.new)
+        try:
+            if entry.kind == "confirm":
+                for d in _as_list(to):
+                    (self._confirmed.add if d["confirmed"] else self._confirmed.discard)(d["id"])
+                self._update(steps=1)
+            elif entry.kind in ("edit", "import"):
+                self._update(changed=[self.project.link(d["id"]) for d in _as_list(to)], steps=1)
+            else:
+                self._confirmed = self.project.confirmed_ids()
+                self._update(removed=[d["id"] for d in frm["links"]],
+                             added=[self.project.link(d["id"]) for d in to["links"]], steps=1)
+        except (KeyError, TypeError, WorkbenchError):
+            self.reload()
         return entry
+
+
+def order_links(links: Sequence[ProjectLink]) -> list[ProjectLink]:
+    """Source order, as :meth:`Project.links` gives it: an insertion goes right after the
+    link holding the target segment before it."""
+    with_src = sorted((lk for lk in links if lk.src),
+                      key=lambda lk: (lk.src[0], lk.tgt[0] if lk.tgt else -1))
+    owner = {j: n for n, lk in enumerate(with_src) for j in lk.tgt}
+    keyed = [((n, 0, 0), lk) for n, lk in enumerate(with_src)]
+    for lk in links:
+        if lk.src:
+            continue
+        before = next((owner[j] for j in range(lk.tgt[0] - 1, -1, -1) if j in owner), -1)
+        keyed.append(((before, 1, lk.tgt[0]), lk))
+    keyed.sort(key=lambda kv: kv[0])
+    return [lk for _, lk in keyed]
+
+
+def _as_list(value) -> list:
+    if isinstance(value, list):
+        return value
+    return [value] if value else []
 
 
 def _doubt_key(r: ReviewRow) -> tuple:
