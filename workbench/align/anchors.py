@@ -78,8 +78,6 @@ def latin_tokens(text: str) -> set[str]:
 
 #: Bits of an anchor mask (two uint64 words a segment).
 MASK_BITS = 128
-#: Whether transliterated names are anchors by default (a switch for calibration runs).
-NAME_ANCHORS = True
 
 
 def name_keys(src: Sequence[str], tgt: Sequence[str]) -> tuple[list[set[str]], list[set[str]]]:
@@ -92,27 +90,56 @@ def name_keys(src: Sequence[str], tgt: Sequence[str]) -> tuple[list[set[str]], l
             [{"t:" + k for k in keys & both} for keys in en])
 
 
+def _capitalised_tokens(text: str) -> set[str]:
+    """Lower-cased Latin tokens written with a capital or a digit (names, acronyms)."""
+    return {m.group().lower() for m in _LATIN_TOKEN_RE.finditer(text)
+            if len(m.group()) > 1 and not m.group().islower()}
+
+
 def document_anchors(src: Sequence[str], tgt: Sequence[str], glossary=None, *,
-                     names: bool | None = None) -> tuple[list[set[str]], list[set[str]]]:
+                     names: bool = True, source_lang: str = "ar",
+                     target_lang: str = "en") -> tuple[list[set[str]], list[set[str]]]:
     """Anchor keys per source and per target segment.
 
     Latin tokens are anchors only if they occur in the (Arabic) source document: on
     the English side every word is Latin, so only those copied through count.
-    Transliterated names (``names``) only if their skeleton is on both sides.
+    Transliterated names (``names``) only if their skeleton is on both sides.  A
+    Latin-script source (``source_lang``) with a Latin-script target shares tokens
+    written with a capital or a digit found in both documents (names, acronyms)
+    instead; English number words count only in an English target; names and the
+    (Arabic-English) glossary only for an Arabic source and an English target.
     """
+    from workbench.align.langs import script_of
+
+    latin_source = script_of(source_lang) == "Latin"
+    latin_target = script_of(target_lang) == "Latin"
     src_sets: list[set[str]] = []
     vocab: set[str] = set()
+    if latin_source:
+        if latin_target:
+            src_toks = [_capitalised_tokens(text) for text in src]
+            tgt_toks = [_capitalised_tokens(text) for text in tgt]
+            both = (set().union(*src_toks) & set().union(*tgt_toks)) if src and tgt else set()
+            src_sets = [number_keys(text) | {"w:" + t for t in toks & both}
+                        for text, toks in zip(src, src_toks)]
+            tgt_sets = [number_keys(text, english=target_lang == "en")
+                        | {"w:" + t for t in toks & both} for text, toks in zip(tgt, tgt_toks)]
+        else:
+            src_sets = [number_keys(text) for text in src]
+            tgt_sets = [number_keys(text) for text in tgt]
+        return src_sets, tgt_sets
     for text in src:
         toks = latin_tokens(text)
         vocab |= toks
         src_sets.append(number_keys(text) | {"w:" + t for t in toks})
     tgt_sets: list[set[str]] = []
     for text in tgt:
-        keys = number_keys(text, english=True)
-        if vocab:
+        keys = number_keys(text, english=target_lang == "en")
+        if vocab and latin_target:
             keys |= {"w:" + t for t in latin_tokens(text) & vocab}
         tgt_sets.append(keys)
-    if glossary is not None:
+    arabic_english = source_lang == "ar" and target_lang == "en"
+    if glossary is not None and arabic_english:
         found = []
         for texts, match in ((src, glossary.match_arabic), (tgt, glossary.match_english)):
             found.append([{"g:" + str(m.entry_id) for m in match(text)
@@ -127,7 +154,8 @@ def document_anchors(src: Sequence[str], tgt: Sequence[str], glossary=None, *,
     shared = (set().union(*src_sets) & set().union(*tgt_sets)) if src_sets and tgt_sets else ()
     # names come last to the mask bits (anchor_mask_pair): when the other shared anchors
     # fill them, no name would get one, so they are not looked for (long documents)
-    if (NAME_ANCHORS if names is None else names) and len(shared) < MASK_BITS:
+    if (names and len(shared) < MASK_BITS
+            and source_lang == "ar" and latin_target):
         for sets, extra in zip((src_sets, tgt_sets), name_keys(src, tgt)):
             for keys, more in zip(sets, extra):
                 keys |= more
@@ -183,22 +211,27 @@ def anchor_mask_pair(src_sets: Sequence[set[str]], tgt_sets: Sequence[set[str]],
     return anchor_masks(src_sets, bits), anchor_masks(tgt_sets, bits)
 
 
-def document_masks(src: Sequence[str], tgt: Sequence[str], glossary=None,
+def document_masks(src: Sequence[str], tgt: Sequence[str], glossary=None, *,
+                   source_lang: str = "ar", target_lang: str = "en", names: bool = True,
                    ) -> tuple[np.ndarray, np.ndarray]:
     """The anchor masks of both sides of a document (:func:`document_anchors`, then
     :func:`anchor_mask_pair`): what the scorer reads."""
-    return anchor_mask_pair(*document_anchors(src, tgt, glossary))
+    return anchor_mask_pair(*document_anchors(src, tgt, glossary, source_lang=source_lang,
+                                              target_lang=target_lang, names=names))
 
 
 def nested_masks(src_pieces: Sequence[Sequence[str]], tgt_pieces: Sequence[Sequence[str]],
-                 glossary=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                 glossary=None, *, source_lang: str = "ar", target_lang: str = "en",
+                 names: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`document_masks` of segments made of pieces (paragraphs of sentences) and of
     the pieces, at once: the anchors are found in the pieces, and a segment's anchors are
     the union of its pieces' (anchors are words and numbers, which a sentence boundary
     does not cut), so the text is read once.  Returns the segments' source and target
     masks, then the pieces'."""
     src_sets, tgt_sets = document_anchors([x for p in src_pieces for x in p],
-                                          [x for p in tgt_pieces for x in p], glossary)
+                                          [x for p in tgt_pieces for x in p], glossary,
+                                          source_lang=source_lang, target_lang=target_lang,
+                                          names=names)
 
     def unions(sets: list[set[str]], pieces: Sequence[Sequence[str]]) -> list[set[str]]:
         ends = np.cumsum([len(p) for p in pieces])

@@ -25,18 +25,17 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
-import regex
 
 from workbench.align.adapt import adapt_params
 from workbench.align.anchors import document_masks, nested_masks
 from workbench.align.boilerplate import PHRASES, boilerplate_likeness, split_phrases
 from workbench.align.embed import CachedEmbedder, Embedder, compose
 from workbench.align.engine import AlignStats, align_sides
+from workbench.align.langs import check_lang, check_scripts, segment_lang
 from workbench.align.links import Link
 from workbench.align.scorer import Params, Side, head_blocks, load_params
 from workbench.errors import WorkbenchError
 from workbench.progress import CancelToken, ProgressEvent, Reporter
-from workbench.text.normalize import ARABIC_LETTER_CLASS
 from workbench.text.segment import Segment, check_unit, paragraphs, segment, sentences
 
 __all__ = ["AlignmentResult", "Aligner", "align_texts", "align_segments", "check_scripts",
@@ -50,10 +49,6 @@ LONG_SIDE = 3000
 #: as paragraphs: their sentences are aligned first, as evidence, and the paragraph
 #: profile of the calibrated parameters applies.
 PARAGRAPH_MODE = 1.5
-#: Widen the length model to each document's looseness (:mod:`workbench.align.adapt`).
-ADAPT_LENGTH = True
-#: Cut boilerplate phrases glued into English sentences out as sentences of their own.
-SPLIT_BOILERPLATE = True
 #: The similarity matrix is returned only up to this many cells.
 MAX_SIMILARITY_CELLS = 4_000_000
 
@@ -70,32 +65,6 @@ class AlignmentResult:
     similarity: np.ndarray | None = None
     unit: str = "paragraphs"
     stats: AlignStats = field(default_factory=AlignStats)
-
-
-_ARABIC_RE = regex.compile(f"[{ARABIC_LETTER_CLASS}]")
-_LATIN_RE = regex.compile(r"\p{Latin}")
-
-
-def _script_share(text: str) -> tuple[int, int]:
-    sample = text[:200_000]
-    return len(_ARABIC_RE.findall(sample)), len(_LATIN_RE.findall(sample))
-
-
-def check_scripts(src_text: str, tgt_text: str, *, src_name: str = "source",
-                  tgt_name: str = "target") -> None:
-    """Refuse a source that is not Arabic or a target that is Arabic, with a clear message."""
-    ar, la = _script_share(src_text)
-    if ar + la and ar < 0.2 * (ar + la):
-        hint = ""
-        tar, tla = _script_share(tgt_text)
-        if tar > tla:
-            hint = " (the two files look swapped: give the Arabic file first)"
-        raise WorkbenchError(f"the {src_name} is not Arabic: it is mostly Latin script; the "
-                             f"source must be the Arabic text{hint}")
-    tar, tla = _script_share(tgt_text)
-    if tar + tla and tar > 0.5 * (tar + tla):
-        raise WorkbenchError(f"the {tgt_name} is mostly Arabic script; the target must be the "
-                             "English text")
 
 
 def _as_glossary(glossary):
@@ -124,7 +93,6 @@ class Aligner:
         else:
             self.embedder = CachedEmbedder(embedder, disk=disk_cache)
         self.params = params if params is not None else load_params()
-        self.last_stats = AlignStats()
         self._phrases: np.ndarray | None = None
 
     # -- embedding -------------------------------------------------------------------
@@ -136,8 +104,8 @@ class Aligner:
         """The sentences of each segment, or None unless segments average several sentences."""
         if len(texts) > LONG_SIDE:
             return None
-        pieces = [[s.text for s in sentences(t, lang)] or [t] for t in texts]
-        if lang == "en" and SPLIT_BOILERPLATE:
+        pieces = [[s.text for s in sentences(t, segment_lang(lang))] or [t] for t in texts]
+        if lang == "en" and self.params.split_boilerplate:
             pieces = [[x for s in p for x in split_phrases(s)] for p in pieces]
         return pieces if sum(map(len, pieces)) >= PARAGRAPH_MODE * len(texts) else None
 
@@ -162,16 +130,18 @@ class Aligner:
                     blocks=blocks, **kw)
 
     def build_sides(self, src: list[str], tgt: list[str], *, glossary=None, progress=None,
-                    cancel=None, sentence_level: bool = True,
-                    max_block: int = 3) -> tuple[Side, Side]:
+                    cancel=None, sentence_level: bool = True, max_block: int = 3,
+                    source_lang: str = "ar", target_lang: str = "en") -> tuple[Side, Side]:
         """Embeddings, anchors, priors (and sentence sub-units) of both sides, ready to align.
 
         When segments hold several sentences (paragraphs), each side also gets a
         ``sub_side`` over its sentences: the engine aligns those first and uses the
         sentence links as evidence for the segment links.
         """
-        src_pieces = self._sentences(src, "ar") if sentence_level else None
-        tgt_pieces = self._sentences(tgt, "en") if sentence_level else None
+        langs = dict(source_lang=source_lang, target_lang=target_lang,
+                     names=self.params.name_anchors)
+        src_pieces = self._sentences(src, source_lang) if sentence_level else None
+        tgt_pieces = self._sentences(tgt, target_lang) if sentence_level else None
         if ((src_pieces is None) != (tgt_pieces is None) and src and tgt
                 and max(len(src), len(tgt)) <= LONG_SIDE):
             # one side holds paragraphs, the other one sentence a segment (a loose rewrite
@@ -183,9 +153,9 @@ class Aligner:
             src_pieces = tgt_pieces = None  # paragraph mode needs both sides
         if self.embedder.composable and max(len(src), len(tgt)) <= LONG_SIDE:
             return self._composed_sides(src, tgt, src_pieces, tgt_pieces, glossary, progress,
-                                        cancel, max_block)
+                                        cancel, max_block, langs)
         if self.embedder.composable and src_pieces is None:
-            return self._long_sides(src, tgt, glossary, progress, cancel, max_block)
+            return self._long_sides(src, tgt, glossary, progress, cancel, max_block, langs)
         texts = list(src) + list(tgt)
         if src_pieces is not None:  # (then tgt_pieces too)
             src_flat = [x for p in src_pieces for x in p]
@@ -195,12 +165,12 @@ class Aligner:
         n, m = len(src), len(tgt)
         es, et = emb[:n], emb[n:n + m]
         if src_pieces is None:
-            sa, ta = document_masks(src, tgt, glossary)
+            sa, ta = document_masks(src, tgt, glossary, **langs)
             return (self._side(src, es, sa, progress, cancel),
                     self._side(tgt, et, ta, progress, cancel,
                                self.boilerplate(tgt, et)))
         ses, tes = emb[n + m:n + m + len(src_flat)], emb[n + m + len(src_flat):]
-        sa, ta, ssa, sta = nested_masks(src_pieces, tgt_pieces, glossary)
+        sa, ta, ssa, sta = nested_masks(src_pieces, tgt_pieces, glossary, **langs)
         sub_src = self._side(src_flat, ses, ssa, progress, cancel)
         sub_tgt = self._side(tgt_flat, tes, sta, progress, cancel,
                              self.boilerplate(tgt_flat, tes))
@@ -211,7 +181,7 @@ class Aligner:
         return s, t
 
     def _long_sides(self, src: list[str], tgt: list[str], glossary, progress, cancel,
-                    max_block: int) -> tuple[Side, Side]:
+                    max_block: int, langs: dict) -> tuple[Side, Side]:
         """:meth:`build_sides` for long sides: composed blocks, computed chunk by chunk."""
         # the mean join correction: re-encoding every join would add a third to the
         # encoding of a long side, for the same F1 (0.952 against 0.953 on 20,000 lines)
@@ -219,13 +189,14 @@ class Aligner:
                                                  cancel=cancel, exact_joins=False)
         et, tblocks = self.embedder.embed_blocks(tgt, max_block, progress=progress,
                                                  cancel=cancel, exact_joins=False)
-        sa, ta = document_masks(src, tgt, glossary)
+        sa, ta = document_masks(src, tgt, glossary, **langs)
         return (self._side(src, es, sa, progress, cancel, blocks=sblocks),
                 self._side(tgt, et, ta, progress, cancel,
                            self.boilerplate(tgt, et), blocks=tblocks))
 
     def _composed_sides(self, src: list[str], tgt: list[str], src_pieces, tgt_pieces,
-                        glossary, progress, cancel, max_block: int = 3) -> tuple[Side, Side]:
+                        glossary, progress, cancel, max_block: int = 3,
+                        langs: dict | None = None) -> tuple[Side, Side]:
         """:meth:`build_sides` for a composable embedder: every text is encoded once.
 
         Without sentence pieces, each segment is pooled; with them, each sentence is
@@ -240,10 +211,11 @@ class Aligner:
             src_flat = [x for p in src_pieces for x in p]
             tgt_flat = [x for p in tgt_pieces for x in p]
 
+        langs = langs or {}
         if src_flat is None:
-            masks = document_masks(src, tgt, glossary)
+            masks = document_masks(src, tgt, glossary, **langs)
         else:
-            masks = nested_masks(src_pieces, tgt_pieces, glossary)
+            masks = nested_masks(src_pieces, tgt_pieces, glossary, **langs)
         # (the anchors, pure Python, are no faster found in a thread of their own while
         # the encoder pools: they hold the interpreter lock the encoding threads need)
         if src_pieces is None:
@@ -334,53 +306,68 @@ class Aligner:
     # -- public API ------------------------------------------------------------------
     def align_segments(self, src: Sequence[str], tgt: Sequence[str], *, glossary=None,
                        max_link: int = 3, progress: Progress | None = None,
-                       cancel: CancelToken | None = None) -> list[Link]:
-        """Align pre-segmented input (one string per segment)."""
+                       cancel: CancelToken | None = None, source_lang: str = "ar",
+                       target_lang: str = "en", stats: AlignStats | None = None,
+                       ) -> list[Link]:
+        """Align pre-segmented input (one string per segment); ``stats`` (if given)
+        receives the work done."""
         src, tgt = [str(s) for s in src], [str(t) for t in tgt]
-        links, _ = self._align(src, tgt, glossary=_as_glossary(glossary), max_link=max_link,
-                               progress=progress, cancel=cancel)
+        links, _, _ = self._align(src, tgt, glossary=_as_glossary(glossary), max_link=max_link,
+                                  progress=progress, cancel=cancel,
+                                  langs=_langs(source_lang, target_lang), stats=stats)
         return links
 
     def _align(self, src: list[str], tgt: list[str], *, glossary, max_link: int, progress,
-               cancel) -> tuple[list[Link], tuple[np.ndarray, np.ndarray]]:
+               cancel, langs: dict | None = None, stats: AlignStats | None = None,
+               ) -> tuple[list[Link], tuple[np.ndarray, np.ndarray], AlignStats]:
         _check_max_link(max_link)
+        langs = langs or {}
         src_side, tgt_side = self.build_sides(src, tgt, glossary=glossary, progress=progress,
-                                              cancel=cancel, max_block=max_link)
-        stats = AlignStats()
+                                              cancel=cancel, max_block=max_link, **langs)
+        stats = stats if stats is not None else AlignStats()
         reporter = Reporter("aligning", None, progress, cancel)
         reporter.start()
-        params = adapt_params(self.params, src_side, tgt_side) if ADAPT_LENGTH else self.params
+        params = self.params
+        if params.adapt_length:
+            params = adapt_params(params, src_side, tgt_side)
         links = align_sides(src_side, tgt_side, params, max_link=max_link, stats=stats,
                             check=reporter.check)
-        self.last_stats = stats
         reporter.advance(1)
-        return links, (src_side.emb1, tgt_side.emb1)
+        return links, (src_side.emb1, tgt_side.emb1), stats
 
     def align_texts(self, src_text: str, tgt_text: str, unit: str = "paragraphs", *,
                     glossary=None, max_link: int = 3, progress: Progress | None = None,
-                    cancel: CancelToken | None = None) -> AlignmentResult:
-        """Segment both texts by ``unit`` and align them (see the module docstring)."""
+                    cancel: CancelToken | None = None, source_lang: str = "ar",
+                    target_lang: str = "en") -> AlignmentResult:
+        """Segment both texts by ``unit`` and align them (see the module docstring).
+
+        ``source_lang`` and ``target_lang`` name the two languages
+        (:mod:`workbench.align.langs`): a text not in the script of its language is
+        refused, and the sentence rules and anchors follow the languages.
+        """
         check_unit(unit)
-        check_scripts(src_text, tgt_text)
+        langs = _langs(source_lang, target_lang)
+        check_scripts(src_text, tgt_text, **langs)
         glossary = _as_glossary(glossary)
         if unit == "sentences":
             return self._align_sentences(src_text, tgt_text, glossary=glossary,
-                                         max_link=max_link, progress=progress, cancel=cancel)
-        source = segment(src_text, unit, "ar")
-        target = segment(tgt_text, unit, "en")
-        links, (es, et) = self._align([s.text for s in source], [t.text for t in target],
-                                      glossary=glossary, max_link=max_link, progress=progress,
-                                      cancel=cancel)
-        return AlignmentResult(source, target, links, _similarity(es, et), unit,
-                               self.last_stats)
+                                         max_link=max_link, progress=progress, cancel=cancel,
+                                         langs=langs)
+        source = segment(src_text, unit, segment_lang(source_lang))
+        target = segment(tgt_text, unit, segment_lang(target_lang))
+        links, (es, et), stats = self._align([s.text for s in source],
+                                             [t.text for t in target], glossary=glossary,
+                                             max_link=max_link, progress=progress,
+                                             cancel=cancel, langs=langs)
+        return AlignmentResult(source, target, links, _similarity(es, et), unit, stats)
 
     def _align_sentences(self, src_text: str, tgt_text: str, *, glossary, max_link: int,
-                         progress, cancel) -> AlignmentResult:
+                         progress, cancel, langs: dict) -> AlignmentResult:
         _check_max_link(max_link)
         src_paras = paragraphs(src_text)
         tgt_paras = paragraphs(tgt_text)
-        source = segment(src_text, "sentences", "ar")
-        target = segment(tgt_text, "sentences", "en")
+        source = segment(src_text, "sentences", segment_lang(langs["source_lang"]))
+        target = segment(tgt_text, "sentences", segment_lang(langs["target_lang"]))
         # embed every sentence (and, unless the embedder composes them, every paragraph)
         # in one go: one progress bar, one cache pass
         texts = [s.text for s in source] + [t.text for t in target]
@@ -394,12 +381,12 @@ class Aligner:
                               progress, cancel)
         es = emb[:len(source)]
         et = emb[len(source):len(source) + len(target)]
-        para_links, _ = self._align([p.text for p in src_paras], [p.text for p in tgt_paras],
-                                    glossary=glossary, max_link=max_link, progress=None,
-                                    cancel=cancel)
-        stats = self.last_stats
+        para_links, _, stats = self._align([p.text for p in src_paras],
+                                           [p.text for p in tgt_paras], glossary=glossary,
+                                           max_link=max_link, progress=None, cancel=cancel,
+                                           langs=langs)
         smasks, tmasks = document_masks([s.text for s in source], [t.text for t in target],
-                                        glossary)
+                                        glossary, names=self.params.name_anchors, **langs)
         bp = self.boilerplate([t.text for t in target], et)
         src_by_para: dict[int, list[int]] = {}
         for s in source:
@@ -429,6 +416,11 @@ class Aligner:
                                       tuple(t_idx[k] for k in lk.tgt), lk.score))
             reporter.advance(1)
         return AlignmentResult(source, target, links, _similarity(es, et), "sentences", stats)
+
+
+def _langs(source_lang: str, target_lang: str) -> dict:
+    return dict(source_lang=check_lang(source_lang, "--source-lang"),
+                target_lang=check_lang(target_lang, "--target-lang"))
 
 
 def _check_max_link(max_link: int) -> None:
@@ -469,15 +461,18 @@ def default_aligner() -> Aligner:
 
 def align_texts(src_text: str, tgt_text: str, unit: str = "paragraphs", *, glossary=None,
                 max_link: int = 3, progress: Progress | None = None,
-                cancel: CancelToken | None = None) -> AlignmentResult:
-    """Align an Arabic text with its English rewrite; see :meth:`Aligner.align_texts`."""
+                cancel: CancelToken | None = None, source_lang: str = "ar",
+                target_lang: str = "en") -> AlignmentResult:
+    """Align a text with its translation or rewrite; see :meth:`Aligner.align_texts`."""
     return default_aligner().align_texts(src_text, tgt_text, unit, glossary=glossary,
-                                         max_link=max_link, progress=progress, cancel=cancel)
+                                         max_link=max_link, progress=progress, cancel=cancel,
+                                         source_lang=source_lang, target_lang=target_lang)
 
 
 def align_segments(src: list[str], tgt: list[str], *, glossary=None, max_link: int = 3,
                    progress: Progress | None = None, cancel: CancelToken | None = None,
-                   ) -> list[Link]:
+                   source_lang: str = "ar", target_lang: str = "en") -> list[Link]:
     """Align pre-segmented input; see :meth:`Aligner.align_segments`."""
     return default_aligner().align_segments(src, tgt, glossary=glossary, max_link=max_link,
-                                            progress=progress, cancel=cancel)
+                                            progress=progress, cancel=cancel,
+                                            source_lang=source_lang, target_lang=target_lang)

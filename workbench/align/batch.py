@@ -121,12 +121,14 @@ def _null_links(n_src: int, n_tgt: int) -> list[Link]:
             + [Link((), (j,), 1.0) for j in range(n_tgt)])
 
 
-def _check_pair_scripts(src: str, tgt: str, directory: Path, name: str) -> None:
-    """Refuse an English source or an Arabic target (swapped files) before any work starts."""
-    from workbench.align.api import check_scripts
+def _check_pair_scripts(src: str, tgt: str, directory: Path, name: str,
+                        langs: dict | None = None) -> None:
+    """Refuse a source or a target not in its language's script (swapped files) before any
+    work starts."""
+    from workbench.align.langs import check_scripts
 
     try:
-        check_scripts(src, tgt)
+        check_scripts(src, tgt, **(langs or {}))
     except WorkbenchError as exc:
         raise WorkbenchError(f"{directory}/{{{SOURCE_DIR},{TARGET_DIR}}}/{name}: {exc}") from None
 
@@ -175,26 +177,36 @@ def _load_glossary(glossary_paths: Sequence[str] | None):
     return load_glossary([Path(p) for p in glossary_paths])
 
 
+def _counts(src: str, tgt: str, unit: str, langs: dict | None) -> tuple[int, int]:
+    from workbench.align.langs import segment_lang
+
+    langs = langs or {}
+    return (len(segment(src, unit, segment_lang(langs.get("source_lang", "ar")))),
+            len(segment(tgt, unit, segment_lang(langs.get("target_lang", "en")))))
+
+
 def _align_texts(aligner, glossary, src: str, tgt: str, unit: str, directory: Path,
-                 name: str, cancel: CancelToken | None = None) -> list[Link]:
-    n_src = len(segment(src, unit, SOURCE_DIR))
-    n_tgt = len(segment(tgt, unit, TARGET_DIR))
+                 name: str, cancel: CancelToken | None = None,
+                 langs: dict | None = None) -> list[Link]:
+    n_src, n_tgt = _counts(src, tgt, unit, langs)
     if n_src == 0 or n_tgt == 0:
         return _null_links(n_src, n_tgt)  # nothing to compare: every segment is unmatched
     try:
-        return list(aligner.align_texts(src, tgt, unit, glossary=glossary, cancel=cancel).links)
+        return list(aligner.align_texts(src, tgt, unit, glossary=glossary, cancel=cancel,
+                                        **(langs or {})).links)
     except CancelledError:
         raise
     except WorkbenchError as exc:  # e.g. the files are swapped: name the document
         raise WorkbenchError(f"{directory}/{{{SOURCE_DIR},{TARGET_DIR}}}/{name}: {exc}") from None
 
 
-def _worker_align(directory: str, name: str, unit: str) -> tuple[str, list[Link] | str]:
+def _worker_align(directory: str, name: str, unit: str,
+                  langs: dict | None = None) -> tuple[str, list[Link] | str]:
     """Runs in a worker: (name, links) or (name, error message) for a user error."""
     try:
         src, tgt = _read_pair(Path(directory), name)
         return name, _align_texts(_WORKER["aligner"], _WORKER["glossary"], src, tgt, unit,
-                                  Path(directory), name)
+                                  Path(directory), name, langs=langs)
     except WorkbenchError as exc:
         return name, str(exc)
 
@@ -212,7 +224,8 @@ def _default_workers() -> int:
 def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "lines",
                     workers: int | None = None, glossary_paths: Sequence[str | Path] | None = None,
                     progress: Callable[[ProgressEvent], None] | None = None,
-                    cancel: CancelToken | None = None, aligner=None) -> dict[str, list[Link]]:
+                    cancel: CancelToken | None = None, aligner=None, source_lang: str = "ar",
+                    target_lang: str = "en") -> dict[str, list[Link]]:
     """Align every ``DIR/ar/NAME`` with ``DIR/en/NAME`` and write ``OUT/NAME`` (links format).
 
     ``unit`` is how both sides are segmented (``lines``: every non-empty line is one
@@ -229,9 +242,15 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
     Progress events (task :data:`TASK`) come one per document, ``detail`` = NAME;
     ``cancel`` stops the run (the documents already finished stay written) with
     :class:`~workbench.errors.CancelledError`: in this process the aligner checks it
-    inside a document too; worker processes are ended at once.
+    inside a document too; worker processes are ended at once.  ``source_lang`` and
+    ``target_lang`` name the languages of ``ar/`` (the source folder) and ``en/`` (the
+    target folder) (:mod:`workbench.align.langs`).
     """
+    from workbench.align.langs import check_lang
+
     check_unit(unit)
+    langs = dict(source_lang=check_lang(source_lang, "--source-lang"),
+                 target_lang=check_lang(target_lang, "--target-lang"))
     plan = plan_directory(directory, out_dir)
     for message in plan.warnings():
         warnings.warn(message, BatchWarning, stacklevel=2)
@@ -247,8 +266,8 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
         if cancel is not None:
             cancel.raise_if_cancelled()
         src, tgt = _read_pair(plan.directory, name)
-        _check_pair_scripts(src, tgt, plan.directory, name)
-        n_src, n_tgt = len(segment(src, unit, SOURCE_DIR)), len(segment(tgt, unit, TARGET_DIR))
+        _check_pair_scripts(src, tgt, plan.directory, name, langs)
+        n_src, n_tgt = _counts(src, tgt, unit, langs)
         links = _existing(plan.out_dir / name, n_src, n_tgt)
         if links is not None:
             done[name] = links
@@ -276,9 +295,9 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
                 cancel.raise_if_cancelled()
             src, tgt = _read_pair(plan.directory, name)
             finish(name, _align_texts(aligner, glossary, src, tgt, unit, plan.directory, name,
-                                      cancel))
+                                      cancel, langs))
     elif todo:
-        _run_pool(plan, todo, unit, n_workers, gpaths, cancel, finish)
+        _run_pool(plan, todo, unit, n_workers, gpaths, cancel, finish, langs)
     return {name: done[name] for name in plan.names if name in done}
 
 
@@ -296,7 +315,7 @@ def _remove_stale_temp_files(out_dir: Path, names: Sequence[str]) -> None:
 
 def _run_pool(plan: BatchPlan, todo: list[str], unit: str, n_workers: int,
               gpaths: list[str] | None, cancel: CancelToken | None,
-              finish: Callable[[str, list[Link]], None]) -> None:
+              finish: Callable[[str, list[Link]], None], langs: dict | None = None) -> None:
     import multiprocessing
 
     # spawn: workers start clean (no copied threads or locks from a TUI or progress bar);
@@ -314,7 +333,7 @@ def _run_pool(plan: BatchPlan, todo: list[str], unit: str, n_workers: int,
         # a cancel does not have to drain hundreds of submitted futures
         while queue or pending:
             while queue and len(pending) < 2 * n_workers:
-                pending.add(pool.submit(_worker_align, directory, queue.pop(), unit))
+                pending.add(pool.submit(_worker_align, directory, queue.pop(), unit, langs))
             finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for fut in finished:
                 name, result = fut.result()

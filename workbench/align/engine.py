@@ -419,7 +419,7 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
             # link: the move and the rest together must then be clearly better than it
             kept = _remainders(ss, tt, released_by_seg, src, tgt, params, knn_src, knn_tgt,
                                coverage, used_s, used_t)
-            if not REMAINDERS or kept is None or (
+            if not params.remainders or kept is None or (
                     p + sum(r.score for r in kept) < RELEASE_FACTOR * max(broken)):
                 continue
         doubts = [doubt_src[i] for i in ss if i in doubt_src] + [doubt_tgt[j] for j in tt
@@ -432,7 +432,7 @@ def recover_moves(links: list[Link], src: Side, tgt: Side, params: Params, max_l
         used_t |= tt
         weak_moves = weak_moves or (s, a, t, b) not in own
         moved[s] = Link(tuple(range(s, s + a)), tuple(range(t, t + b)), p)
-        if GROW_MOVES and (s, a, t, b) not in own:
+        if params.grow_moves and (s, a, t, b) not in own:
             grown = _grow(moved.pop(s), src, tgt, params, shapes, knn_src, knn_tgt, coverage,
                           free_src - used_s, free_tgt - used_t)
             used_s.update(grown.src)
@@ -556,11 +556,6 @@ def _log_odds(src: Side, tgt: Side, params: Params, knn_src, knn_tgt, coverage, 
     return float(logits(f, params)[0])
 
 
-#: Whether a moved block absorbs the unlinked segments beside it when that scores better
-#: than leaving them null (:func:`_grow`).
-GROW_MOVES = True
-
-
 def _grow(link: Link, src: Side, tgt: Side, params: Params, shapes, knn_src, knn_tgt,
           coverage, free_src: set[int], free_tgt: set[int]) -> Link:
     """Extend a moved link by unlinked neighbours while the path score improves.
@@ -601,10 +596,6 @@ def _grow(link: Link, src: Side, tgt: Side, params: Params, shapes, knn_src, knn
     if (s0, a, t0, b) == (link.src[0], len(link.src), link.tgt[0], len(link.tgt)):
         return link
     return Link(tuple(range(s0, s0 + a)), tuple(range(t0, t0 + b)), float(sigmoid(current)))
-
-
-#: Whether a move may keep the rest of an n:m link it takes an edge segment from.
-REMAINDERS = True
 
 
 def _remainders(ss: set[int], tt: set[int], released_by_seg: dict, src: Side, tgt: Side,

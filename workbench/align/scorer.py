@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.align.embed import WINDOW, normalize_rows, sliding_blocks
+from workbench.errors import WorkbenchError
 
 __all__ = ["FEATURES", "Params", "Side", "Coverage", "load_params", "block_features",
            "logits", "raw_logits", "sigmoid"]
@@ -89,29 +90,69 @@ class Params:
     #: per kind of link, the monotone map from raw to calibrated confidence
     #: (``{"match": {"x": [...], "y": [...]}, ...}``, see :mod:`workbench.align.confidence`)
     confidence: dict | None = None
+    #: the features the weights were fitted for (checked on loading: a file fitted for
+    #: another feature set is stale)
+    features: list[str] = field(default_factory=lambda: list(FEATURES))
     #: the profile used when segments hold several sentences (paragraphs): its sentences
     #: are aligned with this (sentence) profile first, the segments with that one
     paragraph: "Params | None" = None
+    # -- switches (on in use; off only to measure what each brings) ---------------------
+    #: widen the length model to each document's looseness (:mod:`workbench.align.adapt`)
+    adapt_length: bool = True
+    #: ... and move its mean to the document's when that lies far from the fitted one
+    shift_mean: bool = True
+    #: cut boilerplate phrases glued into English sentences out as sentences of their own
+    split_boilerplate: bool = True
+    #: transliterated names are anchors (:mod:`workbench.align.anchors`)
+    name_anchors: bool = True
+    #: a moved block absorbs the unlinked segments beside it when that scores better
+    grow_moves: bool = True
+    #: a move may keep the rest of an n:m link it takes an edge segment from
+    remainders: bool = True
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
 
 
+_REFIT = "run scripts/calibrate_align.py to fit it again"
+
+
 def load_params(path: str | Path | None = None) -> Params:
+    """The calibrated parameters; a missing, unreadable or stale file is an error.
+
+    Stale: weights for another feature set than :data:`FEATURES`, or keys this
+    version does not know (a file from another version of the aligner).
+    """
     p = Path(path) if path is not None else PARAMS_PATH
-    if not p.exists():
-        return Params()
-    data = json.loads(p.read_text(encoding="utf-8"))
-    return _params_from_dict(data)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WorkbenchError(f"the aligner's calibrated parameters are missing; {_REFIT}",
+                             path=p) from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise WorkbenchError(f"the aligner's calibrated parameters cannot be read ({exc}); "
+                             f"{_REFIT}", path=p) from None
+    if not isinstance(data, dict):
+        raise WorkbenchError(f"the aligner's calibrated parameters are not an object; {_REFIT}",
+                             path=p)
+    return _params_from_dict(data, p)
 
 
-def _params_from_dict(data: dict) -> Params:
-    known = {k: v for k, v in data.items() if k in Params.__dataclass_fields__}
+def _params_from_dict(data: dict, path: Path | None = None) -> Params:
+    unknown = sorted(set(data) - set(Params.__dataclass_fields__))
+    if unknown:
+        raise WorkbenchError(f"stale calibrated parameters: unknown keys {', '.join(unknown)}; "
+                             f"{_REFIT}", path=path)
+    known = dict(data)
+    if "features" in known and list(known["features"]) != list(FEATURES):
+        raise WorkbenchError("stale calibrated parameters: fitted for the features "
+                             f"{', '.join(known['features'])}, not {', '.join(FEATURES)}; "
+                             f"{_REFIT}", path=path)
     if len(known.get("weights", FEATURES)) != len(FEATURES):
-        known.pop("weights")  # a file from an older feature set: start from the defaults
-        known.pop("bias", None)
+        raise WorkbenchError(f"stale calibrated parameters: {len(known['weights'])} weights for "
+                             f"{len(FEATURES)} features; {_REFIT}", path=path)
     if isinstance(known.get("paragraph"), dict):
-        known["paragraph"] = _params_from_dict(known["paragraph"])
+        known["paragraph"] = _params_from_dict(known["paragraph"], path)
     return Params(**known)
 
 

@@ -48,6 +48,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from workbench.align.links import Link, check_coverage
 from workbench.errors import WorkbenchError
 from workbench.progress import CancelToken, ProgressEvent, Reporter
+from workbench.store.confirm import apply_confirm, carry_confirmation, confirmed_ids, set_confirmed
 from workbench.store.records import (
     ACCEPTED,
     HistoryEntry,
@@ -732,6 +733,24 @@ class Project:
                     self._remember(conn, link_id)
         return [self.link(e[0]) for e in prepared]
 
+    # ---- confirmed links (alignment review)
+
+    def confirmed_ids(self) -> set[int]:
+        """Ids of the links a person confirmed (see :mod:`workbench.store.confirm`)."""
+        return confirmed_ids(self._conn())
+
+    def confirm(self, link_ids: Sequence[int], confirmed: bool = True) -> bool:
+        """Mark links confirmed (or not) in one undoable transaction; False if nothing changed."""
+        with self._write() as conn:
+            now = _now()
+            olds, news = set_confirmed(conn, link_ids, confirmed, now, self._actor)
+            if not olds:
+                return False
+            self._log(conn, "confirm", olds[0]["id"] if len(olds) == 1 else None, olds, news,
+                      now)
+            self._drop_redo(conn)
+        return True
+
     # ---- alignment edits
 
     def merge(self, link_ids: Sequence[int], *, base_versions: Mapping[int, int]) -> ProjectLink:
@@ -768,13 +787,16 @@ class Project:
         return [self.link(i) for i in new]
 
     def relink(self, link_ids: Sequence[int], blocks: Sequence[tuple[Sequence[int], Sequence[int]]],
-               *, base_versions: Mapping[int, int]) -> list[ProjectLink]:
+               *, base_versions: Mapping[int, int],
+               scores: Sequence[float | None] | None = None) -> list[ProjectLink]:
         """Replace links by new ones over the same segments.
 
         ``blocks`` are ``(source indices, target indices)`` pairs that together use
         exactly the segments of the replaced links, each once.  A block equal to an
         old link keeps its text and status; translator text of a changed link moves,
         as a draft, to the block holding its first source (else target) segment.
+        With ``scores`` (one per block: a re-alignment), the changed blocks are the
+        aligner's links with those confidences, else a person's (confirmed) links.
         """
         ids = list(dict.fromkeys(int(i) for i in link_ids))
         if not ids:
@@ -783,9 +805,17 @@ class Project:
                 for s, t in blocks]
         if not norm or any(not s and not t for s, t in norm):
             raise WorkbenchError("every new link needs at least one segment")
+        if scores is not None and len(scores) != len(norm):
+            raise WorkbenchError(f"{len(norm)} blocks but {len(scores)} scores")
         with self._write() as conn:
             old = self._load_recs(conn, ids, base_versions)
-            new = self._replace(conn, "relink", old, self._carry(old, norm))
+            recs = self._carry(old, norm)
+            if scores is not None:
+                kept = {(r.src, r.tgt) for r in old}
+                for r, score in zip(recs, scores):
+                    if (r.src, r.tgt) not in kept:
+                        r.origin, r.score = "aligner", None if score is None else float(score)
+            new = self._replace(conn, "relink", old, recs)
         return [self.link(i) for i in new]
 
     def _load_recs(self, conn: sqlite3.Connection, ids: Sequence[int],
@@ -872,6 +902,7 @@ class Project:
             r.id, r.version = int(cur.lastrowid), 1
             _insert_link_segments(conn, r.id, r.src, r.tgt)
             ids.append(r.id)
+        carry_confirmation(conn, old, new, now, self._actor)
         self._log(conn, kind, None, {"links": [r.to_json() for r in old]},
                   {"links": [r.to_json() for r in new]}, now)
         self._drop_redo(conn)
@@ -901,7 +932,13 @@ class Project:
             entry = _entry(row)
             frm, to = (entry.new, entry.old) if undo else (entry.old, entry.new)
             now = _now()
-            if entry.kind in ("edit", "import"):
+            if entry.kind == "confirm":
+                gone = apply_confirm(conn, frm, to, now, self._actor)
+                if gone is not None:
+                    raise ConflictError(f"cannot {'undo' if undo else 'redo'} #{entry.id}: "
+                                        f"link {gone} was changed or removed since",
+                                        path=self.path)
+            elif entry.kind in ("edit", "import"):
                 for cur_d, want_d in zip(_as_list(frm), _as_list(to)):
                     link_id = cur_d["id"]
                     got = conn.execute("SELECT target_text, status FROM link WHERE id = ?",

@@ -94,7 +94,7 @@ class ProjectLink:
 class HistoryEntry:
     id: int
     at: str
-    kind: str          # edit | import | merge | split | relink | undo | redo
+    kind: str          # edit | import | merge | split | relink | confirm | undo | redo
     link_id: int | None
     old: Any
     new: Any
@@ -110,6 +110,11 @@ class HistoryEntry:
 
         if self.kind in ("undo", "redo"):
             return f"{self.kind} of #{self.ref}"
+        if self.kind == "confirm":
+            marks = _as_list(self.new)
+            ids = ", ".join(str(d["id"]) for d in marks)
+            verb = "confirm" if marks and marks[0].get("confirmed") else "unconfirm"
+            return f"{verb} link{'s' if len(marks) > 1 else ''} {ids}"
         if self.kind in ("edit", "import"):
             olds = {d["id"]: d for d in _as_list(self.old)}
             parts = []

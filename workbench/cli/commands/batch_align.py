@@ -14,8 +14,8 @@ GROUP_HELP = "batch alignment and scoring"
 DESCRIPTION = """\
 Align every document pair of a directory and write the links, one file a document.
 
-DIR holds DIR/ar/NAME (the Arabic source) and DIR/en/NAME (the English target) for
-every document NAME; OUT/NAME gets the links in the format of `workbench align
+DIR holds DIR/ar/NAME (the source, Arabic unless --source-lang names another language)
+and DIR/en/NAME (the target, English unless --target-lang) for every document NAME; OUT/NAME gets the links in the format of `workbench align
 --format links`: one link a line, [i,j]:[k]:score, null links [i]:[] and []:[k].
 
 Documents run in parallel on all cores, the embedder loaded once a worker.  Each
@@ -43,6 +43,10 @@ def register(cli: Cli) -> None:
     p.add_argument("--glossary", metavar="PATH", type=Path, action="append",
                    help="glossary file or folder whose terms anchor the alignment "
                         "(repeatable; default: none)")
+    p.add_argument("--source-lang", metavar="LANG", default="ar",
+                   help="language of the ar/ (source) files (default: ar)")
+    p.add_argument("--target-lang", metavar="LANG", default="en",
+                   help="language of the en/ (target) files (default: en)")
     p.set_defaults(func=cmd_batch_align)
 
 
@@ -86,7 +90,9 @@ def cmd_batch_align(args: argparse.Namespace) -> int:
             warnings.simplefilter("ignore", BatchWarning)  # printed above already
             results = align_directory(args.directory, args.out, unit=args.segments,
                                       workers=args.workers,
-                                      glossary_paths=args.glossary, progress=progress)
+                                      glossary_paths=args.glossary, progress=progress,
+                                      source_lang=args.source_lang,
+                                      target_lang=args.target_lang)
     resumed = first.get("resumed", 0)
     n_links = sum(len(v) for v in results.values())
     what = f"{len(results) - resumed} aligned"

@@ -1,0 +1,2 @@
+"""The terminal UI (Textual).  Only this package imports Textual; the layout code in
+``display/`` is pure and imports none of it."""
