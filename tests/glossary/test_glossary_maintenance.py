@@ -307,7 +307,8 @@ def test_tbx_import_errors(tmp_path, capsys, content, fragment):
 def test_export_csv_to_stdout_and_import_needs_force(tmp_path, capsys):
     assert main(["glossary", "export", "--format", "csv"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("id,type,en,ar,variants,deprecated,forbidden,related,note\n")
+    assert out.startswith("id,type,en,ar,variants,deprecated,forbidden,related,note,ambiguous,"
+                          "homonyms,senses,context\n")
     csv_path = tmp_path / "g.csv"
     csv_path.write_text(out, encoding="utf-8")
     target = tmp_path / "exists.yaml"

@@ -1,8 +1,9 @@
 """CSV export and import of glossaries.
 
-Columns: ``id, type, en, ar, variants, deprecated, forbidden, related, note``.
-List fields hold their items separated by `` | ``; ``related`` items are
-``id:relation``.  UTF-8 with a header row; the file written by
+Columns: ``id, type, en, ar, variants, deprecated, forbidden, related, note, ambiguous,
+homonyms, senses, context``.  List fields hold their items separated by `` | ``;
+``related`` items are ``id:relation``; ``ambiguous`` is ``true`` (every Arabic form) or a
+list of forms; ``context`` is JSON.  UTF-8 with a header row; the file written by
 :func:`write_csv` reads back with :func:`read_csv` to the same entries.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
@@ -19,7 +21,8 @@ from workbench.textio import read_text, write_text_atomic
 
 __all__ = ["COLUMNS", "csv_text", "write_csv", "read_csv", "parse_csv"]
 
-COLUMNS = ("id", "type", "en", "ar", "variants", "deprecated", "forbidden", "related", "note")
+COLUMNS = ("id", "type", "en", "ar", "variants", "deprecated", "forbidden", "related", "note",
+           "ambiguous", "homonyms", "senses", "context")
 SEP = " | "
 
 
@@ -31,7 +34,10 @@ def csv_text(entries: list[Entry]) -> str:
         w.writerow([csv_cell(c) for c in (
             e.id, e.type, e.en, SEP.join(e.ar), SEP.join(e.variants),
             SEP.join(e.deprecated), SEP.join(e.forbidden),
-            SEP.join(f"{r.id}:{r.relation}" for r in e.related), e.note)])
+            SEP.join(f"{r.id}:{r.relation}" for r in e.related), e.note,
+            "true" if e.ambiguous_all else SEP.join(e.ambiguous), SEP.join(e.homonyms),
+            SEP.join(e.senses),
+            json.dumps(e.context, ensure_ascii=False) if e.context else "")])
     return buf.getvalue()
 
 
@@ -77,12 +83,27 @@ def parse_csv(text: str, path: str | Path = "<csv>") -> list[Entry]:
             for item in _split(rec.get("related", "")):
                 rid, _, rel = item.partition(":")
                 related.append(Related(rid.strip(), rel.strip() or "see-also"))
+            context = {}
+            if rec.get("context"):
+                try:
+                    context = json.loads(rec["context"])
+                except ValueError:
+                    raise WorkbenchError("the 'context' column is not JSON", path=path,
+                                         line=line) from None
+                if not isinstance(context, dict):
+                    raise WorkbenchError("the 'context' column is not a JSON object",
+                                         path=path, line=line)
+            ambiguous_all = rec.get("ambiguous", "").strip().lower() == "true"
+            ar = _split(rec["ar"])
             entries.append(Entry(
                 id=rec["id"], type=rec.get("type") or "other", en=rec["en"],
-                ar=_split(rec["ar"]), variants=_split(rec.get("variants", "")),
+                ar=ar, variants=_split(rec.get("variants", "")),
                 deprecated=_split(rec.get("deprecated", "")),
                 forbidden=_split(rec.get("forbidden", "")), related=related,
-                note=rec.get("note", ""), path=Path(str(path)), line=line))
+                note=rec.get("note", ""), path=Path(str(path)), line=line,
+                ambiguous=list(ar) if ambiguous_all else _split(rec.get("ambiguous", "")),
+                ambiguous_all=ambiguous_all, homonyms=_split(rec.get("homonyms", "")),
+                senses=_split(rec.get("senses", "")), context=context))
     except csv.Error as exc:
         raise WorkbenchError(f"not a valid CSV file: {exc}", path=path,
                              line=reader.line_num) from None

@@ -150,6 +150,10 @@ class DocumentQA:
         elif f.kind == "forbidden":
             line = (f"{head}: {term}: {f.found!r} is forbidden: "
                     f"{_context(pair.target, f.target_span, width)}")
+        elif f.kind == "check":
+            where = (_context(pair.target, f.target_span, width) if f.target_span else
+                     _context(pair.source, f.source_span, width))
+            line = f"{head}: {term}: to check: {where}"
         else:
             line = (f"{head}: {term}: {f.found!r} has no Arabic in the source: "
                     f"{_context(pair.target, f.target_span, width)}")

@@ -38,7 +38,7 @@ __all__ = ["format_text", "format_file", "add_entry", "add_forms", "entries_yaml
 #: where ``add`` puts an entry of each type by default (in the first glossary folder)
 TYPE_FILES = {"faction": "factions.yaml", "place": "places.yaml", "person": "people.yaml",
               "organization": "organizations.yaml", "other": "other.yaml"}
-_FORM_LISTS = ("ar", "variants", "deprecated", "forbidden")
+_FORM_LISTS = ("ar", "variants", "deprecated", "forbidden", "ambiguous", "homonyms", "senses")
 
 
 def _yaml() -> YAML:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Entry", "TermMatch", "Related", "TYPES", "RELATIONS", "ENGLISH_STATUSES"]
+__all__ = ["Entry", "TermMatch", "Related", "TYPES", "RELATIONS", "ENGLISH_STATUSES",
+           "CONTEXT_KEYS", "AR_CONTEXT_KEYS", "EN_CONTEXT_KEYS"]
 
 #: Entry types.
 TYPES: tuple[str, ...] = ("faction", "place", "person", "organization", "other")
@@ -21,6 +22,15 @@ RELATIONS: tuple[str, ...] = ("predecessor", "successor", "part-of", "has-part",
 #: Status of an English match, from best to worst.
 ENGLISH_STATUSES: tuple[str, ...] = ("preferred", "variant", "equivalent", "probable",
                                      "deprecated", "forbidden")
+#: ``context:`` keys of an ambiguous entry: Arabic words right before/after the form that
+#: confirm the term (``before``/``after``) or rule it out (``not_before``/``not_after``),
+#: the same for English (``en_...``), English words (or word beginnings) that render another
+#: sense of an ambiguous Arabic form (``en_other_sense``: "guardian" for حماة), and ``capital`` (the English is the term only when
+#: capitalised; the default whenever a form has a capital letter).
+AR_CONTEXT_KEYS: tuple[str, ...] = ("before", "after", "not_before", "not_after")
+EN_CONTEXT_KEYS: tuple[str, ...] = ("en_before", "en_after", "en_not_before", "en_not_after",
+                                    "en_other_sense")
+CONTEXT_KEYS: tuple[str, ...] = AR_CONTEXT_KEYS + EN_CONTEXT_KEYS + ("capital",)
 
 
 @dataclass(frozen=True)
@@ -44,9 +54,24 @@ class Entry:
     forbidden: list[str] = field(default_factory=list)
     related: list[Related] = field(default_factory=list)
     note: str = ""
+    #: the ambiguous forms: Arabic forms that are also ordinary words (حماة "protectors"),
+    #: English forms that are also other names or words ("Kelli", a first name); ``True``
+    #: in the YAML stands for every Arabic form
+    ambiguous: list[str] = field(default_factory=list)
+    ambiguous_all: bool = False  # written ``ambiguous: true``
+    #: the other senses of the ambiguous forms, for the translator (free text)
+    senses: list[str] = field(default_factory=list)
+    #: entries that share an Arabic form with this one (أريحا: Ariha and Jericho)
+    homonyms: list[str] = field(default_factory=list)
+    #: how to tell the senses apart: CONTEXT_KEYS -> words (``capital`` -> bool)
+    context: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None  # the file it came from
     line: int | None = None
+
+    @property
+    def is_ambiguous(self) -> bool:
+        return bool(self.ambiguous or self.homonyms)
 
     @property
     def allowed(self) -> list[str]:
@@ -70,6 +95,14 @@ class Entry:
                 d[key] = list(value)
         if self.related:
             d["related"] = [{"id": r.id, "relation": r.relation} for r in self.related]
+        if self.ambiguous:
+            d["ambiguous"] = True if self.ambiguous_all else list(self.ambiguous)
+        for key in ("homonyms", "senses"):
+            if getattr(self, key):
+                d[key] = list(getattr(self, key))
+        if self.context:
+            d["context"] = {k: (list(v) if isinstance(v, (list, tuple)) else v)
+                            for k, v in self.context.items()}
         if self.note:
             d["note"] = self.note
         for k, v in self.extra.items():

@@ -138,6 +138,7 @@ def lint_glossary(paths: list[str | Path] | None = None, *, near_duplicates: boo
             continue
         entries[e.id] = e
     _cross_checks(c, entries)
+    _symmetric_homonyms(entries)
     if near_duplicates:
         _near_duplicates(c, entries)
     c.errors.sort(key=lambda i: (i.path, i.line or 0, i.col or 0))
@@ -181,16 +182,35 @@ def _cross_checks(c: Collector, entries: dict[str, Entry]) -> None:
             key = arabic_key(form)
             other_ar = ar_owner.get(key)
             if other_ar is not None and other_ar[0] != e.id:
+                other = entries[other_ar[0]]
+                if other.id in e.homonyms or e.id in other.homonyms:
+                    continue  # declared: the two entries share the form
                 c.error_at(e.path, e.line, None,
                            f"entry {e.id!r}: Arabic form {form!r} is also in entry "
                            f"{other_ar[0]!r} ({other_ar[1]!r}); a form may belong to one entry "
-                           "only")
+                           "only, unless the entries list each other under 'homonyms'")
             elif other_ar is None:
                 ar_owner[key] = (e.id, form)
+        for h in e.homonyms:
+            other = entries.get(h)
+            if other is None:
+                c.error_at(e.path, e.line, None, f"entry {e.id!r}: homonym {h!r} does not exist")
+            elif not {arabic_key(f) for f in e.ar} & {arabic_key(f) for f in other.ar}:
+                c.error_at(e.path, e.line, None,
+                           f"entry {e.id!r}: homonym {h!r} shares no Arabic form with it")
         for r in e.related:
             if r.id not in entries:
                 c.error_at(e.path, r.line or e.line, r.col,
                            f"entry {e.id!r}: related id {r.id!r} does not exist")
+
+
+def _symmetric_homonyms(entries: dict[str, Entry]) -> None:
+    """A homonym listed on one side only is a homonym of both."""
+    for e in list(entries.values()):
+        for h in e.homonyms:
+            other = entries.get(h)
+            if other is not None and e.id not in other.homonyms:
+                other.homonyms = [*other.homonyms, e.id]
 
 
 def _near_duplicates(c: Collector, entries: dict[str, Entry]) -> None:

@@ -13,7 +13,15 @@ For every aligned pair (source i with target i) :func:`check_segments` reports
   translator must decide);
 * ``unsourced``: an English term whose Arabic is not in the aligned source
   (not reported for probable matches alone);
-* ``number``: a number in one side that the other side lacks.
+* ``number``: a number in one side that the other side lacks;
+* ``check``: something for the translator to look at that is probably fine (an
+  ambiguous Arabic form that the English does not render as a name, a probable
+  variant of a term the source does not have).
+
+Every finding has a ``severity`` (:data:`SEVERITIES`): ``error`` for forbidden
+forms and for substitutions (a term rendered as a related one: Nusra -> HTS),
+``warning`` for missing, variant, unsourced and number findings, ``info`` for
+checks; :func:`at_least` keeps the findings of a minimum severity.
 
 A pair with an empty side (a deleted source segment or an inserted target
 segment) yields no ``missing``, ``unsourced`` or ``number`` findings: that is
@@ -36,10 +44,12 @@ from typing import Any, Iterable, Sequence
 from workbench.glossary.model import Glossary, TermMatch
 from workbench.text.normalize import normalize_digits
 
-__all__ = ["Finding", "TermRates", "KINDS", "check_segments", "check_pair", "apply_fixes",
-           "term_rates", "numbers_in", "case_like"]
+__all__ = ["Finding", "TermRates", "KINDS", "SEVERITIES", "check_segments", "check_pair",
+           "apply_fixes", "term_rates", "numbers_in", "case_like", "at_least", "severity_of"]
 
-KINDS: tuple[str, ...] = ("missing", "variant", "forbidden", "unsourced", "number")
+KINDS: tuple[str, ...] = ("missing", "variant", "forbidden", "unsourced", "number", "check")
+#: finding severities, lowest first
+SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
 _DEVIANT = {"deprecated", "equivalent", "probable"}
 _ALLOWED = {"preferred", "variant"}
 
@@ -56,6 +66,13 @@ class Finding:
     fix: str | None
     status: str | None = None  # the English match status (deprecated, equivalent, probable...)
     note: str = ""
+    severity: str = ""  # info | warning | error (see SEVERITIES); "" -> from the kind
+    #: for a substitution (missing/unsourced): the related entry the other side has
+    swapped_with: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.severity:
+            object.__setattr__(self, "severity", severity_of(self.kind, self.swapped_with))
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -63,6 +80,26 @@ class Finding:
             if d[key] is not None:
                 d[key] = list(d[key])
         return d
+
+
+def severity_of(kind: str, swapped_with: str | None = None) -> str:
+    """The severity of a finding of ``kind`` (a substitution is an error)."""
+    if kind == "forbidden" or swapped_with:
+        return "error"
+    if kind == "check":
+        return "info"
+    return "warning"
+
+
+def at_least(findings: Iterable[Finding], min_severity: str) -> list[Finding]:
+    """The findings whose severity is ``min_severity`` or higher."""
+    if min_severity not in SEVERITIES:
+        from workbench.errors import WorkbenchError
+
+        raise WorkbenchError(f"unknown severity {min_severity!r} (one of "
+                             f"{', '.join(SEVERITIES)})")
+    floor = SEVERITIES.index(min_severity)
+    return [f for f in findings if SEVERITIES.index(f.severity) >= floor]
 
 
 @dataclass
@@ -207,18 +244,18 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
                  if both and eid not in src_by_id and any(m.status != "probable" for m in ms)]
     missing = [eid for eid in src_by_id if both and eid not in tgt_by_id]
 
-    def substitution_note(eid: str, candidates: Iterable[str], side: str) -> str:
+    def substitution(eid: str, candidates: Iterable[str], side: str) -> tuple[str, str | None]:
         rel = glossary.related_ids(eid)
         hits = [(other, rel[other]) for other in candidates if other in rel]
         if not hits:
-            return ""
+            return "", None
         other, relation = hits[0]
         name = glossary.entries[other].en
         if side == "missing":
             return (f"the English has {name!r} ({other}, its {relation}) instead: "
-                    "a substitution the source does not make")
+                    "a substitution the source does not make"), other
         return (f"the source has {glossary.entries[other].en!r} ({other}, its {relation}), "
-                "not this term")
+                "not this term"), other
 
     for m in tgt_matches:
         entry = glossary.entries[m.entry_id]
@@ -242,14 +279,16 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
     for eid in missing:
         m = src_by_id[eid]
         entry = glossary.entries[eid]
+        note, other = substitution(eid, unsourced, "missing")
         out.append(Finding(index, "missing", eid, entry.en, None, (m.start, m.end), None, None,
-                           None, substitution_note(eid, unsourced, "missing")))
+                           None, note, swapped_with=other))
     for eid in unsourced:
         first = next(m for m in tgt_by_id[eid] if m.status != "probable")
         entry = glossary.entries[eid]
+        note, other = substitution(eid, missing, "unsourced")
         out.append(Finding(index, "unsourced", eid, entry.en, first.surface, None,
-                           (first.start, first.end), None, first.status,
-                           substitution_note(eid, missing, "unsourced")))
+                           (first.start, first.end), None, first.status, note,
+                           swapped_with=other))
     if numbers and both:
         out.extend(_number_findings(index, source, target))
     out.sort(key=lambda f: (KINDS.index(f.kind),

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import WorkbenchError
-from workbench.glossary.entry import RELATIONS, TYPES, Entry, Related
+from workbench.glossary.entry import (
+    AR_CONTEXT_KEYS,
+    CONTEXT_KEYS,
+    EN_CONTEXT_KEYS,
+    RELATIONS,
+    TYPES,
+    Entry,
+    Related,
+)
 from workbench.glossary.model import Glossary
 from workbench.glossary.tokens import arabic_key, english_key
 from workbench.yamlio import LineDict, position
@@ -27,7 +35,8 @@ class GlossaryError(WorkbenchError):
     """A glossary file is invalid."""
 
 
-ENTRY_KEYS = ("id", "type", "en", "ar", "variants", "deprecated", "forbidden", "related", "note")
+ENTRY_KEYS = ("id", "type", "en", "ar", "variants", "deprecated", "forbidden", "related",
+              "ambiguous", "homonyms", "senses", "context", "note")
 TOP_KEYS = ("entries", "ignore")
 LIST_KEYS = ("variants", "deprecated", "forbidden")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -233,13 +242,114 @@ def parse_entry(c: Collector, path: Path, raw: Any, index: int, entries_list: An
     if not isinstance(note, str):
         c.error(path, raw, "note", f"{label}: 'note' must be a string, not {_kind(note)}")
         note = ""
+    amb = _ambiguity(c, path, raw, label, eid, en, ar, lists)
     if len(c.errors) > n_errors or eid is None or en is None:
         return None
     extra = {k: v for k, v in raw.items() if k not in ENTRY_KEYS}
     line = raw.line if isinstance(raw, LineDict) else None
     return Entry(id=eid, type=etype, en=en, ar=ar, variants=lists["variants"],
                  deprecated=lists["deprecated"], forbidden=lists["forbidden"], related=related,
-                 note=note, extra=extra, path=path, line=line)
+                 note=note, extra=extra, path=path, line=line, **amb)
+
+
+def _ambiguity(c: Collector, path: Path, raw: dict, label: str, eid: str | None,
+               en: str | None, ar: list[str], lists: dict[str, list[str]]) -> dict[str, Any]:
+    """The ``ambiguous``, ``senses``, ``homonyms`` and ``context`` fields, checked."""
+    out: dict[str, Any] = {}
+    value = raw.get("ambiguous")
+    if value is True:
+        out["ambiguous"], out["ambiguous_all"] = list(ar), True
+    elif value is not None and value is not False:
+        ar_keys = {arabic_key(a) for a in ar}
+        en_keys = {english_key(f) for f in [en or "", *lists["variants"], *lists["deprecated"],
+                                            *lists["forbidden"]] if f}
+        forms = []
+        for v, cont, k in _string_list(c, path, raw, "ambiguous", label):
+            if not is_str(v):
+                c.error(path, cont, k, f"{label}: 'ambiguous' is true (every Arabic form) or a "
+                                       f"list of the entry's forms, not {_kind(v)}")
+                continue
+            known = (arabic_key(v) in ar_keys if _ARABIC_LETTER.search(v)
+                     else english_key(v) in en_keys)
+            if not known:
+                c.error(path, cont, k, f"{label}: ambiguous form {v!r} is not one of the entry's "
+                                       "Arabic or English forms")
+                continue
+            forms.append(v.strip())
+        out["ambiguous"] = forms
+    for key, what in (("senses", "a sense"), ("homonyms", "a homonym id")):
+        items = []
+        for v, cont, k in _string_list(c, path, raw, key, label):
+            if not is_str(v):
+                c.error(path, cont, k, f"{label}: {what} must be a non-empty string, not "
+                                       f"{_kind(v) if not isinstance(v, str) else 'empty'}")
+                continue
+            if key == "homonyms":
+                if not ID_RE.match(v):
+                    c.error(path, cont, k, f"{label}: homonym {v!r} is not an entry id")
+                    continue
+                if v == eid:
+                    c.error(path, cont, k, f"{label} is its own homonym")
+                    continue
+            items.append(v.strip())
+        if items:
+            out[key] = items
+    ctx = raw.get("context")
+    if ctx is not None:
+        if not isinstance(ctx, dict):
+            c.error(path, raw, "context", f"{label}: 'context' must be a mapping of "
+                                          f"{', '.join(CONTEXT_KEYS)}, not {_kind(ctx)}")
+        else:
+            context: dict[str, Any] = {}
+            for key, v in ctx.items():
+                if key not in CONTEXT_KEYS:
+                    c.error(path, ctx, key, f"{label}: unknown context key {key!r} (one of "
+                                            f"{', '.join(CONTEXT_KEYS)})")
+                    continue
+                if key == "capital":
+                    if not isinstance(v, bool):
+                        c.error(path, ctx, key, f"{label}: context 'capital' must be true or "
+                                                f"false, not {_kind(v)}")
+                    elif v and en is not None and not any(ch.isupper() for ch in en):
+                        c.error(path, ctx, key, f"{label}: context 'capital' is true but "
+                                                f"{en!r} has no capital letter")
+                    else:
+                        context[key] = v
+                    continue
+                words = []
+                for w, cont, k in _string_list(c, path, ctx, key, label):
+                    if not is_str(w):
+                        c.error(path, cont, k, f"{label}: a context word must be a non-empty "
+                                               "string")
+                        continue
+                    if key in AR_CONTEXT_KEYS and (not _ARABIC_LETTER.search(w)
+                                                   or _LATIN_LETTER.search(w)):
+                        c.error(path, cont, k, f"{label}: context {key!r} word {w!r} is not in "
+                                               "Arabic script (English words go under en_"
+                                               f"{key})")
+                        continue
+                    if key in EN_CONTEXT_KEYS and (_ARABIC_LETTER.search(w)
+                                                   or not re.search(r"[A-Za-z0-9]", w)):
+                        c.error(path, cont, k, f"{label}: context {key!r} word {w!r} is not "
+                                               "English")
+                        continue
+                    words.append(w.strip())
+                if words:
+                    context[key] = words
+            for a, b in (("before", "not_before"), ("after", "not_after"),
+                         ("en_before", "en_not_before"), ("en_after", "en_not_after")):
+                both = set(context.get(a, ())) & set(context.get(b, ()))
+                for w in sorted(both):
+                    c.error(path, ctx, b, f"{label}: context word {w!r} is in both {a!r} and "
+                                          f"{b!r}")
+            out["context"] = context
+    if not out.get("ambiguous") and not out.get("homonyms"):
+        for key in ("senses", "context"):
+            if raw.get(key):
+                c.warn_at(path, *position(raw, key),
+                          f"{label}: {key!r} is given but no form is marked 'ambiguous' and "
+                          "there are no 'homonyms'; it has no effect")
+    return out
 
 
 def position_of(container: Any) -> tuple[int | None, int | None]:

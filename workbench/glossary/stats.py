@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any, Iterable
 
 from workbench.glossary.model import TYPES, Glossary
+from workbench.text.normalize import ARABIC_LETTER_CLASS
+
+_ARABIC = re.compile(f"[{ARABIC_LETTER_CLASS}]")
 
 __all__ = ["glossary_stats"]
 
@@ -29,6 +33,7 @@ def glossary_stats(glossary: Glossary, collections: Iterable[Any] | None = None,
             "forbidden": sum(len(e.forbidden) for e in glossary),
         },
         "related_links": sum(len(e.related) for e in glossary),
+        "ambiguous": _ambiguity_counts(glossary),
     }
     if collections is None:
         return out
@@ -59,3 +64,17 @@ def glossary_stats(glossary: Glossary, collections: Iterable[Any] | None = None,
                          for t in TYPES},
     }
     return out
+
+
+def _ambiguity_counts(glossary: Glossary) -> dict[str, int]:
+    """How many entries are marked ambiguous (forms, homonyms) and how to tell them apart."""
+    arabic = _ARABIC
+    marked = [e for e in glossary if e.is_ambiguous]
+    return {
+        "entries": len(marked),
+        "arabic_forms": sum(1 for e in glossary for f in e.ambiguous if arabic.search(f)),
+        "english_forms": sum(1 for e in glossary for f in e.ambiguous if not arabic.search(f)),
+        "with_homonyms": sum(1 for e in marked if e.homonyms),
+        "with_context": sum(1 for e in marked if e.context),
+        "with_senses": sum(1 for e in marked if e.senses),
+    }

@@ -210,6 +210,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     ef = stats["english_forms"]
     print(f"  forms: {stats['arabic_forms']} Arabic; English {ef['preferred']} preferred, "
           f"{ef['variants']} variants, {ef['deprecated']} deprecated, {ef['forbidden']} forbidden")
+    amb = stats["ambiguous"]
+    print(f"  ambiguous: {amb['entries']} entries marked ({amb['arabic_forms']} Arabic, "
+          f"{amb['english_forms']} English forms; {amb['with_homonyms']} with homonyms, "
+          f"{amb['with_context']} with context rules, {amb['with_senses']} with senses)")
     cov = stats.get("coverage")
     if cov:
         print(f"coverage in the corpora: {cov['entries_used']} of {stats['entries']} entries used")

@@ -20,6 +20,12 @@ Checks the English against the glossary, pair by aligned pair:
   forbidden  a forbidden rendering
   unsourced  an English term whose Arabic is not in the aligned source
   number     a number on one side that the other side lacks
+  check      probably fine, for a look: an ambiguous Arabic word (حماة "guardians")
+             the English does not render as a name, a probable variant of a term
+             the source does not have
+Severities: error (forbidden forms, substitutions such as Nusra -> HTS), warning
+(missing, variant, unsourced, number), info (check); --min-severity hides the
+lower ones.
 
 Without --aligned the two files are aligned first (by --segments, default
 paragraphs); with --aligned, line i of AR pairs with line i of EN (or segment i
@@ -45,6 +51,8 @@ def register(cli: Cli) -> None:
                         "(never over AR or EN; an existing OUT needs --force)")
     p.add_argument("--force", action="store_true", help="overwrite an existing --fix file")
     p.add_argument("--no-numbers", action="store_true", help="do not compare numbers")
+    p.add_argument("--min-severity", choices=["info", "warning", "error"], default="info",
+                   help="report only findings of this severity or higher (default: info, all)")
     p.set_defaults(func=cmd_qa)
 
 
@@ -64,7 +72,9 @@ def cmd_qa(args: argparse.Namespace) -> int:
                                  unit=args.segments, numbers=not args.no_numbers,
                                  ar_name=str(args.ar), en_name=str(args.en),
                                  progress=bars.callback)
-    findings = result.findings
+    from workbench.glossary.qa import at_least
+
+    findings = at_least(result.findings, args.min_severity)
     if args.fix:
         write_output(args.fix, fix_document(en_text, result), force=True, what="--fix file",
                      inputs=[args.ar, args.en, *glossary.files])
