@@ -65,6 +65,7 @@ class TuiConfig:
     keymap: dict[str, str] = field(default_factory=dict)
     theme: str = "textual-dark"
     arabic_display: str = "auto"
+    prefill: str = "empty"          # the editor for a new link: empty | best (proposal 1)
 
 
 @dataclass
@@ -89,7 +90,7 @@ class Config:
 
 
 _TOP_KEYS = {"model", "models_dir", "glossaries", "corpora", "tui"}
-_TUI_KEYS = {"keymap", "theme", "arabic_display"}
+_TUI_KEYS = {"keymap", "theme", "arabic_display", "prefill"}
 
 
 def _fail(path: Path, container: Any, key: Any, message: str) -> ConfigError:
@@ -157,7 +158,11 @@ def load_config(path: str | Path | None = None) -> Config:
         if display not in ARABIC_DISPLAY:
             raise _fail(p, tui, "arabic_display",
                         f"'tui.arabic_display' must be one of {', '.join(ARABIC_DISPLAY)}")
-        cfg.tui = TuiConfig(keymap=dict(keymap), theme=theme, arabic_display=display)
+        prefill = tui.get("prefill", "empty")
+        if prefill not in ("empty", "best"):
+            raise _fail(p, tui, "prefill", "'tui.prefill' must be empty or best")
+        cfg.tui = TuiConfig(keymap=dict(keymap), theme=theme, arabic_display=display,
+                            prefill=prefill)
     return cfg
 
 

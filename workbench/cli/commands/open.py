@@ -21,11 +21,12 @@ def register(cli: Cli) -> None:
             "  workbench open seeds:004-001 --segments sentences --print"))
     p.add_argument("pair", metavar="COLLECTION:PAIR", nargs="?", default="seeds:004-000",
                    help="a pair id from `workbench corpus list` (default: seeds:004-000)")
-    p.add_argument("--segments", choices=["paragraphs", "sentences", "lines"],
-                   default="paragraphs", help="alignment unit for --print (default: paragraphs)")
     p.add_argument("--print", dest="print_only", action="store_true",
                    help="print the aligned pair instead of opening the interactive UI")
     p.set_defaults(func=cmd_open)
+    from workbench.cli.commands.tui import add_options
+
+    add_options(p)
 
 
 def _tui_available() -> bool:
@@ -38,11 +39,11 @@ def _tui_available() -> bool:
 def cmd_open(args: argparse.Namespace) -> int:
     from workbench.corpus import resolve_pair
 
-    pair = resolve_pair(args.pair)
-    if not args.print_only and _tui_available() and sys.stdout.isatty():
-        from workbench.tui import app
+    if not args.print_only and _tui_available() and sys.stdout.isatty() and sys.stdin.isatty():
+        from workbench.cli.commands.tui import run_tui
 
-        return int(app.run(pair) or 0)
+        return run_tui(args, args.pair)
+    pair = resolve_pair(args.pair)
     return print_pair(pair, args.segments)
 
 
