@@ -39,3 +39,8 @@ def session(project_path, curated):
     s = Session.open(locate(str(project_path)), glossary=curated)
     yield s
     s.close()
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"

@@ -58,6 +58,10 @@ def run_tui(args: argparse.Namespace, what: str | None) -> int:
         return 0
     target = locate(what, source=args.source, target=args.target, unit=args.segments,
                     corpora=cfg.corpus_paths())
+    if not target.exists and target.pair is None and target.source_text is None:
+        from workbench.errors import WorkbenchError
+
+        raise WorkbenchError("project not found", path=target.path)
     model = args.model or cfg.model
     mode = resolve_mode(args.arabic_display or cfg.tui.arabic_display)
 
