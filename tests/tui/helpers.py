@@ -32,9 +32,15 @@ async def wait_for(pilot: Any, cond: Callable[[], bool], timeout: float = 10.0) 
 @contextlib.asynccontextmanager
 async def running(app: WorkbenchApp, size: tuple[int, int] = SIZE) -> AsyncIterator[Any]:
     async with app.run_test(size=size) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, TranslateScreen))
+        await wait_for(pilot, lambda: ready(app))
         await pilot.pause()
         yield pilot
+
+
+def ready(app: WorkbenchApp) -> bool:
+    """The translation screen is mounted and shows a link."""
+    s = app.screen
+    return isinstance(s, TranslateScreen) and s.is_mounted and s.ready
 
 
 def screen(app: WorkbenchApp) -> TranslateScreen:

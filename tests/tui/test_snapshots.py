@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.helpers import app_for, wait_for
-from workbench.tui.screens.translate import TranslateScreen
+from tests.tui.helpers import app_for, ready, wait_for
 
 SIZE = (140, 40)
 
@@ -18,7 +17,7 @@ def _app(project_path, curated, theme):
 
 async def _ready(pilot):
     app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, TranslateScreen))
+    await wait_for(pilot, lambda: ready(app))
     s = app.screen
     s.editor.cursor_blink = False
     await wait_for(pilot, lambda: s.candidates)

@@ -54,6 +54,7 @@ class TranslateScreen(Workers, Screen[None]):
         self.saved_text = ""      # the editor text as last stored (or loaded)
         self._draft_timer: Any = None
         self._check_timer: Any = None
+        self.ready = False        # mounted and showing its first link
 
     # ---- layout
 
@@ -85,6 +86,7 @@ class TranslateScreen(Workers, Screen[None]):
         self.editor.focus()
         self.update_status()
         self.set_interval(POLL_EVERY, self.poll)
+        self.ready = True
 
     def on_unmount(self) -> None:
         self.cancel.cancel()
@@ -182,6 +184,8 @@ class TranslateScreen(Workers, Screen[None]):
 
     def flush(self, ui: bool = True) -> None:
         """Store the editor text as a draft if it changed since it was last stored."""
+        if not self.ready:
+            return
         link_id, text = self.current, self.editor.text
         if link_id is None or text == self.saved_text:
             return
