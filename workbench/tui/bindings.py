@@ -27,7 +27,7 @@ class Action:
     keys: str            # default keys, comma separated
     name: str            # the palette name
     help: str
-    scope: str = "translate"   # translate | app
+    scope: str = "translate"   # app | translate | review | glossary | concordance | findings
     show: bool = False   # in the footer
 
 
@@ -77,6 +77,45 @@ ACTIONS: tuple[Action, ...] = (
            "cycle through the filters", show=True),
     Action("focus_list", "focus_list", "escape", "Focus segment list",
            "move the focus to the segment list (Enter goes back to the editor)"),
+    Action("review", "open_screen('review')", "f5,alt+a", "Review alignment",
+           "the alignment review screen: check, fix and confirm links", show=True),
+    Action("glossary", "open_screen('glossary')", "f6,alt+k", "Glossary",
+           "search the glossary, see an entry and where it occurs, add terms"),
+    Action("concordance", "open_screen('concordance')", "ctrl+f,alt+s", "Concordance",
+           "search a word or phrase in the project, the memory and the corpora"),
+    Action("findings", "open_screen('findings')", "f2,alt+i", "Findings",
+           "every open term finding of the project"),
+    Action("add_term", "add_term", "alt+n", "Add term from selection",
+           "a new glossary entry from the Arabic and the selected English"),
+    # ---- the alignment review screen (workbench/tui/screens/review.py)
+    Action("next_doubtful", "next_doubtful", "n,f8", "Next doubtful link",
+           "the lowest-confidence link not yet confirmed", scope="review"),
+    Action("confirm", "confirm", "c,space", "Confirm link",
+           "mark the link checked: re-alignment keeps it", scope="review"),
+    Action("merge_next", "merge_next", "m", "Merge with next link",
+           "one link of this link and the next", scope="review"),
+    Action("split", "split", "s", "Split link", "split the link at a segment boundary",
+           scope="review"),
+    Action("move_boundary", "move_boundary", "b", "Move boundary",
+           "move the boundary with the next link by one segment", scope="review"),
+    Action("unlink", "unlink", "u", "Unlink segment",
+           "detach a segment into a deletion or an insertion", scope="review"),
+    Action("link_to", "link_to", "l", "Link to...",
+           "link a deletion to an insertion", scope="review"),
+    Action("realign", "realign", "r", "Realign unconfirmed",
+           "align again the links not confirmed, keeping the confirmed ones", scope="review"),
+    Action("toggle_unit", "toggle_unit", "t", "Paragraphs / sentences",
+           "show paragraphs or sentences", scope="review"),
+    # ---- the glossary screen (workbench/tui/screens/glossary.py)
+    Action("add_variant", "add_variant", "alt+v", "Add variant",
+           "record an English spelling as a variant or deprecated form of this entry",
+           scope="glossary"),
+    Action("mine_terms", "mine_terms", "alt+m", "Mine new terms",
+           "candidate names from the project's texts, with their evidence",
+           scope="glossary"),
+    # ---- the findings screen (workbench/tui/screens/findings.py)
+    Action("apply_fix", "apply_fix", "f,ctrl+g", "Apply fix",
+           "apply the fix of a variant finding", scope="findings"),
     Action("display_app", "arabic_display('app')", "", "Arabic display: app",
            "the workbench shapes and reorders Arabic itself (xterm, tmux, alacritty)"),
     Action("display_terminal", "arabic_display('terminal')", "", "Arabic display: terminal",

@@ -3,12 +3,24 @@ matters, the text or version) it was computed for, so a stale result is dropped.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from textual.message import Message
 
-__all__ = ["LinkLoaded", "ProposalsReady", "FindingsReady", "WorkFailed", "WorkDone",
+__all__ = ["Back", "LinkLoaded", "ProposalsReady", "FindingsReady", "WorkFailed", "WorkDone",
            "SessionReady"]
+
+
+@dataclass(frozen=True)
+class Back:
+    """What a screen pushed from the translation screen hands back when it closes:
+    a link to go to, English to put into the editor, whether the project changed
+    (alignment edits, a new glossary term: the translation screen reloads)."""
+
+    link_id: int | None = None
+    insert: str | None = None
+    changed: bool = False
 
 
 class SessionReady(Message):
