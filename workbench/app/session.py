@@ -166,9 +166,12 @@ class Session:
 
     def __init__(self, project: Project, *, glossary: Any = None, model: str | Path | None = None,
                  models_dir: Path | None = None, n_best: int = 4, tm_threshold: int = 70,
-                 backend: Any = None, label: str = "") -> None:
+                 backend: Any = None, label: str = "",
+                 glossary_paths: Iterable[Path] | None = None) -> None:
         self.project = project
         self.glossary = glossary
+        #: the glossary's files or folders (for the glossary screen's search and writes)
+        self.glossary_paths = [Path(p) for p in glossary_paths] if glossary_paths else []
         self.n_best = n_best
         self.tm_threshold = tm_threshold
         self.label = label or project.pair_id or project.path.stem
@@ -211,6 +214,13 @@ class Session:
 
     def close(self) -> None:
         self.project.close()
+
+    def set_glossary(self, glossary: Any) -> None:
+        """Use a reloaded glossary (after a term was added): findings are recomputed."""
+        with self._lock:
+            self.glossary = glossary
+            self._finding_cache.clear()
+        self.refresh()
 
     # ---- the links
 
