@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable
 from workbench.errors import WorkbenchError
 from workbench.glossary.qa import Finding, apply_fixes, check_pair
 from workbench.store.project import ConflictError, Project, ProjectLink, default_project_path
+from workbench.store.records import ACCEPTED
 
 __all__ = ["Candidate", "ConflictError", "FILTERS", "LOW_CONFIDENCE", "Row", "Session",
            "Target", "TermHit", "locate", "DEFAULT_PAIR", "EXPORT_SUFFIXES"]
@@ -279,6 +280,13 @@ class Session:
             return lk.score is not None and lk.score < LOW_CONFIDENCE
         return True
 
+    def row(self, link_id: int) -> Row:
+        """One link's row as :meth:`rows` makes it (for updating a list in place)."""
+        st = self._state
+        n = st.position[link_id]
+        lk = st.links[n]
+        return Row(n + 1, lk, len(st.findings.get(lk.id, ())))
+
     def findings(self, link_id: int) -> list[Finding]:
         return list(self._state.findings.get(link_id, ()))
 
@@ -302,11 +310,13 @@ class Session:
     def summary(self) -> dict[str, Any]:
         """Progress and open findings for the status bar."""
         st = self._state
-        with_source = [lk for lk in st.links if not lk.is_insertion]
-        done = sum(lk.accepted for lk in with_source)
-        return {"label": self.label, "translated": done, "total": len(with_source),
-                "findings": sum(len(v) for v in st.findings.values()),
-                "model": self.model_name}
+        total = done = 0
+        for lk in st.links:
+            if lk.src:
+                total += 1
+                done += lk.status in ACCEPTED
+        return {"label": self.label, "translated": done, "total": total,
+                "findings": sum(map(len, st.findings.values())), "model": self.model_name}
 
     @property
     def model_name(self) -> str:

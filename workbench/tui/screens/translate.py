@@ -203,7 +203,7 @@ class TranslateScreen(Workers, Screen[None]):
         if new is not None:
             self.editor.base_version = new.version
             if ui:
-                self.refresh_rows()
+                self.refresh_rows(link_id)
 
     def _conflict(self, link_id: int) -> None:
         link = self.session.reload(link_id)
@@ -255,8 +255,13 @@ class TranslateScreen(Workers, Screen[None]):
     def action_cycle_filter(self) -> None:
         self.action_set_filter(FILTERS[(FILTERS.index(self.filter_name) + 1) % len(FILTERS)])
 
-    def refresh_rows(self) -> None:
-        self.segments.set_rows(self.session.rows(self.filter_name), keep=self.current)
+    def refresh_rows(self, link_id: int | None = None) -> None:
+        """The list after a change: only ``link_id``'s row when the filter keeps every
+        row in place (all), else the whole filtered list."""
+        if link_id is not None and self.filter_name == "all":
+            self.segments.replace_row(self.session.row(link_id))
+        else:
+            self.segments.set_rows(self.session.rows(self.filter_name), keep=self.current)
         self.update_status()
 
     def update_status(self) -> None:
@@ -283,7 +288,7 @@ class TranslateScreen(Workers, Screen[None]):
             return False
         self.saved_text = self.editor.text
         self.editor.base_version = new.version
-        self.refresh_rows()
+        self.refresh_rows(link_id)
         return True
 
     def action_accept_next(self) -> None:

@@ -73,6 +73,15 @@ class SegmentList(ScrollView, can_focus=True):
         self._scroll_cursor_visible()
         self.refresh()
 
+    def replace_row(self, row: Any) -> bool:
+        """Put ``row`` in place of the row with its id (False when it is not listed)."""
+        n = self._index.get(row.id)
+        if n is None:
+            return False
+        self.rows[n] = row
+        self.refresh_lines(n, 1)
+        return True
+
     @property
     def current_id(self) -> int | None:
         return self.rows[self.cursor].id if 0 <= self.cursor < len(self.rows) else None
