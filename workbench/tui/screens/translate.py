@@ -295,7 +295,7 @@ class TranslateScreen(Workers, Screen[None]):
         if self._store("translated"):
             target = self.session.next_link(self.current, "untranslated")
             if target is None:
-                self.show_findings(self.session.findings(self.current))
+                self.show_link(self.current)
                 self.notify("every link is translated", title="done", timeout=5)
             else:
                 self.go_to(target)
