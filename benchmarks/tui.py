@@ -29,13 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("WORKBENCH_DATA", tempfile.mkdtemp(prefix="wb-bench-"))
 
-from workbench.align.links import Link  # noqa: E402
-from workbench.app.session import Session, locate  # noqa: E402
-from workbench.corpus import resolve_pair  # noqa: E402
-from workbench.glossary import load_glossary  # noqa: E402
-from workbench.store.project import Project  # noqa: E402
-from workbench.tui.app import WorkbenchApp  # noqa: E402
-from workbench.tui.screens.translate import TranslateScreen  # noqa: E402
+from workbench.align.links import Link
+from workbench.app.session import Session, locate
+from workbench.corpus import resolve_pair
+from workbench.glossary import load_glossary
+from workbench.store.project import Project
+from workbench.tui.app import WorkbenchApp
+from workbench.tui.screens.translate import TranslateScreen
 
 SIZE = (160, 45)
 
@@ -182,7 +182,7 @@ def main() -> None:
     keys = asyncio.run(key_timings(big, glossary, args.rounds))
     peer = asyncio.run(datatable_moves(args.links, args.rounds))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    ms = lambda v: f"{v * 1000:7.1f} ms"  # noqa: E731
+    ms = lambda v: f"{v * 1000:7.1f} ms"
     rows = [("first paint, bundled pair (13 links), median of 3", ms(statistics.median(paint)),
              "< 1 s"),
             (f"first paint, {args.links:,} links", ms(paint_big), "")]

@@ -4,7 +4,8 @@ screen and owns the global actions (help, quit) and the palette's commands."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from textual import on, work
 from textual.app import App, SystemCommand

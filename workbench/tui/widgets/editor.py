@@ -7,7 +7,8 @@ edit and set again when the debounced findings for the new text arrive."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.style import Style
 from textual.widgets import TextArea

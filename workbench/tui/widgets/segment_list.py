@@ -23,7 +23,7 @@ from textual.strip import Strip
 
 from workbench.tui.display.rtl import preview
 
-__all__ = ["SegmentList", "STATUS_GLYPHS"]
+__all__ = ["STATUS_GLYPHS", "SegmentList"]
 
 STATUS_GLYPHS = {"new": ("·", "dim"), "draft": ("✎", "yellow"), "translated": ("✓", "green"),
                  "reviewed": ("★", "cyan")}
