@@ -94,7 +94,8 @@ async def timed(pilot, keys: list[str]) -> float:
     watch = getattr(app, "_bench_repaints", None)
     if watch is None:
         watch = app._bench_repaints = Repaints(app)
-    await app.workers.wait_for_complete()   # the translator reads before the next key
+    # the translator reads before the next key: every worker done (or cancelled)
+    await asyncio.gather(*[w.wait() for w in list(app.workers)], return_exceptions=True)
     await pilot.pause(0.02)
     key = keys[0]
     char = key if len(key) == 1 else (" " if key == "space" else None)

@@ -118,7 +118,7 @@ class TranslateScreen(Elsewhere, Workers, Screen[None]):
         self.query_one(ProposalsPane).show([], pending=False)
         self.show_findings(self.session.findings(link_id) if link.status != "new" else [],
                            link)
-        self.load_link(link)
+        self.call_after_refresh(self.load_link, link)   # the repaint first, then the work
 
     def show_findings(self, findings: list, link: Any | None = None) -> None:
         link = link or self.session.link(self.current)

@@ -90,9 +90,7 @@ class SegmentList(ScrollView, can_focus=True):
         n = self._index.get(link_id)
         if n is None:
             return False
-        self.cursor = n
-        self._scroll_cursor_visible()
-        self.refresh()
+        self._move_cursor(n)
         if notify:
             self.post_message(self.Selected(link_id))
         return True
@@ -122,9 +120,7 @@ class SegmentList(ScrollView, can_focus=True):
             return
         n = max(0, min(len(self.rows) - 1, n))
         if n != self.cursor:
-            self.cursor = n
-            self._scroll_cursor_visible()
-            self.refresh()
+            self._move_cursor(n)
             self.post_message(self.Selected(self.rows[n].id))
 
     def on_click(self, event: Click) -> None:
@@ -133,6 +129,17 @@ class SegmentList(ScrollView, can_focus=True):
             self._go(n)
             if event.chain >= 2:
                 self.action_choose()
+
+    def _move_cursor(self, n: int) -> None:
+        """Move the cursor; repaint only its old and new lines unless the view scrolls."""
+        old, top = self.cursor, int(self.scroll_offset.y)
+        self.cursor = n
+        self._scroll_cursor_visible()
+        if int(self.scroll_offset.y) != top:
+            self.refresh()
+        else:
+            self.refresh_lines(old, 1)
+            self.refresh_lines(n, 1)
 
     def _scroll_cursor_visible(self) -> None:
         height = max(1, self.scrollable_content_region.height)
