@@ -99,3 +99,11 @@ def test_in_range_values_pass_the_converters():
     for conv, bad in ((int_range(1, 8), "9"), (float_range(0, 100), "nan")):
         with pytest.raises(argparse.ArgumentTypeError, match="from"):
             conv(bad)
+
+
+def test_refusal_is_one_line():
+    code, err = run("batch", "align", "/tmp", "--workers", "0")
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "workbench: error: argument --workers: must be from 1 to 256, got 0 "
+        "(see `workbench batch align --help`)"]

@@ -67,3 +67,14 @@ workers = int_range(1, 256)
 percent = float_range(0.0, 100.0)
 #: A link id or version in a project (SQLite integer).
 link_id = int_range(1, SQLITE_MAX)
+
+
+def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Make ``parser`` report a usage error in one line, as the workbench reports bad input
+    (``workbench: error: argument --workers: must be from 1 to 256, got 0 (...)``), exit 2."""
+
+    def error(message: str):
+        parser.exit(2, f"workbench: error: {message} (see `{parser.prog} --help`)\n")
+
+    parser.error = error  # type: ignore[method-assign]
+    return parser

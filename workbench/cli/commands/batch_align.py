@@ -39,6 +39,7 @@ def register(cli: Cli) -> None:
                    help="folder for the links, OUT/NAME (created if needed)")
     p.add_argument("--segments", choices=["lines", "sentences", "paragraphs"], default="lines",
                    help="how the files are segmented (default: lines, one segment a line)")
+    argtypes.one_line_errors(p)
     p.add_argument("--workers", metavar="N", type=argtypes.workers,
                    help="worker processes (default: all cores)")
     p.add_argument("--glossary", metavar="PATH", type=Path, action="append",

@@ -49,6 +49,7 @@ def register(cli: Cli) -> None:
                    help="write a report: .html (with plots), .md or .json (repeatable)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on a Dask cluster, e.g. tcp://HOST:8786 (default: local processes)")
+    argtypes.one_line_errors(p)
     p.add_argument("--workers", metavar="N", type=argtypes.workers,
                    help="local worker processes (default: all cores)")
     p.add_argument("--segments", choices=["lines", "sentences", "paragraphs"],

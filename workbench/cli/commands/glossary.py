@@ -34,6 +34,7 @@ def register(cli: Cli) -> None:
 
     p = sub("find", "search entries by Arabic or English text (normalised, clitics, fuzzy)")
     p.add_argument("text", metavar="TEXT")
+    argtypes.one_line_errors(p)
     p.add_argument("--limit", type=int_range(1, 100_000), default=10, help="at most this many entries (10)")
     p.add_argument("--min-score", type=argtypes.percent, default=70.0,
                    help="fuzzy similarity threshold, percent (70)")
@@ -89,6 +90,7 @@ def register(cli: Cli) -> None:
     p = sub("mine", "propose new entries and variants from the corpora, with evidence")
     p.add_argument("collection", nargs="?", metavar="COLLECTION",
                    help="a collection name (default: every collection)")
+    argtypes.one_line_errors(p)
     p.add_argument("--cutoff", type=argtypes.percent, default=85.0,
                    help="similarity (percent) for a name to count as a variant (85)")
     _glossary_option(p)

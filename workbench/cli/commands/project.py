@@ -59,6 +59,7 @@ def register(cli: Cli) -> None:
     p = sub("edit", "set the English text and/or status of one link",
             description="Set the English text and/or status of one link (committed at once).\n\n"
                         "  workbench project edit p.wbproj 3 --text 'New text' --status translated")
+    argtypes.one_line_errors(p)
     p.add_argument("link", type=argtypes.link_id, metavar="LINK", help="link id (see `project show`)")
     p.add_argument("--text", help="the new English text")
     p.add_argument("--text-file", type=Path, metavar="FILE", help="read the new text from FILE")
@@ -70,6 +71,7 @@ def register(cli: Cli) -> None:
     p.set_defaults(func=cmd_edit)
 
     p = sub("merge", "join two or more links into one (alignment edit, undoable)")
+    argtypes.one_line_errors(p)
     p.add_argument("links", type=argtypes.link_id, nargs="+", metavar="LINK", help="link ids to join")
     p.set_defaults(func=cmd_merge)
 
@@ -77,6 +79,7 @@ def register(cli: Cli) -> None:
             description="Split one link in two: its first N source and M target segments form "
                         "the first part.\n\n"
                         "  workbench project split p.wbproj 14 --source-at 1 --target-at 2")
+    argtypes.one_line_errors(p)
     p.add_argument("link", type=argtypes.link_id, metavar="LINK", help="link id (see `project show`)")
     p.add_argument("--source-at", type=int_range(0, 1_000_000), required=True, metavar="N",
                    help="source segments that go to the first part")
@@ -105,6 +108,7 @@ def register(cli: Cli) -> None:
     p.set_defaults(func=cmd_import)
 
     p = sub("history", "the edit history, newest first")
+    argtypes.one_line_errors(p)
     p.add_argument("--limit", type=int_range(1, 1_000_000), default=20, metavar="N", help="entries (default 20)")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people, json for scripts (default: text)")

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from workbench.cli import argtypes
 from workbench.cli.argtypes import int_range
 from workbench.cli.main import Cli
 
@@ -35,6 +36,7 @@ def register(cli: Cli) -> None:
     p.add_argument("--glossary", action="append", type=Path, metavar="PATH",
                    help="glossary file or folder (repeatable; default: bundled + configured)")
     p.add_argument("--no-glossary", action="store_true", help="plain MT, no term handling")
+    argtypes.one_line_errors(p)
     p.add_argument("--n-best", type=int_range(1, 32), default=4, metavar="N",
                    help="hypotheses to decode and rerank (default: 4)")
     p.add_argument("--format", choices=["text", "json"], default="text",
