@@ -7,7 +7,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 
 GROUP_HELP = "batch alignment and scoring"
 

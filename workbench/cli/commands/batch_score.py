@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 
 DESCRIPTION = """\
 Score many document pairs at once and write a report.

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 from workbench.errors import WorkbenchError
 
 GROUP_HELP = "translation projects: one SQLite file per pair that keeps every edit"

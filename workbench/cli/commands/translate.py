@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 
 DESCRIPTION = """\
 Translate Arabic text line by line with a local model (MarianMT, NLLB, M2M100).
