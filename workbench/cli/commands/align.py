@@ -10,7 +10,7 @@ from pathlib import Path
 
 from workbench.cli import argtypes
 from workbench.cli.argtypes import int_range
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 from workbench.errors import WorkbenchError
 
 FORMATS = ("links", "tsv", "json")

@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 
 from workbench.cli import argtypes
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 
 GROUP_HELP = "batch alignment and scoring"
 

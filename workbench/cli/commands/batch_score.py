@@ -8,7 +8,7 @@ from pathlib import Path
 
 from workbench.cli import argtypes
 from workbench.cli.argtypes import int_range
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 
 DESCRIPTION = """\
 Score many document pairs at once and write a report.

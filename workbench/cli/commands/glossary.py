@@ -9,7 +9,7 @@ from pathlib import Path
 
 from workbench.cli import argtypes
 from workbench.cli.argtypes import int_range
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 from workbench.errors import WorkbenchError
 
 GROUP_HELP = "check, format, search, extend, export and mine the glossary"

@@ -7,7 +7,7 @@ import json
 
 from workbench.cli import argtypes
 from workbench.cli.argtypes import float_range
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 
 GROUP_HELP = "list, download and choose machine-translation models"
 

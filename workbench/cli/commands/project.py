@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from workbench.cli import argtypes
 from workbench.cli.argtypes import int_range
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 from workbench.errors import WorkbenchError
 
 GROUP_HELP = "translation projects: one SQLite file per pair that keeps every edit"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from workbench.cli import argtypes
 from workbench.cli.argtypes import int_range
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 
 DESCRIPTION = """\
 Translate Arabic text line by line with a local model (MarianMT, NLLB, M2M100).

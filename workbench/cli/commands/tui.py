@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 
 __all__ = ["register", "run_tui"]
 
