@@ -44,3 +44,14 @@ def session(project_path, curated):
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
+
+
+@pytest.fixture
+def loose_path(tmp_path: Path) -> Path:
+    """The loose rewrite seeds:004-001 by paragraphs with the aligner's links (fixed in
+    tests/app/conftest.py), as a closed project file."""
+    from tests.app.conftest import ALIGNED_004_001
+
+    path = tmp_path / "loose.wbproj"
+    Project.create(path, pair=resolve_pair("seeds:004-001"), links=ALIGNED_004_001).close()
+    return path

@@ -96,33 +96,36 @@ ACTIONS: tuple[Action, ...] = (
            "a new glossary entry from the Arabic and the selected English"),
     # ---- the alignment review screen (workbench/tui/screens/review.py)
     Action("next_doubtful", "next_doubtful", "n,f8", "Next doubtful link",
-           "the lowest-confidence link not yet confirmed", scope="review"),
+           "the lowest-confidence link not yet confirmed", scope="review", show=True),
     Action("confirm", "confirm", "c,space", "Confirm link",
-           "mark the link checked: re-alignment keeps it", scope="review"),
+           "mark the link checked: re-alignment keeps it", scope="review", show=True),
     Action("merge_next", "merge_next", "m", "Merge with next link",
-           "one link of this link and the next", scope="review"),
+           "one link of this link and the next", scope="review", show=True),
     Action("split", "split", "s", "Split link", "split the link at a segment boundary",
-           scope="review"),
+           scope="review", show=True),
     Action("move_boundary", "move_boundary", "b", "Move boundary",
-           "move the boundary with the next link by one segment", scope="review"),
+           "move the boundary with the next link by one segment", scope="review", show=True),
     Action("unlink", "unlink", "u", "Unlink segment",
-           "detach a segment into a deletion or an insertion", scope="review"),
+           "detach a segment into a deletion or an insertion", scope="review", show=True),
     Action("link_to", "link_to", "l", "Link to...",
-           "link a deletion to an insertion", scope="review"),
+           "link a deletion to an insertion", scope="review", show=True),
     Action("realign", "realign", "r", "Realign unconfirmed",
-           "align again the links not confirmed, keeping the confirmed ones", scope="review"),
+           "align again the links not confirmed, keeping the confirmed ones", scope="review", show=True),
     Action("toggle_unit", "toggle_unit", "t", "Paragraphs / sentences",
-           "show paragraphs or sentences", scope="review"),
+           "show the current link's paragraphs whole or cut into sentences", scope="review"),
+    Action("sort_confidence", "toggle_sort", "o", "Sort by confidence",
+           "list the links from the least confident, or in source order again",
+           scope="review"),
     # ---- the glossary screen (workbench/tui/screens/glossary.py)
     Action("add_variant", "add_variant", "alt+v", "Add variant",
            "record an English spelling as a variant or deprecated form of this entry",
-           scope="glossary"),
+           scope="glossary", show=True),
     Action("mine_terms", "mine_terms", "alt+m", "Mine new terms",
            "candidate names from the project's texts, with their evidence",
-           scope="glossary"),
+           scope="glossary", show=True),
     # ---- the findings screen (workbench/tui/screens/findings.py)
     Action("apply_fix", "apply_fix", "f,ctrl+g", "Apply fix",
-           "apply the fix of a variant finding", scope="findings"),
+           "apply the fix of a variant finding", scope="findings", show=True),
     Action("display_app", "arabic_display('app')", "", "Arabic display: app",
            "the workbench shapes and reorders Arabic itself (xterm, tmux, alacritty)"),
     Action("display_terminal", "arabic_display('terminal')", "", "Arabic display: terminal",
@@ -195,9 +198,11 @@ def keys_table(keymap: Mapping[str, str] | None = None) -> list[tuple[str, str, 
     return [(a.name, keys[a.id] or "(palette)", a.id, a.help) for a in ACTIONS]
 
 
-def bindings(scope: str) -> list:
-    """Textual Binding records of ``scope``, each with its id."""
+def bindings(scope: str, also: tuple[str, ...] = ()) -> list:
+    """Textual Binding records of ``scope`` (and of the actions ``also`` names, such as
+    undo and redo on every screen that edits the store), each with its id, so that one
+    keymap entry remaps the key on every screen."""
     from textual.binding import Binding
 
     return [Binding(a.keys, a.action, a.name, show=a.show, id=a.id, priority=a.id == "quit")
-            for a in ACTIONS if a.scope == scope and a.keys]
+            for a in ACTIONS if (a.scope == scope or a.id in also) and a.keys]

@@ -1,5 +1,6 @@
 """Modal screens: help (the keys in effect), the export path, a link's glossary terms,
-and the loading screen shown while a new pair is aligned."""
+a choice among a few options (where to split a link, which segment to unlink...), and
+the loading screen shown while a new pair is aligned."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator, OptionList, Static
 
 from workbench.tui.bindings import keys_table
 
-__all__ = ["ExportDialog", "HelpScreen", "LoadingScreen", "TermsScreen"]
+__all__ = ["ChoiceDialog", "ExportDialog", "HelpScreen", "LoadingScreen", "TermsScreen"]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -68,6 +69,36 @@ class ExportDialog(ModalScreen[tuple[str, bool] | None]):
         path = self.query_one("#path", Input).value.strip()
         if path:
             self.dismiss((path, self.query_one("#force", Checkbox).value))
+
+
+class ChoiceDialog(ModalScreen[int | None]):
+    """Pick one of ``options`` (Enter, or its number key); Esc cancels.  Dismisses with
+    the option's index."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+
+    def __init__(self, title: str, options: Sequence[str | Text]) -> None:
+        super().__init__()
+        self.title_text, self.options = title, list(options)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.title_text, id="choice-title")
+            yield OptionList(*self.options, id="choices")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option_index)
+
+    def on_key(self, event: Any) -> None:
+        if event.character and event.character.isdigit() and event.character != "0":
+            n = int(event.character) - 1
+            if n < len(self.options):
+                event.stop()
+                self.dismiss(n)
 
 
 class TermsScreen(ModalScreen[None]):

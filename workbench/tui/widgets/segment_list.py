@@ -165,8 +165,7 @@ class SegmentList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         row = self.rows[n]
         selected = n == self.cursor
-        key = (row.id, row.link.version, row.link.status, row.findings, row.link.score, width,
-               selected, self.has_focus and selected, self.mode)
+        key = (self._row_key(row), width, selected, self.has_focus and selected, self.mode)
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render_row(row, width, selected)
@@ -175,12 +174,24 @@ class SegmentList(ScrollView, can_focus=True):
                 self._cache.popitem(last=False)
         return strip
 
-    def _render_row(self, row: Any, width: int, selected: bool) -> Strip:
-        lk = row.link
+    def _row_key(self, row: Any) -> tuple:
+        """What a rendered line depends on, besides width, cursor, focus and mode."""
+        return (row.id, row.link.version, row.link.status, row.findings, row.link.score)
+
+    def _base_style(self, selected: bool) -> Style:
         base = self.rich_style
         if selected:
             base = base + Style(reverse=not self.has_focus, bgcolor=None if not self.has_focus
                                 else "#2a4d7a", bold=self.has_focus)
+        return base
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def _render_row(self, row: Any, width: int, selected: bool) -> Strip:
+        lk = row.link
+        base = self._base_style(selected)
         glyph, colour = STATUS_GLYPHS.get(lk.status, ("?", "red"))
         kind = "+" if lk.is_insertion else "−" if lk.is_deletion else (
             "×" if len(lk.src) > 1 or len(lk.tgt) > 1 else " ")
