@@ -64,6 +64,7 @@ class ReviewScreen(Screen[Back]):
         self.busy = False
         self.by_confidence = False
         self.sentences = False
+        self.last_doubtful: int | None = None
         self.cancel = CancelToken()
 
     def compose(self) -> ComposeResult:
@@ -210,10 +211,13 @@ class ReviewScreen(Screen[Back]):
         self.notify(said, timeout=3)
 
     def action_next_doubtful(self) -> None:
-        row = self.review.next_doubtful(after=self.current)
+        # the first press goes to the least confident link; the next ones walk on from it
+        walking = self.last_doubtful is not None and self.last_doubtful == self.current
+        row = self.review.next_doubtful(after=self.current if walking else None)
         if row is None:
             self.notify("every link is confirmed", timeout=3)
             return
+        self.last_doubtful = row.id
         self.links.select(row.id)
         self.show_detail()
 
