@@ -16,7 +16,8 @@ SIZE = (160, 45)
 
 
 def app_for(path: Path, glossary: Any, **kwargs: Any) -> WorkbenchApp:
-    session_kw = {k: kwargs.pop(k) for k in ("model", "backend") if k in kwargs}
+    session_kw = {k: kwargs.pop(k) for k in ("model", "backend", "glossary_paths")
+                  if k in kwargs}
     return WorkbenchApp(lambda: Session.open(locate(str(path)), glossary=glossary,
                                              **session_kw), label=path.stem, **kwargs)
 

@@ -37,7 +37,10 @@ def line_spans(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
     return out
 
 
-class Editor(TextArea):
+class Editor(TextArea, inherit_bindings=False):
+    #: TextArea's own keys without F6/F7 (select line / select all): those open the
+    #: glossary and walk the findings here; select all stays on Ctrl+A
+    BINDINGS = [b for b in TextArea.BINDINGS if b.key not in ("f6", "f7")]
     DEFAULT_CSS = "Editor { height: 1fr; min-height: 5; }"
 
     def __init__(self, *, id: str | None = None) -> None:
