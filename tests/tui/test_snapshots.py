@@ -44,3 +44,39 @@ def test_help_screen(snap_compare, project_path, curated, theme):
 
     assert snap_compare(_app(project_path, curated, theme), terminal_size=SIZE,
                         run_before=run_before)
+
+
+def _open(key, cls_name, until=None, then=()):
+    async def run_before(pilot):
+        await _ready(pilot)
+        await pilot.press(key)
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == cls_name)
+        if until is not None:
+            await wait_for(pilot, lambda: until(pilot.app.screen), timeout=60)
+        if then:
+            await pilot.press(*then)
+        await pilot.pause(0.4)
+    return run_before
+
+
+def test_review_screen(snap_compare, loose_path, curated):
+    assert snap_compare(_app(loose_path, curated, "textual-dark"), terminal_size=SIZE,
+                        run_before=_open("f5", "ReviewScreen", then=("down", "down")))
+
+
+def test_glossary_screen(snap_compare, project_path, curated):
+    assert snap_compare(_app(project_path, curated, "textual-dark"), terminal_size=SIZE,
+                        run_before=_open("f6", "GlossaryScreen", then=tuple("izza")))
+
+
+def test_concordance_screen(snap_compare, project_path, curated):
+    assert snap_compare(_app(project_path, curated, "textual-dark"), terminal_size=SIZE,
+                        run_before=_open("ctrl+f", "ConcordanceScreen",
+                                         until=lambda s: s.concordance is not None,
+                                         then=tuple("Idlib")))
+
+
+def test_findings_screen(snap_compare, project_path, curated):
+    assert snap_compare(_app(project_path, curated, "textual-dark"), terminal_size=SIZE,
+                        run_before=_open("f2", "FindingsScreen",
+                                         until=lambda s: s.findings is not None))

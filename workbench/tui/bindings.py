@@ -204,5 +204,6 @@ def bindings(scope: str, also: tuple[str, ...] = ()) -> list:
     keymap entry remaps the key on every screen."""
     from textual.binding import Binding
 
-    return [Binding(a.keys, a.action, a.name, show=a.show, id=a.id, priority=a.id == "quit")
+    return [Binding(a.keys, a.action, a.name, show=a.show or a.id in also, id=a.id,
+                    priority=a.id == "quit")
             for a in ACTIONS if (a.scope == scope or a.id in also) and a.keys]

@@ -28,6 +28,7 @@ from workbench.tui.bindings import bindings
 from workbench.tui.guard import EXPECTED, describe
 from workbench.tui.messages import Back, WorkDone, WorkFailed
 from workbench.tui.screens.term_forms import AddTermDialog, AddVariantDialog
+from workbench.tui.widgets.kwic import arabic_inline, arabic_line, english_line
 
 __all__ = ["GlossaryScreen", "Mined"]
 
@@ -38,14 +39,14 @@ class Mined(Message):
         self.proposals = proposals
 
 
-def entry_text(detail: Any) -> Text:
+def entry_text(detail: Any, mode: str = "app") -> Text:
     """An entry as the detail pane shows it."""
     e = detail.entry
     t = Text()
     t.append(e.en, style="bold green")
     t.append(f"   [{e.id}]  {e.type}", style="dim")
     t.append("\nArabic: ", style="dim")
-    t.append(" · ".join(e.ar))
+    t.append(" · ".join(arabic_inline(a, mode) for a in e.ar))
     for label, items, style in (("variants", e.variants, "yellow"),
                                 ("deprecated", e.deprecated, "yellow"),
                                 ("forbidden", e.forbidden, "bold red")):
@@ -73,15 +74,16 @@ def entry_text(detail: Any) -> Text:
     return t
 
 
-def occurrence_option(o: Any) -> Option:
+def occurrence_option(o: Any, width: int, mode: str = "app") -> Option:
     a, b = o.span
     t = Text(f"link {o.number:>4} {'AR' if o.side == 'source' else 'EN'} ", style="dim")
-    flat = o.text
-    t.append(" ".join(flat[max(0, a - 30):a].split()) + " ")
-    t.append(flat[a:b], style="bold underline")
-    t.append(" " + " ".join(flat[b:b + 30].split()))
-    if o.side == "target" and o.status not in ("preferred", "source"):
-        t.append(f"  ({o.status})", style="yellow")
+    status = "" if o.side == "source" or o.status in ("preferred", "source") else \
+        f"  ({o.status})"
+    room = max(20, width - 12 - len(status))
+    t.append_text(arabic_line(o.text, [o.span], room, mode) if o.side == "source"
+                  else english_line(o.text, [o.span], room))
+    if status:
+        t.append(status, style="yellow")
     return Option(t, id=f"occ-{o.link_id}-{o.side}-{a}")
 
 
@@ -160,7 +162,7 @@ class GlossaryScreen(Screen[Back]):
         box.clear_options()
         for e in entries:
             t = Text(e.en, style="bold")
-            t.append(f"  {' · '.join(e.ar[:2])}")
+            t.append(f"  {' · '.join(arabic_inline(a, self.mode) for a in e.ar[:2])}")
             h = hits.get(e.id)
             if h is not None and h.field not in ("en", "id"):
                 t.append(f"  ({h.field}: {h.form})", style="dim")
@@ -192,9 +194,10 @@ class GlossaryScreen(Screen[Back]):
         except EXPECTED as exc:
             pane.update(Text(describe(exc), style="red"))
             return
-        pane.update(entry_text(detail))
+        pane.update(entry_text(detail, self.mode))
+        width = max(30, occ.size.width - 4 if occ.size.width else self.size.width // 2)
         for o in detail.occurrences[:500]:
-            occ.add_option(occurrence_option(o))
+            occ.add_option(occurrence_option(o, width, self.mode))
 
     @on(OptionList.OptionSelected, "#hits")
     def chosen(self, event: OptionList.OptionSelected) -> None:

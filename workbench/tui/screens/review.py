@@ -28,6 +28,7 @@ from workbench.tui.bindings import bindings
 from workbench.tui.guard import EXPECTED, describe
 from workbench.tui.messages import Back, WorkFailed
 from workbench.tui.screens.dialogs import ChoiceDialog
+from workbench.tui.widgets.kwic import arabic_inline
 from workbench.tui.widgets.link_list import LinkList
 from workbench.tui.widgets.panes import SourcePane
 from workbench.tui.widgets.segment_list import SegmentList
@@ -286,7 +287,8 @@ class ReviewScreen(Screen[Back]):
             return
         row = self.review.row(link_id)
         ar, en = self.review.segment_texts(row)
-        options = [("source", i, f"Arabic {i + 1}: {_short(t)}") for i, t in zip(row.src, ar)]
+        options = [("source", i, f"Arabic {i + 1}: {arabic_inline(_short(t), self.mode)}")
+                   for i, t in zip(row.src, ar)]
         options += [("target", j, f"English {j + 1}: {_short(t)}") for j, t in zip(row.tgt, en)]
         if len(options) < 2:
             self.notify(f"link {row.number} is already a {row.kind}", severity="warning")
@@ -309,8 +311,11 @@ class ReviewScreen(Screen[Back]):
             return
 
         def label(r: Any) -> str:
-            text = r.link.source_text if r.kind == "deletion" else r.link.reference_text
-            return f"link {r.number} ({r.kind}): {_short(text)}"
+            text = _short(r.link.source_text) if r.kind == "deletion" else _short(
+                r.link.reference_text)
+            if r.kind == "deletion":
+                text = arabic_inline(text, self.mode)
+            return f"link {r.number} ({r.kind}): {text}"
 
         self._choose(f"Link {row.number} ({row.kind}) to:", [label(r) for r in candidates],
                      lambda k: self._edit(self.review.link_to, link_id, candidates[k].id))

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from workbench.tui.display.rtl import layout
 
-__all__ = ["HIT_STYLE", "arabic_line", "english_line", "window"]
+__all__ = ["HIT_STYLE", "arabic_inline", "arabic_line", "english_line", "window"]
 
 HIT_STYLE = "bold reverse #5fafff"
 
@@ -68,3 +68,13 @@ def arabic_line(text: str, spans: Sequence[tuple[int, int]], width: int,
             out.append(chunk, style=HIT_STYLE if hit else None)
     out.append("…" if left else " ")
     return out
+
+
+def arabic_inline(text: str, mode: str = "app") -> str:
+    """A short Arabic form (a glossary term) for a line of Latin text: shaped and in
+    visual order in ``app`` mode, logical for a terminal that reorders it."""
+    flat = " ".join(text.split())
+    if not flat:
+        return ""
+    lines = layout(flat, len(flat) + 2, mode)
+    return lines[0].text.strip() if lines else flat
