@@ -4,8 +4,9 @@ screen is up; wait for a condition while the app runs."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable
+from typing import Any
 
 from workbench.app.session import Session, locate
 from workbench.tui.app import WorkbenchApp

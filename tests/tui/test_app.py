@@ -224,3 +224,20 @@ async def test_proposals_show_the_memory(project_path, curated):
         assert any(c.kind == "rewrite" for c in s.candidates)
         assert "rewrite" in str(s.query_one(ProposalsPane).render())
         assert first is not None
+
+
+async def test_alt_keys_from_a_real_terminal_are_bindings_not_text(project_path, curated):
+    """A terminal sends Alt+X as "x" with the alt modifier; the editor must not insert it."""
+    from textual import events
+
+    app = app_for(project_path, curated)
+    async with running(app) as pilot:
+        s = screen(app)
+        s.editor.replace_all("text")
+        app._driver.send_message(events.Key("alt+x", "x"))
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ExportDialog")
+        await pilot.press("escape")
+        assert s.editor.text == "text"
+        app._driver.send_message(events.Key("x", "x"))      # plain x is text
+        await pilot.pause()
+        assert s.editor.text == "textx"

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 from rich.cells import cell_len
 
-from workbench.tui.display import rtl
 from tests.conftest import SEED_FILES
+from workbench.tui.display import rtl
 
 
 def _paragraphs(key: str) -> list[str]:

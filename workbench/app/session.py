@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable
 from workbench.errors import WorkbenchError
 from workbench.glossary.qa import Finding, apply_fixes, check_pair
 from workbench.store.project import ConflictError, Project, ProjectLink, default_project_path
+from workbench.store.records import ACCEPTED
 
 __all__ = ["Candidate", "ConflictError", "FILTERS", "LOW_CONFIDENCE", "Row", "Session",
            "Target", "TermHit", "locate", "DEFAULT_PAIR", "EXPORT_SUFFIXES"]
@@ -166,9 +167,12 @@ class Session:
 
     def __init__(self, project: Project, *, glossary: Any = None, model: str | Path | None = None,
                  models_dir: Path | None = None, n_best: int = 4, tm_threshold: int = 70,
-                 backend: Any = None, label: str = "") -> None:
+                 backend: Any = None, label: str = "",
+                 glossary_paths: Iterable[Path] | None = None) -> None:
         self.project = project
         self.glossary = glossary
+        #: the glossary's files or folders (for the glossary screen's search and writes)
+        self.glossary_paths = [Path(p) for p in glossary_paths] if glossary_paths else []
         self.n_best = n_best
         self.tm_threshold = tm_threshold
         self.label = label or project.pair_id or project.path.stem
@@ -211,6 +215,13 @@ class Session:
 
     def close(self) -> None:
         self.project.close()
+
+    def set_glossary(self, glossary: Any) -> None:
+        """Use a reloaded glossary (after a term was added): findings are recomputed."""
+        with self._lock:
+            self.glossary = glossary
+            self._finding_cache.clear()
+        self.refresh()
 
     # ---- the links
 
@@ -269,6 +280,13 @@ class Session:
             return lk.score is not None and lk.score < LOW_CONFIDENCE
         return True
 
+    def row(self, link_id: int) -> Row:
+        """One link's row as :meth:`rows` makes it (for updating a list in place)."""
+        st = self._state
+        n = st.position[link_id]
+        lk = st.links[n]
+        return Row(n + 1, lk, len(st.findings.get(lk.id, ())))
+
     def findings(self, link_id: int) -> list[Finding]:
         return list(self._state.findings.get(link_id, ()))
 
@@ -292,11 +310,13 @@ class Session:
     def summary(self) -> dict[str, Any]:
         """Progress and open findings for the status bar."""
         st = self._state
-        with_source = [lk for lk in st.links if not lk.is_insertion]
-        done = sum(lk.accepted for lk in with_source)
-        return {"label": self.label, "translated": done, "total": len(with_source),
-                "findings": sum(len(v) for v in st.findings.values()),
-                "model": self.model_name}
+        total = done = 0
+        for lk in st.links:
+            if lk.src:
+                total += 1
+                done += lk.status in ACCEPTED
+        return {"label": self.label, "translated": done, "total": total,
+                "findings": sum(map(len, st.findings.values())), "model": self.model_name}
 
     @property
     def model_name(self) -> str:

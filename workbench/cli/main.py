@@ -1,5 +1,9 @@
 """The ``workbench`` command: argument parsing, command discovery and error handling.
 
+:class:`~workbench.cli.registry.Cli` (what each command module's ``register`` gets) lives
+in :mod:`workbench.cli.registry`, so that the commands never import this module;
+``from workbench.cli.main import Cli`` still works.
+
 User errors (:class:`~workbench.errors.WorkbenchError`) print one line on stderr
 and exit with their code (2); usage errors exit 2 as argparse does; no input ever
 produces a traceback unless ``WORKBENCH_DEBUG=1`` is set.
@@ -15,41 +19,11 @@ import sys
 from typing import Callable, Sequence
 
 from workbench import __version__
+from workbench.cli.registry import Cli
 from workbench.config import load_config
 from workbench.errors import WorkbenchError
 
 __all__ = ["main", "Cli"]
-
-
-class Cli:
-    """Handed to each command module's ``register``; gives it top-level commands and groups."""
-
-    def __init__(self, parser: argparse.ArgumentParser) -> None:
-        self.parser = parser
-        self.subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-        self._groups: dict[str, argparse._SubParsersAction] = {}
-
-    def command(self, name: str, help: str, description: str | None = None,
-                ) -> argparse.ArgumentParser:
-        """A top-level command ``workbench NAME``."""
-        return self.subparsers.add_parser(
-            name, help=help, description=description or help,
-            formatter_class=argparse.RawDescriptionHelpFormatter)
-
-    def group(self, name: str, help: str) -> argparse._SubParsersAction:
-        """The subcommands of ``workbench NAME`` (created on first use, shared between modules)."""
-        if name not in self._groups:
-            p = self.subparsers.add_parser(name, help=help, description=help)
-            p.set_defaults(func=lambda args, _p=p: _p.print_help() or 2)
-            self._groups[name] = p.add_subparsers(dest=f"{name}_command", metavar="SUBCOMMAND")
-        return self._groups[name]
-
-    def subcommand(self, group: str, name: str, help: str, group_help: str = "",
-                   description: str | None = None) -> argparse.ArgumentParser:
-        """A subcommand ``workbench GROUP NAME``."""
-        return self.group(group, group_help or help).add_parser(
-            name, help=help, description=description or help,
-            formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def build_parser() -> argparse.ArgumentParser:

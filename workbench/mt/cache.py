@@ -12,10 +12,9 @@ import hashlib
 import json
 import sqlite3
 import threading
-from datetime import datetime, timezone
 from typing import Any, Iterable
 
-from workbench.store.tm_schema import ensure_tm_schema
+from workbench.mt.tm_schema import ensure_tm_schema, utc_timestamp
 
 __all__ = ["ProposalCache", "cache_key"]
 
@@ -63,7 +62,7 @@ class ProposalCache:
         self.put_many([(key, model, proposal)])
 
     def put_many(self, rows: Iterable[tuple[str, str, dict[str, Any]]]) -> None:
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = utc_timestamp()
         data = [(k, m, json.dumps(p, ensure_ascii=False), now) for k, m, p in rows]
         if not data:
             return

@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.store.tm_schema import ensure_tm_schema
+from workbench.mt.tm_schema import ensure_tm_schema
 
 __all__ = ["open_tm_db", "default_cache_path"]
 

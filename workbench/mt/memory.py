@@ -21,7 +21,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
 import regex
@@ -29,7 +28,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from workbench.errors import WorkbenchError
-from workbench.store.tm_schema import ensure_tm_schema
+from workbench.mt.tm_schema import ensure_tm_schema, upsert_tm_unit
 from workbench.text.normalize import arabic_key
 
 __all__ = ["TranslationMemory", "TMMatch", "match_score", "word_diff"]
@@ -125,10 +124,6 @@ class TMMatch:
                 "note": self.note, "created_at": self.created_at}
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _unit_fields(unit: Any) -> dict[str, Any]:
     if hasattr(unit, "as_memory_unit"):
         unit = unit.as_memory_unit()
@@ -160,16 +155,9 @@ class TranslationMemory:
         for name, value in (("source", source), ("target", target)):
             if not isinstance(value, str) or not value.strip():
                 raise WorkbenchError(f"translation memory unit has an empty {name}")
-        cur = self.conn.execute(
-            "INSERT INTO tm_unit (source, target, source_key, context_prev, context_next, origin, "
-            "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (source, target) DO UPDATE SET "
-            "context_prev = COALESCE(tm_unit.context_prev, excluded.context_prev), "
-            "context_next = COALESCE(tm_unit.context_next, excluded.context_next) "
-            "WHERE tm_unit.context_prev IS NULL OR tm_unit.context_next IS NULL",
-            (source, target, arabic_key(source), context_prev, context_next, origin or "",
-             note or "", created_at or _now()))
-        return cur.rowcount > 0 and cur.lastrowid is not None
+        return upsert_tm_unit(self.conn, source, target, context_prev=context_prev,
+                              context_next=context_next, origin=origin, note=note,
+                              created_at=created_at)
 
     def add(self, source: str, target: str, *, context_prev: str | None = None,
             context_next: str | None = None, origin: str = "", note: str = "") -> None:

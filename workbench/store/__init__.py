@@ -7,6 +7,6 @@
   ``HistoryEntry``, ``StoredDocument``);
 * :mod:`workbench.store.schema` -- tables and forward migrations (``PRAGMA user_version``);
 * :mod:`workbench.store.exchange` -- export to TMX/XLIFF/CSV/text and import of TMX/XLIFF;
-* :mod:`workbench.store.tm_schema` -- the translation-memory and MT-cache tables shared with
-  :mod:`workbench.mt`.
+* the translation-memory and MT-cache tables are :mod:`workbench.mt.tm_schema` (shared with
+  :mod:`workbench.mt`, which never imports the store).
 """

@@ -4,7 +4,7 @@ A project holds the two documents of a pair (text and SHA-256), their segments,
 the alignment links between them (who made each: the aligner or a person), the
 translator's English for every link with its status (``new``, ``draft``,
 ``translated``, ``reviewed``), the full edit history, the translation memory and
-the MT cache (the shared tables of :mod:`workbench.store.tm_schema`).
+the MT cache (the tables of :mod:`workbench.mt.tm_schema`).
 
 Durability and concurrency
 --------------------------
@@ -41,12 +41,13 @@ import socket
 import sqlite3
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from workbench.align.links import Link, check_coverage
 from workbench.errors import WorkbenchError
+from workbench.mt.tm_schema import upsert_tm_unit
+from workbench.mt.tm_schema import utc_timestamp as _now
 from workbench.progress import CancelToken, ProgressEvent, Reporter
 from workbench.store.confirm import apply_confirm, carry_confirmation, confirmed_ids, set_confirmed
 from workbench.store.records import (
@@ -94,10 +95,6 @@ class ConflictError(WorkbenchError):
 
 class ProjectBusyError(WorkbenchError):
     """Another process held the project's write lock for longer than the busy timeout."""
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _actor() -> str:
@@ -1072,24 +1069,12 @@ class Project:
 def add_memory_unit(conn: sqlite3.Connection, source: str, target: str, *,
                     context_prev: str | None = None, context_next: str | None = None,
                     origin: str = "", note: str = "", created_at: str | None = None) -> None:
-    """Insert one TM unit (ignored if the same source/target pair is already there).
-
-    Plain SQL on the shared schema of :mod:`workbench.store.tm_schema` (the same
-    rows :class:`workbench.mt.memory.TranslationMemory` reads), so that it runs
-    inside the caller's transaction: an edit and its TM unit commit together.
-    """
-    from workbench.text.normalize import arabic_key
-
-    # the same upsert as workbench.mt.memory: a repeated pair is stored once, and
-    # gains the context it lacked
-    conn.execute("INSERT INTO tm_unit (source, target, source_key, context_prev, "
-                 "context_next, origin, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                 "ON CONFLICT (source, target) DO UPDATE SET "
-                 "context_prev = COALESCE(tm_unit.context_prev, excluded.context_prev), "
-                 "context_next = COALESCE(tm_unit.context_next, excluded.context_next) "
-                 "WHERE tm_unit.context_prev IS NULL OR tm_unit.context_next IS NULL",
-                 (source, target, arabic_key(source), context_prev, context_next, origin, note,
-                  created_at or _now()))
+    """Insert one TM unit (ignored if the same source/target pair is already there), inside
+    the caller's transaction: an edit and its TM unit commit together.  The one writer is
+    :func:`workbench.mt.tm_schema.upsert_tm_unit` (the rows
+    :class:`workbench.mt.memory.TranslationMemory` reads)."""
+    upsert_tm_unit(conn, source, target, context_prev=context_prev, context_next=context_next,
+                   origin=origin, note=note, created_at=created_at)
 
 
 def _insert_link_segments(conn: sqlite3.Connection, link_id: int, src: Iterable[int],

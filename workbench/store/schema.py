@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable
 
-from workbench.store.tm_schema import TM_SCHEMA
+from workbench.mt.tm_schema import TM_SCHEMA
 
 __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "MIGRATIONS", "STATUSES", "ORIGINS", "SIDES"]
 

@@ -4,7 +4,9 @@ screen and owns the global actions (help, quit) and the palette's commands."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+import gc
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -58,6 +60,7 @@ class WorkbenchApp(App[int]):
     def _session_ready(self, m: SessionReady) -> None:
         self.session = m.session
         self.switch_screen(TranslateScreen(m.session, mode=self.mode, prefill=self.prefill))
+        self.call_after_refresh(gc.freeze)  # the loaded project and glossary: out of GC scans
 
     @on(WorkFailed)
     def _failed(self, m: WorkFailed) -> None:

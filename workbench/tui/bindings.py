@@ -11,13 +11,20 @@ except the Binding records made at the end, so the registry can be checked cheap
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from workbench.errors import WorkbenchError
 
-__all__ = ["ACTIONS", "Action", "by_id", "check_keymap", "effective_keys", "bindings",
-           "keys_table"]
+__all__ = [
+    "ACTIONS",
+    "Action",
+    "bindings",
+    "by_id",
+    "check_keymap",
+    "effective_keys",
+    "keys_table",
+]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ Textual's own commands (theme, keys, quit)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from textual.app import SystemCommand
 
@@ -19,7 +20,7 @@ def workbench_commands(app: Any, screen: Any) -> Iterable[SystemCommand]:
             continue      # Textual's own Quit stays
         if a.scope == "translate" and getattr(screen, "name", "") != "translate":
             continue
-        action = a.action[4:] if a.action.startswith("app.") else a.action
+        action = a.action.removeprefix("app.")
         target = app if a.action.startswith("app.") else screen
         hint = f"  [{keys.get(a.id)}]" if keys.get(a.id) else ""
         yield SystemCommand(a.name, a.help + hint,

@@ -6,7 +6,7 @@ import sqlite3
 
 from workbench.errors import WorkbenchError
 
-__all__ = ["describe", "EXPECTED"]
+__all__ = ["EXPECTED", "describe"]
 
 #: what a worker or a handler may meet that is the user's situation, not a bug
 EXPECTED = (WorkbenchError, OSError, sqlite3.Error, ValueError)

@@ -8,8 +8,15 @@ from typing import Any
 
 from textual.message import Message
 
-__all__ = ["Back", "LinkLoaded", "ProposalsReady", "FindingsReady", "WorkFailed", "WorkDone",
-           "SessionReady"]
+__all__ = [
+    "Back",
+    "FindingsReady",
+    "LinkLoaded",
+    "ProposalsReady",
+    "SessionReady",
+    "WorkDone",
+    "WorkFailed",
+]
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from typing import Any
 from textual import work
 
 from workbench.tui.guard import EXPECTED, describe
-from workbench.tui.messages import (FindingsReady, LinkLoaded, ProposalsReady, WorkDone,
-                                    WorkFailed)
+from workbench.tui.messages import FindingsReady, LinkLoaded, ProposalsReady, WorkDone, WorkFailed
 
 __all__ = ["Workers"]
 

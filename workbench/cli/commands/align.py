@@ -8,7 +8,9 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from workbench.cli.main import Cli
+from workbench.cli import argtypes
+from workbench.cli.argtypes import int_range
+from workbench.cli.registry import Cli
 from workbench.errors import WorkbenchError
 
 FORMATS = ("links", "tsv", "json")
@@ -38,7 +40,8 @@ def register(cli: Cli) -> None:
                    help="links format without the :score column (like gold files)")
     p.add_argument("--glossary", metavar="PATH", action="append", default=None,
                    help="glossary file or folder whose terms serve as anchors (repeatable)")
-    p.add_argument("--max-link", metavar="N", type=int, default=3,
+    argtypes.one_line_errors(p)
+    p.add_argument("--max-link", metavar="N", type=int_range(1, 8), default=3,
                    help="largest link: shapes a:b with a+b <= N+1 (default 3: 1:1, 1:2, 2:1, "
                         "1:3, 3:1, 2:2)")
     p.add_argument("--plot", metavar="FILE.png",

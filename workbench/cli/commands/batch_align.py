@@ -7,7 +7,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from workbench.cli.main import Cli
+from workbench.cli import argtypes
+from workbench.cli.registry import Cli
 
 GROUP_HELP = "batch alignment and scoring"
 
@@ -38,7 +39,8 @@ def register(cli: Cli) -> None:
                    help="folder for the links, OUT/NAME (created if needed)")
     p.add_argument("--segments", choices=["lines", "sentences", "paragraphs"], default="lines",
                    help="how the files are segmented (default: lines, one segment a line)")
-    p.add_argument("--workers", metavar="N", type=int,
+    argtypes.one_line_errors(p)
+    p.add_argument("--workers", metavar="N", type=argtypes.workers,
                    help="worker processes (default: all cores)")
     p.add_argument("--glossary", metavar="PATH", type=Path, action="append",
                    help="glossary file or folder whose terms anchor the alignment "

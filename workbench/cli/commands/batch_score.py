@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbench.cli.main import Cli
+from workbench.cli import argtypes
+from workbench.cli.argtypes import int_range
+from workbench.cli.registry import Cli
 
 DESCRIPTION = """\
 Score many document pairs at once and write a report.
@@ -47,14 +49,15 @@ def register(cli: Cli) -> None:
                    help="write a report: .html (with plots), .md or .json (repeatable)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on a Dask cluster, e.g. tcp://HOST:8786 (default: local processes)")
-    p.add_argument("--workers", metavar="N", type=int,
+    argtypes.one_line_errors(p)
+    p.add_argument("--workers", metavar="N", type=argtypes.workers,
                    help="local worker processes (default: all cores)")
     p.add_argument("--segments", choices=["lines", "sentences", "paragraphs"],
                    help="segmentation of DIR's files (default: lines; a collection uses the "
                         "unit of its gold alignment)")
     p.add_argument("--fresh", action="store_true",
                    help="recompute every document instead of reusing earlier results")
-    p.add_argument("--worst", metavar="N", type=int, default=3,
+    p.add_argument("--worst", metavar="N", type=int_range(0, 1000), default=3,
                    help="heatmaps for the N documents with the lowest F1 (HTML; default: 3)")
     p.set_defaults(func=cmd_score)
 

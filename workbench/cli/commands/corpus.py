@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 
 
 def register(cli: Cli) -> None:

@@ -7,7 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.cli.main import Cli
+from workbench.cli import argtypes
+from workbench.cli.argtypes import int_range
+from workbench.cli.registry import Cli
 from workbench.errors import WorkbenchError
 
 GROUP_HELP = "check, format, search, extend, export and mine the glossary"
@@ -32,8 +34,9 @@ def register(cli: Cli) -> None:
 
     p = sub("find", "search entries by Arabic or English text (normalised, clitics, fuzzy)")
     p.add_argument("text", metavar="TEXT")
-    p.add_argument("--limit", type=int, default=10, help="at most this many entries (10)")
-    p.add_argument("--min-score", type=float, default=70.0,
+    argtypes.one_line_errors(p)
+    p.add_argument("--limit", type=int_range(1, 100_000), default=10, help="at most this many entries (10)")
+    p.add_argument("--min-score", type=argtypes.percent, default=70.0,
                    help="fuzzy similarity threshold, percent (70)")
     _glossary_option(p)
     _format_option(p)
@@ -87,7 +90,8 @@ def register(cli: Cli) -> None:
     p = sub("mine", "propose new entries and variants from the corpora, with evidence")
     p.add_argument("collection", nargs="?", metavar="COLLECTION",
                    help="a collection name (default: every collection)")
-    p.add_argument("--cutoff", type=float, default=85.0,
+    argtypes.one_line_errors(p)
+    p.add_argument("--cutoff", type=argtypes.percent, default=85.0,
                    help="similarity (percent) for a name to count as a variant (85)")
     _glossary_option(p)
     _format_option(p)

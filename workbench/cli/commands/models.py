@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from workbench.cli.main import Cli
+from workbench.cli import argtypes
+from workbench.cli.argtypes import float_range
+from workbench.cli.registry import Cli
 
 GROUP_HELP = "list, download and choose machine-translation models"
 
@@ -24,7 +26,8 @@ def register(cli: Cli) -> None:
                        "copy the folder across.")
     p.add_argument("model", metavar="ID", help="Hugging Face model id, e.g. "
                    "Helsinki-NLP/opus-mt-ar-en")
-    p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+    argtypes.one_line_errors(p)
+    p.add_argument("--timeout", type=float_range(0.1, 3600), default=10.0, metavar="SECONDS",
                    help="network timeout (default: 10)")
     p.add_argument("--use", action="store_true", help="make it the default model afterwards")
     p.set_defaults(func=cmd_fetch)

@@ -6,7 +6,7 @@ import argparse
 import importlib.util
 import sys
 
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 
 
 def register(cli: Cli) -> None:

@@ -9,7 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from workbench.cli.main import Cli
+from workbench.cli import argtypes
+from workbench.cli.argtypes import int_range
+from workbench.cli.registry import Cli
 from workbench.errors import WorkbenchError
 
 GROUP_HELP = "translation projects: one SQLite file per pair that keeps every edit"
@@ -57,28 +59,31 @@ def register(cli: Cli) -> None:
     p = sub("edit", "set the English text and/or status of one link",
             description="Set the English text and/or status of one link (committed at once).\n\n"
                         "  workbench project edit p.wbproj 3 --text 'New text' --status translated")
-    p.add_argument("link", type=int, metavar="LINK", help="link id (see `project show`)")
+    argtypes.one_line_errors(p)
+    p.add_argument("link", type=argtypes.link_id, metavar="LINK", help="link id (see `project show`)")
     p.add_argument("--text", help="the new English text")
     p.add_argument("--text-file", type=Path, metavar="FILE", help="read the new text from FILE")
     p.add_argument("--status", choices=["new", "draft", "translated", "reviewed"],
                    help="the new status (translated/reviewed add the pair to the memory; "
                         "a text change without --status makes the link a draft)")
-    p.add_argument("--base-version", type=int, metavar="N",
+    p.add_argument("--base-version", type=argtypes.link_id, metavar="N",
                    help="refuse if the link's version is no longer N (default: current)")
     p.set_defaults(func=cmd_edit)
 
     p = sub("merge", "join two or more links into one (alignment edit, undoable)")
-    p.add_argument("links", type=int, nargs="+", metavar="LINK", help="link ids to join")
+    argtypes.one_line_errors(p)
+    p.add_argument("links", type=argtypes.link_id, nargs="+", metavar="LINK", help="link ids to join")
     p.set_defaults(func=cmd_merge)
 
     p = sub("split", "split one link in two (alignment edit, undoable)",
             description="Split one link in two: its first N source and M target segments form "
                         "the first part.\n\n"
                         "  workbench project split p.wbproj 14 --source-at 1 --target-at 2")
-    p.add_argument("link", type=int, metavar="LINK", help="link id (see `project show`)")
-    p.add_argument("--source-at", type=int, required=True, metavar="N",
+    argtypes.one_line_errors(p)
+    p.add_argument("link", type=argtypes.link_id, metavar="LINK", help="link id (see `project show`)")
+    p.add_argument("--source-at", type=int_range(0, 1_000_000), required=True, metavar="N",
                    help="source segments that go to the first part")
-    p.add_argument("--target-at", type=int, required=True, metavar="M",
+    p.add_argument("--target-at", type=int_range(0, 1_000_000), required=True, metavar="M",
                    help="target segments that go to the first part")
     p.set_defaults(func=cmd_split)
 
@@ -103,7 +108,8 @@ def register(cli: Cli) -> None:
     p.set_defaults(func=cmd_import)
 
     p = sub("history", "the edit history, newest first")
-    p.add_argument("--limit", type=int, default=20, metavar="N", help="entries (default 20)")
+    argtypes.one_line_errors(p)
+    p.add_argument("--limit", type=int_range(1, 1_000_000), default=20, metavar="N", help="entries (default 20)")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text for people, json for scripts (default: text)")
     p.set_defaults(func=cmd_history)

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 
 DESCRIPTION = """\
 Checks the English against the glossary, pair by aligned pair:

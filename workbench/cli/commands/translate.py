@@ -7,7 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from workbench.cli.main import Cli
+from workbench.cli import argtypes
+from workbench.cli.argtypes import int_range
+from workbench.cli.registry import Cli
 
 DESCRIPTION = """\
 Translate Arabic text line by line with a local model (MarianMT, NLLB, M2M100).
@@ -34,13 +36,14 @@ def register(cli: Cli) -> None:
     p.add_argument("--glossary", action="append", type=Path, metavar="PATH",
                    help="glossary file or folder (repeatable; default: bundled + configured)")
     p.add_argument("--no-glossary", action="store_true", help="plain MT, no term handling")
-    p.add_argument("--n-best", type=int, default=4, metavar="N",
+    argtypes.one_line_errors(p)
+    p.add_argument("--n-best", type=int_range(1, 32), default=4, metavar="N",
                    help="hypotheses to decode and rerank (default: 4)")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text: one proposal a line; json: everything (default: text)")
     p.add_argument("--tm", type=Path, metavar="DB",
                    help="translation memory: a project file or a TM SQLite file")
-    p.add_argument("--threshold", type=int, default=70, metavar="PERCENT",
+    p.add_argument("--threshold", type=int_range(0, 100), default=70, metavar="PERCENT",
                    help="lowest TM fuzzy match shown (default: 70)")
     p.add_argument("--cache", type=Path, metavar="DB",
                    help="proposal cache (default: the --tm file if given, else the user data "
@@ -48,7 +51,7 @@ def register(cli: Cli) -> None:
     p.add_argument("--no-cache", action="store_true", help="always translate again")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
                    help="where the model runs (default: auto)")
-    p.add_argument("--batch-size", type=int, default=16, metavar="N",
+    p.add_argument("--batch-size", type=int_range(1, 1024), default=16, metavar="N",
                    help="segments per batch (default: 16)")
     p.set_defaults(func=cmd_translate)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from workbench.cli.main import Cli
+from workbench.cli.registry import Cli
 
 __all__ = ["register", "run_tui"]
 
@@ -68,8 +68,10 @@ def run_tui(args: argparse.Namespace, what: str | None) -> int:
     def open_session() -> Session:
         from workbench.glossary import load_glossary
 
-        glossary = load_glossary(cfg.glossary_paths())
-        return Session.open(target, glossary=glossary, model=model, models_dir=cfg.models_dir)
+        paths = cfg.glossary_paths()
+        glossary = load_glossary(paths)
+        return Session.open(target, glossary=glossary, model=model, models_dir=cfg.models_dir,
+                            glossary_paths=paths)
 
     from workbench.tui.app import WorkbenchApp
 

@@ -24,14 +24,24 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from rich.cells import cell_len
 
-__all__ = ["MODES", "Glyph", "VisualLine", "detect_mode", "resolve_mode", "layout",
-           "reshape", "bidi_switch", "preview"]
+__all__ = [
+    "MODES",
+    "Glyph",
+    "VisualLine",
+    "bidi_switch",
+    "detect_mode",
+    "layout",
+    "preview",
+    "reshape",
+    "resolve_mode",
+]
 
 MODES = ("app", "terminal")
 #: environment variables of terminals that reorder (and shape) RTL lines themselves

@@ -3,8 +3,9 @@ and the loading screen shown while a new pair is aligned."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -16,7 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator, St
 
 from workbench.tui.bindings import keys_table
 
-__all__ = ["HelpScreen", "ExportDialog", "TermsScreen", "LoadingScreen"]
+__all__ = ["ExportDialog", "HelpScreen", "LoadingScreen", "TermsScreen"]
 
 
 class HelpScreen(ModalScreen[None]):

@@ -23,12 +23,16 @@ from workbench.errors import WorkbenchError
 from workbench.progress import CancelToken
 from workbench.tui.bindings import bindings
 from workbench.tui.guard import EXPECTED, describe
-from workbench.tui.messages import (Back, FindingsReady, LinkLoaded, ProposalsReady, WorkDone,
-                                    WorkFailed)
-from workbench.tui.screens.dialogs import ExportDialog, TermsScreen
+from workbench.tui.messages import FindingsReady, LinkLoaded, ProposalsReady, WorkDone, WorkFailed
+from workbench.tui.screens.elsewhere import Elsewhere
 from workbench.tui.widgets.editor import Editor
-from workbench.tui.widgets.panes import (FindingsView, ProposalsPane, RewritePane, SourcePane,
-                                         StatusBar)
+from workbench.tui.widgets.panes import (
+    FindingsView,
+    ProposalsPane,
+    RewritePane,
+    SourcePane,
+    StatusBar,
+)
 from workbench.tui.widgets.segment_list import SegmentList
 from workbench.tui.workers import Workers
 
@@ -39,7 +43,7 @@ CHECK_DELAY = 0.25
 POLL_EVERY = 1.0
 
 
-class TranslateScreen(Workers, Screen[None]):
+class TranslateScreen(Elsewhere, Workers, Screen[None]):
     BINDINGS = bindings("translate")
 
     def __init__(self, session: Any, *, mode: str = "app", prefill: str = "empty") -> None:
@@ -114,7 +118,7 @@ class TranslateScreen(Workers, Screen[None]):
         self.query_one(ProposalsPane).show([], pending=False)
         self.show_findings(self.session.findings(link_id) if link.status != "new" else [],
                            link)
-        self.load_link(link)
+        self.call_after_refresh(self.load_link, link)   # the repaint first, then the work
 
     def show_findings(self, findings: list, link: Any | None = None) -> None:
         link = link or self.session.link(self.current)
@@ -203,7 +207,7 @@ class TranslateScreen(Workers, Screen[None]):
         if new is not None:
             self.editor.base_version = new.version
             if ui:
-                self.refresh_rows()
+                self.refresh_rows(link_id)
 
     def _conflict(self, link_id: int) -> None:
         link = self.session.reload(link_id)
@@ -255,8 +259,13 @@ class TranslateScreen(Workers, Screen[None]):
     def action_cycle_filter(self) -> None:
         self.action_set_filter(FILTERS[(FILTERS.index(self.filter_name) + 1) % len(FILTERS)])
 
-    def refresh_rows(self) -> None:
-        self.segments.set_rows(self.session.rows(self.filter_name), keep=self.current)
+    def refresh_rows(self, link_id: int | None = None) -> None:
+        """The list after a change: only ``link_id``'s row when the filter keeps every
+        row in place (all), else the whole filtered list."""
+        if link_id is not None and self.filter_name == "all":
+            self.segments.replace_row(self.session.row(link_id))
+        else:
+            self.segments.set_rows(self.session.rows(self.filter_name), keep=self.current)
         self.update_status()
 
     def update_status(self) -> None:
@@ -283,14 +292,14 @@ class TranslateScreen(Workers, Screen[None]):
             return False
         self.saved_text = self.editor.text
         self.editor.base_version = new.version
-        self.refresh_rows()
+        self.refresh_rows(link_id)
         return True
 
     def action_accept_next(self) -> None:
         if self._store("translated"):
             target = self.session.next_link(self.current, "untranslated")
             if target is None:
-                self.show_findings(self.session.findings(self.current))
+                self.show_link(self.current)
                 self.notify("every link is translated", title="done", timeout=5)
             else:
                 self.go_to(target)
@@ -339,65 +348,6 @@ class TranslateScreen(Workers, Screen[None]):
         self.refresh_rows()
         if self.current is not None:
             self.show_link(self.current)
-
-    def action_show_terms(self) -> None:
-        if self.current is not None:
-            link = self.session.link(self.current)
-            self.app.push_screen(TermsScreen(link.source_text, self.session.terms(link)))
-
-    def action_export(self, fmt: str) -> None:
-        self.flush()
-        default = self.session.default_export_path(fmt)
-
-        def chosen(answer: tuple[str, bool] | None) -> None:
-            if answer:
-                self.export_project(fmt, answer[0], answer[1])
-
-        self.app.push_screen(ExportDialog(fmt.upper() if fmt != "txt" else "text", default),
-                             chosen)
-
-    # ---- the other screens (each pushed with the session; each hands back a Back)
-
-    SCREENS_BY_NAME = {"review": "review:ReviewScreen", "glossary": "glossary:GlossaryScreen",
-                       "concordance": "concordance:ConcordanceScreen",
-                       "findings": "findings:FindingsScreen"}
-
-    def action_open_screen(self, name: str, **kwargs: Any) -> None:
-        import importlib
-
-        self.flush()
-        module, cls = self.SCREENS_BY_NAME[name].split(":")
-        try:
-            screen_cls = getattr(importlib.import_module(f"workbench.tui.screens.{module}"), cls)
-        except (ImportError, AttributeError):
-            self.notify(f"the {name} screen is not available yet", severity="warning")
-            return
-        link = self.session.link(self.current) if self.current is not None else None
-        self.app.push_screen(screen_cls(self.session, mode=self.mode, link=link,
-                                        selection=self.editor.selected_text, **kwargs),
-                             self.came_back)
-
-    def action_add_term(self) -> None:
-        self.action_open_screen("glossary", add=True)
-
-    def came_back(self, back: Back | None) -> None:
-        if back is None:
-            return
-        if back.changed:
-            self.session.refresh()
-            self.refresh_rows()
-            if back.link_id is None and self.current is not None:
-                try:
-                    self.show_link(self.current)
-                except KeyError:     # the link went away in an alignment edit
-                    first = self.segments.current_id
-                    if first is not None:
-                        self.show_link(first)
-        if back.link_id is not None:
-            self.go_to(back.link_id)
-        if back.insert is not None:
-            self.editor.insert(back.insert)
-            self.editor.focus()
 
     def action_arabic_display(self, mode: str) -> None:
         self.mode = mode

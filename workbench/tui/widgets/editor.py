@@ -7,7 +7,8 @@ edit and set again when the debounced findings for the new text arrive."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.style import Style
 from textual.widgets import TextArea
@@ -51,6 +52,12 @@ class Editor(TextArea):
                                     syntax_styles={**base.syntax_styles, **_STYLES})
         self.register_theme(theme)
         self.theme = "workbench"
+
+    async def _on_key(self, event: Any) -> None:
+        # A terminal sends Alt+X as the character "x" with the alt modifier: TextArea would
+        # insert the "x"; it is a key binding (Export TMX and the like), not text.
+        if event.key.startswith(("alt+", "ctrl+")) and len(event.key) > 4:
+            event.prevent_default()     # not TextArea's insert (Textual calls each class's)
 
     def load(self, link_id: int | None, text: str, version: int) -> None:
         """Show ``text`` for a link (the text's undo history starts here)."""

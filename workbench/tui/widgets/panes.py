@@ -3,7 +3,8 @@ the editor's findings and the status bar.  Display only; the screen feeds them."
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.widget import Widget
@@ -11,8 +12,14 @@ from textual.widgets import Static
 
 from workbench.tui.display.rtl import layout
 
-__all__ = ["SourcePane", "RewritePane", "ProposalsPane", "FindingsView", "StatusBar",
-           "finding_line"]
+__all__ = [
+    "FindingsView",
+    "ProposalsPane",
+    "RewritePane",
+    "SourcePane",
+    "StatusBar",
+    "finding_line",
+]
 
 TERM_STYLE = "bold underline #5fafff"
 

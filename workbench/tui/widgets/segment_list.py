@@ -23,7 +23,7 @@ from textual.strip import Strip
 
 from workbench.tui.display.rtl import preview
 
-__all__ = ["SegmentList", "STATUS_GLYPHS"]
+__all__ = ["STATUS_GLYPHS", "SegmentList"]
 
 STATUS_GLYPHS = {"new": ("·", "dim"), "draft": ("✎", "yellow"), "translated": ("✓", "green"),
                  "reviewed": ("★", "cyan")}
@@ -73,6 +73,15 @@ class SegmentList(ScrollView, can_focus=True):
         self._scroll_cursor_visible()
         self.refresh()
 
+    def replace_row(self, row: Any) -> bool:
+        """Put ``row`` in place of the row with its id (False when it is not listed)."""
+        n = self._index.get(row.id)
+        if n is None:
+            return False
+        self.rows[n] = row
+        self.refresh_lines(n, 1)
+        return True
+
     @property
     def current_id(self) -> int | None:
         return self.rows[self.cursor].id if 0 <= self.cursor < len(self.rows) else None
@@ -81,9 +90,7 @@ class SegmentList(ScrollView, can_focus=True):
         n = self._index.get(link_id)
         if n is None:
             return False
-        self.cursor = n
-        self._scroll_cursor_visible()
-        self.refresh()
+        self._move_cursor(n)
         if notify:
             self.post_message(self.Selected(link_id))
         return True
@@ -113,9 +120,7 @@ class SegmentList(ScrollView, can_focus=True):
             return
         n = max(0, min(len(self.rows) - 1, n))
         if n != self.cursor:
-            self.cursor = n
-            self._scroll_cursor_visible()
-            self.refresh()
+            self._move_cursor(n)
             self.post_message(self.Selected(self.rows[n].id))
 
     def on_click(self, event: Click) -> None:
@@ -124,6 +129,17 @@ class SegmentList(ScrollView, can_focus=True):
             self._go(n)
             if event.chain >= 2:
                 self.action_choose()
+
+    def _move_cursor(self, n: int) -> None:
+        """Move the cursor; repaint only its old and new lines unless the view scrolls."""
+        old, top = self.cursor, int(self.scroll_offset.y)
+        self.cursor = n
+        self._scroll_cursor_visible()
+        if int(self.scroll_offset.y) != top:
+            self.refresh()
+        else:
+            self.refresh_lines(old, 1)
+            self.refresh_lines(n, 1)
 
     def _scroll_cursor_visible(self) -> None:
         height = max(1, self.scrollable_content_region.height)
