@@ -95,3 +95,26 @@ def test_rows_in_every_old_format_still_read(tmp_path, old):
     assert b'creationdate="20260101T100000Z"' in xml.split(b"<body>")[1]
     conn.close()
     assert parse_timestamp("") is None and parse_timestamp("yesterday") is None
+
+
+def test_the_store_is_split_by_concern_and_keeps_its_old_imports():
+    from pathlib import Path
+
+    import workbench.store as store
+    from workbench.store.project import (  # noqa: F401 - the names other code imports
+        ACCEPTED,
+        PROJECT_SUFFIX,
+        ConflictError,
+        ProjectBusyError,
+        ProjectLink,
+        add_memory_unit,
+        default_project_path,
+    )
+
+    sizes = {f.name: len(f.read_text(encoding="utf-8").splitlines())
+             for f in Path(store.__file__).parent.glob("*.py")}
+    assert {"connection.py", "lifecycle.py", "edits.py", "alignment_edits.py", "history.py",
+            "memory_sync.py"} <= set(sizes)
+    assert max(sizes.values()) < 400, sizes
+    for name in ("create", "open", "edit", "merge", "undo", "memory_units", "links", "close"):
+        assert callable(getattr(Project, name)), name
