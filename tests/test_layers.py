@@ -118,3 +118,24 @@ def test_the_store_is_split_by_concern_and_keeps_its_old_imports():
     assert max(sizes.values()) < 400, sizes
     for name in ("create", "open", "edit", "merge", "undo", "memory_units", "links", "close"):
         assert callable(getattr(Project, name)), name
+
+
+def _layers_contract() -> list[list[str]]:
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    [contract] = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    assert contract["containers"] == ["workbench"] and contract["exhaustive"] is True
+    return [[p.strip() for p in layer.split("|")] for layer in contract["layers"]]
+
+
+def test_every_package_imports_only_the_layers_below_it(graph):
+    layers = _layers_contract()
+    rank = {p: n for n, layer in enumerate(layers) for p in layer}
+    packages = {m.split(".")[1] for m in graph.modules if m.count(".") >= 1}
+    assert packages - {"__main__"} == set(rank)  # every package has its place
+    upward = sorted((a, b) for a, b in _package_edges(graph)
+                    if a in rank and b in rank and rank[a] >= rank[b])
+    assert upward == []  # a same-rank pair is two independent siblings (scoring | store)
+    assert rank["cli"] < rank["tui"] < rank["app"] < rank["store"] < rank["mt"]
