@@ -30,15 +30,23 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
-
 from workbench.align.links import Link
 from workbench.align.params import FEATURES, Params
 from workbench.errors import WorkbenchError
 
-__all__ = ["PROFILES", "AUTO_GAIN", "AUTO_LOOSE_GAIN", "TRANSLATION_EXTRA", "TRANSLATION_MAX_LINK",
-           "check_profile", "translation_params", "profile_max_link", "combine", "in_order",
-           "regions"]
+__all__ = [
+    "AUTO_GAIN",
+    "AUTO_LOOSE_GAIN",
+    "PROFILES",
+    "TRANSLATION_EXTRA",
+    "TRANSLATION_MAX_LINK",
+    "check_profile",
+    "combine",
+    "in_order",
+    "profile_max_link",
+    "regions",
+    "translation_params",
+]
 
 PROFILES = ("auto", "translation", "rewrite")
 #: log-odds per extra segment in a link under the translation profile (the rewrite fit
