@@ -451,7 +451,7 @@ def _load_result(path: Path, fingerprint: str) -> dict | None:
 def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | Path | None = None,
                     unit: str | None = None, settings: ScoreSettings | None = None,
                     workers: int | None = None, scheduler: str | None = None,
-                    fresh: bool = False, connect_timeout: float = 15.0,
+                    fresh: bool = False, connect_timeout: float = 3.0,
                     progress: Callable[[ProgressEvent], None] | None = None,
                     cancel: CancelToken | None = None) -> BatchResult:
     """Score every document of ``source`` and return the per-document results.
@@ -512,7 +512,7 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
 
     pending = [t for t, _ in todo]
     if pending:
-        if scheduler:
+        if scheduler is not None:
             _run_dask(scheduler, pending, settings, finish, reporter, connect_timeout)
         else:
             n = workers if workers is not None else _default_workers(pending, settings)
@@ -527,7 +527,7 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
         for kind in ("hyp", "ref"):
             write_text_atomic(out / f"mt-{kind}.txt", "".join(
                 one_line(x) + "\n" for d in mt_docs for x in d["mt"][kind]))
-    info = dict(info, executor=("dask " + scheduler) if scheduler else "local",
+    info = dict(info, executor=("dask " + scheduler) if scheduler is not None else "local",
                 documents=len(docs))
     return BatchResult(docs, info, settings, reused, time.monotonic() - started)
 
@@ -595,15 +595,13 @@ def _run_local(tasks: list[DocTask], settings: ScoreSettings, workers: int,
 
 def _run_dask(address: str, tasks: list[DocTask], settings: ScoreSettings,
               finish: Callable[[dict], None], reporter: Reporter, timeout: float) -> None:
-    try:
-        from distributed import Client, as_completed
-    except ImportError:  # pragma: no cover - dask[distributed] is a dependency
-        raise WorkbenchError("--scheduler needs dask.distributed (pip install "
-                             "'dask[distributed]')") from None
-    try:
-        client = Client(address, timeout=f"{timeout}s", set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise WorkbenchError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    from distributed import as_completed
+
+    from workbench.scoring.scheduler import connect_client
+
+    # checked first, with short timeouts: a refused port, a silent one, another service
+    # or a malformed address is one line within seconds (workbench.scoring.scheduler)
+    client = connect_client(address, timeout)
     try:
         futures = [client.submit(score_task, task, settings, pure=False) for task in tasks]
         try:
