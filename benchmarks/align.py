@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -78,11 +79,18 @@ LOOSE = ("loose-drop", "loose-lead")
 #: one side (1:2 and 2:1 links, fixed seed): the regime of human-aligned translations
 #: rather than rewrites.  Not run by default: ``--sets translation,translation-merged``.
 TRANSLATION = ("translation", "translation-merged")
+#: Faithful translations with long links, built from NTREX documents 000-079 (fixed seed):
+#: ``translation-long`` joins 2-5 consecutive Arabic lines into one long sentence (the
+#: sentence ends turned into commas) rendered by the 2-5 English lines (1:2 ... 1:5), and
+#: now and then the reverse (2:1, 3:1), as literary translations render long Arabic
+#: sentences; ``translation-long-nm`` adds 1:6, 6:1, 4:1, 5:1 and the crossing shapes
+#: 2:2, 2:3 and 3:2 (cuts that never coincide on the two sides).
+TRANSLATION_LONG = ("translation-long", "translation-long-nm")
 #: Human-aligned data of another language pair (the standard benchmark's development set).
 TEXTBERG = ("textberg-dev",)
 TEXTBERG_DIR = SHARED / "data" / "textberg-dev"
 SYSTEMS = ("ours", "ours-parallel", "sentweave", "galechurch")
-ALL_SETS = SETS + LOOSE + TRANSLATION + TEXTBERG
+ALL_SETS = SETS + LOOSE + TRANSLATION + TRANSLATION_LONG + TEXTBERG
 
 #: Strict F1 of the peers on this benchmark as published in issue 4, used to show the
 #: harness reproduces them (the same data, scoring and peer settings).
@@ -167,6 +175,8 @@ def load_set(name: str, limit: int | None = None) -> list[Doc]:
         return load_loose_set(name, load_dev_set("paragraphs", limit))
     if name in TRANSLATION:
         return load_translation_set(name == "translation-merged", limit)
+    if name in TRANSLATION_LONG:
+        return load_translation_long_set(name, limit)
     if name in TEXTBERG:
         return load_textberg_dev()
     raise ValueError(f"unknown set {name!r}; choose from {', '.join(ALL_SETS)}")
@@ -226,6 +236,90 @@ def load_translation_set(merged: bool, limit: int | None = None) -> list[Doc]:
                 tgt.append(e[j])
                 j += 1
         docs.append(Doc(f"{k:03d}", src, tgt, gold))
+    return docs
+
+
+#: The long-link shapes of each set: (Arabic pieces, English pieces, the Arabic cuts and the
+#: English cuts inside a group of lines), and how often each is drawn.
+_LONG_SHAPES = {
+    "translation-long": [((1, 2), 4), ((1, 3), 4), ((1, 4), 2), ((1, 5), 1), ((2, 1), 2),
+                         ((3, 1), 1)],
+    "translation-long-nm": [((1, 2), 3), ((1, 3), 3), ((1, 4), 2), ((1, 5), 1), ((1, 6), 1),
+                            ((2, 1), 2), ((3, 1), 1), ((4, 1), 1), ((5, 1), 1), ((6, 1), 1),
+                            ((2, 2), 2), ((2, 3), 2), ((3, 2), 2)],
+}
+#: group size and the cuts (inside the group) on the Arabic and on the English side
+_CUTS = {(2, 2): (3, {1}, {2}), (2, 3): (4, {2}, {1, 3}), (3, 2): (4, {1, 3}, {2})}
+_END = re.compile(r"[.!?\u061f\u06d4]+[\"'\u201d\u00bb]*\s*$")
+
+
+def _ntrex_docs(first: int = 0, stop: int = 80) -> list[tuple[list[str], list[str]]]:
+    """(Arabic lines, English lines) of NTREX documents ``first``..``stop - 1`` (< 80)."""
+    if stop > len(DEV_DOCS):
+        raise ValueError("NTREX documents 080-122 are reserved for acceptance")
+    ntrex = SHARED / "data" / "ntrex"
+    ids = (ntrex / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    ar = (ntrex / "newstest2019-ref.arb.txt").read_text(encoding="utf-8").splitlines()
+    en = (ntrex / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
+    lines: dict[str, list[int]] = {}
+    for i, doc in enumerate(ids):
+        lines.setdefault(doc, []).append(i)
+    return [([ar[i] for i in lines[d]], [en[i] for i in lines[d]])
+            for d in list(lines)[first:stop]]
+
+
+def _join_ar(parts: list[str]) -> str:
+    """Arabic lines made one long sentence: every sentence end but the last a comma."""
+    return "\u060c ".join([_END.sub("", p.rstrip()) for p in parts[:-1]] + [parts[-1]])
+
+
+def long_translation_doc(a: list[str], e: list[str], shapes, rng, rate: float = 0.45):
+    """One NTREX document (1:1 lines ``a``, ``e``) as a faithful translation with long links."""
+    from workbench.align.links import Link
+
+    weights = [w for _, w in shapes]
+    src: list[str] = []
+    tgt: list[str] = []
+    gold = []
+    j = 0
+    while j < len(a):
+        shape = None
+        if rng.random() < rate:
+            shape = rng.choices([s for s, _ in shapes], weights)[0]
+            p, q = shape
+            size, acuts, ecuts = _CUTS.get(shape, (max(p, q), None, None))
+            if acuts is None:
+                acuts = set(range(1, size)) if p > 1 else set()
+                ecuts = set(range(1, size)) if q > 1 else set()
+            if j + size > len(a):
+                shape = None
+        if shape is None:
+            gold.append(Link((len(src),), (len(tgt),)))
+            src.append(a[j])
+            tgt.append(e[j])
+            j += 1
+            continue
+        s0, t0 = len(src), len(tgt)
+        for cuts, side, lines_, joiner in ((acuts, src, a, _join_ar), (ecuts, tgt, e, " ".join)):
+            bounds = [0, *sorted(cuts), size]
+            for lo, hi in zip(bounds, bounds[1:]):
+                piece = lines_[j + lo:j + hi]
+                side.append(joiner(piece) if len(piece) > 1 else piece[0])
+        gold.append(Link(tuple(range(s0, len(src))), tuple(range(t0, len(tgt)))))
+        j += size
+    return src, tgt, gold
+
+
+def load_translation_long_set(name: str, limit: int | None = None, first: int = 0,
+                              stop: int = 80) -> list[Doc]:
+    """``translation-long`` / ``translation-long-nm`` of NTREX documents first..stop-1."""
+    import random
+
+    rng = random.Random(f"{name}-{first}")
+    docs = []
+    for k, (a, e) in enumerate(_ntrex_docs(first, stop)[:limit]):
+        src, tgt, gold = long_translation_doc(a, e, _LONG_SHAPES[name], rng)
+        docs.append(Doc(f"{first + k:03d}", src, tgt, gold))
     return docs
 
 

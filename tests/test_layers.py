@@ -95,3 +95,47 @@ def test_rows_in_every_old_format_still_read(tmp_path, old):
     assert b'creationdate="20260101T100000Z"' in xml.split(b"<body>")[1]
     conn.close()
     assert parse_timestamp("") is None and parse_timestamp("yesterday") is None
+
+
+def test_the_store_is_split_by_concern_and_keeps_its_old_imports():
+    from pathlib import Path
+
+    import workbench.store as store
+    from workbench.store.project import (  # noqa: F401 - the names other code imports
+        ACCEPTED,
+        PROJECT_SUFFIX,
+        ConflictError,
+        ProjectBusyError,
+        ProjectLink,
+        add_memory_unit,
+        default_project_path,
+    )
+
+    sizes = {f.name: len(f.read_text(encoding="utf-8").splitlines())
+             for f in Path(store.__file__).parent.glob("*.py")}
+    assert {"connection.py", "lifecycle.py", "edits.py", "alignment_edits.py", "history.py",
+            "memory_sync.py"} <= set(sizes)
+    assert max(sizes.values()) < 400, sizes
+    for name in ("create", "open", "edit", "merge", "undo", "memory_units", "links", "close"):
+        assert callable(getattr(Project, name)), name
+
+
+def _layers_contract() -> list[list[str]]:
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    [contract] = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    assert contract["containers"] == ["workbench"] and contract["exhaustive"] is True
+    return [[p.strip() for p in layer.split("|")] for layer in contract["layers"]]
+
+
+def test_every_package_imports_only_the_layers_below_it(graph):
+    layers = _layers_contract()
+    rank = {p: n for n, layer in enumerate(layers) for p in layer}
+    packages = {m.split(".")[1] for m in graph.modules if m.count(".") >= 1}
+    assert packages - {"__main__"} == set(rank)  # every package has its place
+    upward = sorted((a, b) for a, b in _package_edges(graph)
+                    if a in rank and b in rank and rank[a] >= rank[b])
+    assert upward == []  # a same-rank pair is two independent siblings (scoring | store)
+    assert rank["cli"] < rank["tui"] < rank["app"] < rank["store"] < rank["mt"]

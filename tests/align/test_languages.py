@@ -45,11 +45,11 @@ def test_languages_are_checked():
 
 def test_script_check_names_the_language():
     check_scripts(" ".join(DE), " ".join(FR), source_lang="de", target_lang="fr")
-    with pytest.raises(WorkbenchError, match="not Arabic, the language you named"):
+    with pytest.raises(WorkbenchError, match=r"not in the language you named: not Arabic \(--source-lang ar\)"):
         check_scripts(" ".join(DE), " ".join(FR))
-    with pytest.raises(WorkbenchError, match="not German, the language you named"):
+    with pytest.raises(WorkbenchError, match=r"not in the language you named: not German \(--source-lang de\)"):
         check_scripts("مرحبا بكم في المدينة", " ".join(FR), source_lang="de", target_lang="fr")
-    with pytest.raises(WorkbenchError, match="not French"):
+    with pytest.raises(WorkbenchError, match=r"not in the language you named: not French \(--target-lang fr\)"):
         check_scripts(" ".join(DE), "Привет , как дела", source_lang="de", target_lang="fr")
 
 
@@ -88,3 +88,46 @@ def test_textberg_dev_through_the_cli(tmp_path, capsys):
     links = parse_links(out)
     score = score_alignment(gold, links)
     assert score.f1_strict >= 0.75  # measured 0.80 before the translation profile
+
+
+@pytest.mark.skipif(not (TEXTBERG / "dev.defr").is_file(),
+                    reason="the Text+Berg dev set is not in ../shared/data/textberg-dev")
+def test_textberg_dev_through_batch_align(tmp_path, capsys):
+    """``batch align --source-lang de --target-lang fr`` on the German-French dev pair (in a
+    temporary folder of the batch layout: ar/ holds the source, en/ the target)."""
+    from workbench.align.links import parse_links
+    from workbench.cli.main import main
+
+    d = tmp_path / "pairs"
+    for sub, name in (("ar", "dev.de"), ("en", "dev.fr")):
+        (d / sub).mkdir(parents=True)
+        (d / sub / "textberg").write_bytes((TEXTBERG / name).read_bytes())
+    out = tmp_path / "out"
+    # without the languages named, the German source is refused in one line
+    code = main(["batch", "align", str(d), "--out", str(out), "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "not in the language you named" in err and "not Arabic" in err
+    assert not (out / "textberg").exists()
+    code = main(["batch", "align", str(d), "--out", str(out), "--workers", "1",
+                 "--source-lang", "de", "--target-lang", "fr"])
+    capsys.readouterr()
+    assert code == 0
+    links = parse_links((out / "textberg").read_text(encoding="utf-8"))
+    score = score_alignment(read_links(TEXTBERG / "dev.defr"), links)
+    assert score.f1_strict >= 0.75
+
+
+def test_cli_refuses_a_german_source_named_arabic(tmp_path, capsys):
+    from workbench.cli.main import main
+
+    de, fr = tmp_path / "de.txt", tmp_path / "fr.txt"
+    de.write_text("\n\n".join(DE) + "\n", encoding="utf-8")
+    fr.write_text("\n\n".join(FR) + "\n", encoding="utf-8")
+    code = main(["align", str(de), str(fr), "--no-cache"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert "is not in the language you named: not Arabic (--source-lang ar)" in err[0]
+    code = main(["align", str(de), str(fr), "--no-cache", "--source-lang", "de",
+                 "--target-lang", "fr", "--no-scores"])
+    out = capsys.readouterr().out
+    assert code == 0 and out.split() == ["[0]:[0]", "[1]:[1]", "[2]:[2]"]

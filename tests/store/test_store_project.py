@@ -424,9 +424,10 @@ def test_open_default_aligns_once_then_reopens(tmp_path, monkeypatch):
 
 
 def test_a_writer_holding_the_lock_too_long_gives_a_clear_busy_error(project, monkeypatch):
+    import workbench.store.connection as connection
     import workbench.store.project as store
 
-    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
     with Project.open(project.path) as impatient:
         blocker = sqlite3.connect(project.path, isolation_level=None)
         blocker.execute("BEGIN IMMEDIATE")  # another process in the middle of a long write
@@ -439,7 +440,7 @@ def test_a_writer_holding_the_lock_too_long_gives_a_clear_busy_error(project, mo
 
 
 def test_forward_migration_runs_once_and_a_failed_one_changes_nothing(project, monkeypatch):
-    import workbench.store.project as store
+    import workbench.store.lifecycle as store
 
     link = project.links()[0]
     project.edit(link.id, "before the upgrade", base_version=link.version)

@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from workbench.align.compose import _D, _HEAD_IDS, _TAIL_IDS, POOL_DIM, compose
-from workbench.align.embed import Embedder
+from workbench.align.protocol import Embedder
 from workbench.progress import CancelToken, ProgressEvent, Reporter
 
 __all__ = ["CachedEmbedder", "default_cache_path"]

@@ -38,26 +38,15 @@ OpenBLAS rounds a row differently by where it falls in the kernel's tiles, withi
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence, runtime_checkable
+from workbench.align.cache import CachedEmbedder, default_cache_path
+from workbench.align.compose import (EDGE, JUNCTION_FILE, POOL_DIM, WINDOW, compose,
+                                     normalize_rows, pooled_tokens, sliding_blocks)
+from workbench.align.protocol import Embedder
+from workbench.align.usem3 import USEEmbedder, default_precision
 
-import numpy as np
-
+# the protocol (protocol.py), the encoder (usem3.py), the composition of pooled rows
+# (compose.py) and the cache (cache.py) live in modules of their own; their names are
+# importable from here, and none of them imports this module
 __all__ = ["Embedder", "USEEmbedder", "CachedEmbedder", "default_cache_path", "normalize_rows",
            "POOL_DIM", "compose", "sliding_blocks", "pooled_tokens", "default_precision",
            "JUNCTION_FILE", "WINDOW", "EDGE"]
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Maps texts to L2-normalised vectors (one float32 row per text)."""
-
-    name: str
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-# the encoder (usem3.py), the composition of pooled rows (compose.py) and the cache
-# (cache.py) live in modules of their own; their names are importable from here
-from workbench.align.compose import (EDGE, JUNCTION_FILE, POOL_DIM, WINDOW,  # noqa: E402
-                                     compose, normalize_rows, pooled_tokens, sliding_blocks)
-from workbench.align.usem3 import USEEmbedder, default_precision  # noqa: E402
-from workbench.align.cache import CachedEmbedder, default_cache_path  # noqa: E402

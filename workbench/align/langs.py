@@ -89,14 +89,14 @@ def check_scripts(src_text: str, tgt_text: str, *, src_name: str = "source",
         if s_script != t_script and _dominant(tc) == s_script:
             hint = f" (the two files look swapped: give the {s_name} file first)"
         raise WorkbenchError(
-            f"the {src_name} is not {s_name}, the language you named (--source-lang "
-            f"{source_lang}): it is mostly {_dominant(sc)} script{hint}")
+            f"the {src_name} is not in the language you named: not {s_name} (--source-lang "
+            f"{source_lang}) but mostly {_dominant(sc)} script{hint}")
     t_total = sum(tc.values())
     if s_script != t_script and t_total and tc[s_script] > 0.5 * t_total:
         raise WorkbenchError(
-            f"the {tgt_name} is mostly {s_script} script, not {t_name}, the language you "
-            f"named (--target-lang {target_lang}); the target must be the {t_name} text")
+            f"the {tgt_name} is not in the language you named: mostly {s_script} script, not "
+            f"{t_name} (--target-lang {target_lang}); the target must be the {t_name} text")
     if t_total and tc[t_script] < 0.2 * t_total:
         raise WorkbenchError(
-            f"the {tgt_name} is not {t_name}, the language you named (--target-lang "
-            f"{target_lang}): it is mostly {_dominant(tc)} script")
+            f"the {tgt_name} is not in the language you named: not {t_name} (--target-lang "
+            f"{target_lang}) but mostly {_dominant(tc)} script")

@@ -2,7 +2,10 @@
 
 * :mod:`workbench.store.project` -- :class:`~workbench.store.project.Project` (create, open,
   edit/accept with optimistic locking, merge/split/relink, undo/redo, translation memory),
-  :class:`~workbench.store.project.ConflictError`, ``default_project_path(pair_id)``;
+  :class:`~workbench.store.project.ConflictError`, ``default_project_path(pair_id)``; its parts
+  by concern are :mod:`~workbench.store.lifecycle`, :mod:`~workbench.store.connection`,
+  :mod:`~workbench.store.edits`, :mod:`~workbench.store.alignment_edits`,
+  :mod:`~workbench.store.history` and :mod:`~workbench.store.memory_sync`;
 * :mod:`workbench.store.records` -- the records it hands out (``ProjectLink``,
   ``HistoryEntry``, ``StoredDocument``);
 * :mod:`workbench.store.schema` -- tables and forward migrations (``PRAGMA user_version``);

@@ -25,9 +25,12 @@ def register(cli: Cli) -> None:
             "confidence in [0,1].\n\n"
             "  workbench align corpora/seeds/004_*.txt corpora/seeds/000_*.txt\n"
             "  workbench align ar.txt en.txt --segments lines --format tsv\n"
-            "  workbench align ar.txt en.txt --plot heat.png --gold gold.txt"))
-    p.add_argument("source", metavar="AR", help="the Arabic source text file ('-' for stdin)")
-    p.add_argument("target", metavar="EN", help="the English text file")
+            "  workbench align ar.txt en.txt --plot heat.png --gold gold.txt\n"
+            "  workbench align dev.de dev.fr --segments lines --source-lang de --target-lang fr"))
+    p.add_argument("source", metavar="AR", help="the source text file, Arabic unless --source-lang "
+                                             "names another language ('-' for stdin)")
+    p.add_argument("target", metavar="EN", help="the target text file, English unless "
+                                             "--target-lang names another language")
     p.add_argument("--segments", choices=["paragraphs", "sentences", "lines"],
                    default="paragraphs",
                    help="segmentation unit: blank-line paragraphs, sentences (aligned inside "
@@ -98,8 +101,8 @@ def cmd_align(args: argparse.Namespace) -> int:
         check_output(args.plot, inputs=[args.source, args.target, args.gold,
                                         *(args.glossary or [])],
                      force=args.force, what="plot", own=b"\x89PNG")
-    src_text = read_text(args.source, what="Arabic source file")
-    tgt_text = read_text(args.target, what="English target file")
+    src_text = read_text(args.source, what="source file")
+    tgt_text = read_text(args.target, what="target file")
     gold = read_links(args.gold) if args.gold else None
     if gold is not None and not gold:
         raise WorkbenchError("the gold file has no links", path=args.gold)

@@ -1,0 +1,249 @@
+"""Opening and creating project files (a part of :class:`workbench.store.project.Project`).
+
+:meth:`Lifecycle.create` builds the file under a temporary name and renames it
+into place, so a crash during creation leaves no half-made project; opening
+checks the file and migrates it forward (:data:`workbench.store.schema.MIGRATIONS`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Callable, Self, Sequence
+
+from workbench.align.links import Link, check_coverage
+from workbench.errors import WorkbenchError
+from workbench.mt.tm_schema import utc_timestamp as _now
+from workbench.progress import CancelToken, ProgressEvent, Reporter
+from workbench.store.alignment_edits import _insert_link_segments
+from workbench.store.connection import _actor, _file_header_ok, _fsync_dir
+from workbench.store.records import check_text
+from workbench.store.schema import APPLICATION_ID, MIGRATIONS, ORIGINS, SCHEMA_VERSION
+from workbench.text.segment import check_unit, segment
+from workbench.textio import MAX_TEXT_BYTES
+
+PROJECT_SUFFIX = ".wbproj"
+
+
+def default_project_path(pair_id: str) -> Path:
+    """Where the TUI keeps its default project for a pair such as ``seeds:004-000``."""
+    from workbench.config import data_dir
+
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", pair_id.replace(":", "__")).strip("._") or "project"
+    return data_dir() / "projects" / f"{slug}{PROJECT_SUFFIX}"
+
+
+def _complete(links: list[Link], n_src: int, n_tgt: int) -> list[Link]:
+    """Add 1:0 and 0:1 links for segments the alignment left out."""
+    used_s = {i for lk in links for i in lk.src}
+    used_t = {j for lk in links for j in lk.tgt}
+    extra = [Link((i,), ()) for i in range(n_src) if i not in used_s]
+    extra += [Link((), (j,)) for j in range(n_tgt) if j not in used_t]
+    return links + extra
+
+
+class Lifecycle:
+    """Opening, creating and migrating a project file."""
+
+    path: Path
+
+    @classmethod
+    def open(cls, path: str | Path) -> Self:
+        """Open an existing project file (migrating it forward if it is older)."""
+        p = Path(path)
+        if not p.exists():
+            raise WorkbenchError("project not found (create one with `workbench project new`)",
+                                 path=p)
+        if p.is_dir():
+            raise WorkbenchError("project is a directory, expected a project file", path=p)
+        if not _file_header_ok(p):
+            raise WorkbenchError("not a workbench project (not an SQLite database)", path=p)
+        return cls(p)
+
+    @classmethod
+    def open_default(cls, pair: str, *, unit: str = "paragraphs",
+                     progress: Callable[[ProgressEvent], None] | None = None,
+                     cancel: CancelToken | None = None) -> Self:
+        """The user's default project for a ``COLLECTION:PAIR`` (see
+        :func:`default_project_path`), aligned and created on first use."""
+        return cls.open_or_create(default_project_path(pair), pair=pair, unit=unit,
+                                  progress=progress, cancel=cancel)
+
+    @classmethod
+    def open_or_create(cls, path: str | Path, **create_args: Any) -> Self:
+        """Open ``path`` if it exists, else :meth:`create` it with ``create_args``."""
+        p = Path(path)
+        if p.exists():
+            return cls.open(p)
+        return cls.create(p, **create_args)
+
+    @classmethod
+    def create(cls, path: str | Path, *, pair: Any = None, source_text: str | None = None,
+               target_text: str | None = None, unit: str = "paragraphs",
+               links: Sequence[Link] | None = None, glossary: Any = None,
+               source_name: str = "source", target_name: str = "target",
+               source_language: str = "ar", target_language: str = "en",
+               links_origin: str = "aligner", overwrite: bool = False,
+               progress: Callable[[ProgressEvent], None] | None = None,
+               cancel: CancelToken | None = None) -> Self:
+        """Segment, align (unless ``links`` are given) and store a pair; return the open project.
+
+        ``pair`` is a :class:`workbench.corpus.Pair` or a ``COLLECTION:PAIR`` id;
+        otherwise give ``source_text`` and ``target_text``.  Without ``links`` the
+        aligner (:func:`workbench.align.api.align_texts`) links the segments.
+        Links that leave segments out are completed with 1:0 / 0:1 links.
+        ``links_origin`` says who made given links (``person`` for a gold alignment).
+        """
+        check_unit(unit)
+        if links_origin not in ORIGINS:
+            raise WorkbenchError(f"unknown link origin {links_origin!r} ({' or '.join(ORIGINS)})")
+        p = Path(path)
+        if p.exists() and not overwrite:
+            raise WorkbenchError("project already exists (use overwrite / --force to replace it)",
+                                 path=p)
+        if p.exists() and (Path(f"{p}-wal").exists() or Path(f"{p}-shm").exists()):
+            raise WorkbenchError("the project seems to be open in another window or process "
+                                 f"({p.name}-wal exists); close it before replacing it (if it "
+                                 "was left by a crash, open it once, e.g. with `workbench "
+                                 "project status`, to recover it)", path=p)
+        pair_id = ""
+        if pair is not None:
+            if source_text is not None or target_text is not None:
+                raise WorkbenchError("give either a pair or source and target texts, not both")
+            if isinstance(pair, str):
+                from workbench.corpus import resolve_pair
+
+                pair = resolve_pair(pair)
+            pair_id = pair.qualified_id
+            source_text, target_text = pair.source.text, pair.target.text
+            source_name = f"{pair.collection}:{pair.source.id}"
+            target_name = f"{pair.collection}:{pair.target.id}"
+            source_language, target_language = pair.source.language, pair.target.language
+        if source_text is None or target_text is None:
+            raise WorkbenchError("a project needs a pair or both a source and a target text")
+        source_text = check_text(source_text, "source document", max_chars=MAX_TEXT_BYTES)
+        target_text = check_text(target_text, "target document", max_chars=MAX_TEXT_BYTES)
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+
+        if links is None:
+            try:
+                from workbench.align.api import align_texts
+            except ImportError:
+                raise WorkbenchError("the aligner is not available in this installation; "
+                                     "give the links explicitly") from None
+            result = align_texts(source_text, target_text, unit, glossary=glossary,
+                                 progress=progress, cancel=cancel)
+            src_segs, tgt_segs = list(result.source), list(result.target)
+            links = list(result.links)
+        else:
+            src_segs = segment(source_text, unit, source_language)
+            tgt_segs = segment(target_text, unit, target_language)
+            links = list(links)
+        if not src_segs:
+            raise WorkbenchError(f"the source document has no {unit}")
+        check_coverage(links, len(src_segs), len(tgt_segs), path="<alignment>")
+        links = _complete(links, len(src_segs), len(tgt_segs))
+
+        reporter = Reporter("saving project", total=len(links), progress=progress, cancel=cancel)
+        reporter.start(str(p))
+        tmp = p.parent / f".{p.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+                leftover.unlink(missing_ok=True)
+        except OSError as exc:
+            raise WorkbenchError(f"cannot create the project: {exc.strerror}", path=p) from None
+        try:
+            conn = sqlite3.connect(str(tmp), isolation_level=None)
+            try:
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("BEGIN IMMEDIATE")
+                for fn in MIGRATIONS:
+                    fn(conn)
+                now = _now()
+                meta = {"unit": unit, "pair": pair_id, "created_at": now,
+                        "source_language": source_language, "target_language": target_language,
+                        "created_by": _actor()}
+                from workbench import __version__
+
+                meta["workbench_version"] = __version__
+                conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+                for side, name, lang, text, segs in (
+                        ("source", source_name, source_language, source_text, src_segs),
+                        ("target", target_name, target_language, target_text, tgt_segs)):
+                    conn.execute("INSERT INTO document (side, name, language, text, sha256) "
+                                 "VALUES (?, ?, ?, ?, ?)",
+                                 (side, name, lang, text,
+                                  hashlib.sha256(text.encode("utf-8")).hexdigest()))
+                    conn.executemany(
+                        "INSERT INTO segment (side, unit, idx, text, char_start, char_end, "
+                        "paragraph) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [(side, unit, s.index, s.text, s.start, s.end, s.paragraph)
+                         for s in segs])
+                for link in links:
+                    reporter.advance()
+                    ref = " ".join(tgt_segs[j].text for j in link.tgt)
+                    score = None if link.score is None else float(link.score)
+                    cur = conn.execute(
+                        "INSERT INTO link (score, origin, target_text, status, version, "
+                        "updated_at) VALUES (?, ?, ?, 'new', 1, ?)",
+                        (score, links_origin, ref, now))
+                    _insert_link_segments(conn, cur.lastrowid, link.src, link.tgt)
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.execute("COMMIT")
+                conn.execute("PRAGMA journal_mode = WAL")
+            finally:
+                conn.close()
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            if overwrite:
+                # a stale WAL beside the old file would be replayed into the new one
+                for side_file in (Path(f"{p}-wal"), Path(f"{p}-shm"), Path(f"{p}-journal")):
+                    side_file.unlink(missing_ok=True)
+            os.replace(tmp, p)
+            _fsync_dir(p.parent)
+        except BaseException as exc:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                leftover.unlink(missing_ok=True)
+            if isinstance(exc, sqlite3.Error):
+                raise WorkbenchError(f"cannot create the project: {exc}", path=p) from None
+            if isinstance(exc, OSError):
+                raise WorkbenchError(f"cannot create the project: {exc.strerror or exc}",
+                                     path=p) from None
+            raise
+        return cls(p)
+
+    def _check_and_migrate(self, conn: sqlite3.Connection) -> None:
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise WorkbenchError(f"not a workbench project ({exc})", path=self.path) from None
+        if app_id != APPLICATION_ID:
+            self.close()
+            raise WorkbenchError("not a workbench project (an SQLite database of another "
+                                 "application)", path=self.path)
+        if version > SCHEMA_VERSION:
+            self.close()
+            raise WorkbenchError(f"the project was written by a newer workbench (schema "
+                                 f"version {version}, this one knows up to {SCHEMA_VERSION}); "
+                                 "upgrade the workbench", path=self.path)
+        while version < SCHEMA_VERSION:
+            with self._write() as c:
+                version = c.execute("PRAGMA user_version").fetchone()[0]
+                if version >= SCHEMA_VERSION:
+                    break
+                MIGRATIONS[version](c)
+                c.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                c.execute(f"PRAGMA user_version = {version + 1}")
+            version += 1
+        if not conn.execute("SELECT 1 FROM meta WHERE key = 'unit'").fetchone():
+            self.close()
+            raise WorkbenchError("the project is incomplete (it has no documents)", path=self.path)
