@@ -561,11 +561,15 @@ def _parse_one(text: str) -> tuple:
     return lk.src, lk.tgt, lk.score
 
 
-def _ignore_sigint() -> None:
-    """Ctrl-C stops the parent, which shuts the pool down; workers need not print tracebacks."""
+def _init_worker(parent: int) -> None:
+    """Pool initializer.  Ctrl-C stops the parent, which ends the pool; workers need not
+    print tracebacks.  A worker exits by itself if the parent dies (even by SIGKILL)."""
     import signal
 
+    from workbench.align.batch import watch_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(parent)
 
 
 def _run_local(tasks: list[DocTask], settings: ScoreSettings, workers: int,
@@ -575,22 +579,27 @@ def _run_local(tasks: list[DocTask], settings: ScoreSettings, workers: int,
             reporter.check()
             finish(score_task(task, settings))
         return
+    # the same pool life as batch align: SIGTERM, Ctrl-C, an error or a cancel end the
+    # workers at once; a worker whose parent is gone exits by itself
+    from workbench.align.batch import close_pool, sigterm_raises
+
     # spawn: fresh workers that see this process's current environment (configuration,
     # data directory) and inherit no threads or locks, whatever the caller is doing
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx,
-                               initializer=_ignore_sigint)
-    try:
-        pending = {pool.submit(score_task, task, settings) for task in tasks}
-        while pending:
-            finished, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                finish(fut.result())
-            reporter.check()
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+    clean = False
+    with sigterm_raises():
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx,
+                                   initializer=_init_worker, initargs=(os.getpid(),))
+        try:
+            pending = {pool.submit(score_task, task, settings) for task in tasks}
+            while pending:
+                finished, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    finish(fut.result())
+                reporter.check()
+            clean = True
+        finally:
+            close_pool(pool, clean)
 
 
 def _run_dask(address: str, tasks: list[DocTask], settings: ScoreSettings,
