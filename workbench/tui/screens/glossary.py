@@ -195,7 +195,7 @@ class GlossaryScreen(Screen[Back]):
             pane.update(Text(describe(exc), style="red"))
             return
         pane.update(entry_text(detail, self.mode))
-        width = max(30, occ.size.width - 4 if occ.size.width else self.size.width // 2)
+        width = max(30, int(self.size.width * 0.55) - 6)   # the right column's width
         for o in detail.occurrences[:500]:
             occ.add_option(occurrence_option(o, width, self.mode))
 
