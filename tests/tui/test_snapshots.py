@@ -51,6 +51,10 @@ def _open(key, cls_name, until=None, then=()):
         await _ready(pilot)
         await pilot.press(key)
         await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == cls_name)
+        from textual.widgets import Input
+
+        for box in pilot.app.screen.query(Input):      # a blinking cursor is not stable
+            box.cursor_blink = False
         if until is not None:
             await wait_for(pilot, lambda: until(pilot.app.screen), timeout=60)
         if then:

@@ -176,8 +176,12 @@ class GlossaryScreen(Screen[Back]):
 
     @on(OptionList.OptionHighlighted, "#hits")
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        box = event.option_list
+        k = event.option_index
+        if k >= box.option_count or box.get_option_at_index(k).id != event.option.id:
+            return          # a highlight of an earlier list (typing is faster than events)
         if self.proposals is not None:
-            self.show_proposal(event.option_index)
+            self.show_proposal(k)
         elif event.option.id:
             self.show_entry(event.option.id)
 
