@@ -89,13 +89,19 @@ class ArabicMatcher:
         if keys:
             self.automaton.make_automaton()
 
-    def match(self, text: str) -> list[TermMatch]:
+    def match(self, text: str, *, homonyms: bool = False) -> list[TermMatch]:
+        """The terms of ``text`` in text order, spans never overlapping.
+
+        A form shared by several entries (homonyms: أريحا for Ariha and Jericho) gives
+        one match, for the first entry, unless ``homonyms``: then one match per entry,
+        all with the same span (consecutive in the result).
+        """
         if self.size == 0 or not text:
             return []
         tt = arabic_tokens(text)
-        return self._resolve(text, tt, self._hits(tt.text))
+        return self._resolve(text, tt, self._hits(tt.text, homonyms))
 
-    def _hits(self, mtext: str) -> list[tuple[int, int, str, str]]:
+    def _hits(self, mtext: str, homonyms: bool = False) -> list[tuple[int, int, str, str]]:
         n = len(mtext)
         letter = _LETTER.match
         hits = []
@@ -127,17 +133,26 @@ class ArabicMatcher:
                         ok = not multi and not article and not ta_final and suffix in ENCLITICS
                 if ok:
                     hits.append((start, end, eid, form))
-                    break
+                    if not homonyms:
+                        break
         return hits
 
     @staticmethod
     def _resolve(text: str, tt, hits) -> list[TermMatch]:
-        # longest match wins; spans never overlap
-        chosen = _longest(hits)
+        # longest match wins; spans never overlap (hits sharing a span: homonyms, all kept)
+        same: dict[tuple[int, int], list[tuple[str, str]]] = {}
+        for start, end, eid, form in hits:
+            same.setdefault((start, end), []).append((eid, form))
+        chosen = _longest(list(same)) if len(same) < len(hits) else _longest(hits)
         out = []
-        for start, end, eid, form in chosen:
+        for h in chosen:
+            start, end = h[0], h[1]
             a, b = tt.to_original(start, end)
-            out.append(TermMatch(eid, a, b, text[a:b], "source", form))
+            seen = set()
+            for eid, form in same[(start, end)]:
+                if eid not in seen:
+                    seen.add(eid)
+                    out.append(TermMatch(eid, a, b, text[a:b], "source", form))
         return out
 
 

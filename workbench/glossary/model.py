@@ -78,9 +78,10 @@ class Glossary:
                     self._english = EnglishMatcher(self.entries.values())
         return self._english
 
-    def match_arabic(self, text: str) -> list[TermMatch]:
-        """Every glossary term in Arabic ``text`` (clitics allowed), in text order."""
-        return self.arabic_matcher.match(text)
+    def match_arabic(self, text: str, *, homonyms: bool = False) -> list[TermMatch]:
+        """Every glossary term in Arabic ``text`` (clitics allowed), in text order; with
+        ``homonyms``, one match per entry sharing a form (same span), not only the first."""
+        return self.arabic_matcher.match(text, homonyms=homonyms)
 
     def match_english(self, text: str, *, probable: bool = True) -> list[TermMatch]:
         """Every glossary term in English ``text`` with its status, in text order."""

@@ -18,6 +18,15 @@ For every aligned pair (source i with target i) :func:`check_segments` reports
   ambiguous Arabic form that the English does not render as a name, a probable
   variant of a term the source does not have).
 
+Ambiguous entries (:mod:`.context`): the Arabic is matched with every homonym (أريحا is
+Ariha and Jericho; the English having either sense is clean).  An ambiguous Arabic form the
+English lacks is no finding when its context shows another sense (``حماة الديار``, tanween,
+an ``en_other_sense`` word in the English), ``missing`` when the context confirms the term
+(``مدينة حماة``), and otherwise a ``check``.  An ambiguous English form the Arabic lacks is
+no finding when its English context rules it out ("Damascus, Maryland"), ``unsourced`` when
+the entry has rules to tell its senses apart (capital, words before/after) and none ruled it
+out, and otherwise a ``check``.
+
 Every finding has a ``severity`` (:data:`SEVERITIES`): ``error`` for forbidden
 forms and for substitutions (a term rendered as a related one: Nusra -> HTS),
 ``warning`` for missing, variant, unsourced and number findings, ``info`` for
@@ -41,6 +50,14 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
+from workbench.glossary.context import (
+    arabic_verdict,
+    english_verdict,
+    has_english_rules,
+    is_ambiguous_arabic,
+    is_ambiguous_english,
+    other_sense_in,
+)
 from workbench.glossary.model import Glossary, TermMatch
 from workbench.text.normalize import normalize_digits
 
@@ -222,15 +239,59 @@ def case_like(replacement: str, text: str, start: int) -> str:
 def check_pair(glossary: Glossary, index: int, source: str, target: str, *,
                numbers: bool = True) -> list[Finding]:
     """Findings for one aligned pair (``index`` is reported as the finding's segment)."""
-    src_matches = glossary.match_arabic(source) if source.strip() else []
+    src_matches = glossary.match_arabic(source, homonyms=True) if source.strip() else []
     tgt_matches = glossary.match_english(target) if target.strip() else []
     return _findings(glossary, index, source, target, src_matches, tgt_matches, numbers)
+
+
+#: verdicts on a term of one side that the other side lacks, weakest first
+_NONE, _CHECK, _REPORT = 0, 1, 2
+
+
+def _source_verdict(glossary: Glossary, eid: str, m: TermMatch, source: str, target: str
+                    ) -> tuple[int, str]:
+    """Whether the Arabic term ``m`` (of ``eid``) that the English lacks is reported:
+    (_NONE | _CHECK | _REPORT, note)."""
+    entry = glossary.entries[eid]
+    if not is_ambiguous_arabic(entry, m.form):
+        return _REPORT, ""
+    verdict = arabic_verdict(entry, source, m.start, m.end)
+    if verdict == "other":
+        return _NONE, ""
+    if verdict == "term":
+        return _REPORT, ""
+    word = other_sense_in(entry, target)
+    if word:
+        return _NONE, ""
+    senses = "; ".join(entry.senses) or "another word"
+    return _CHECK, (f"{m.surface!r} is ambiguous ({senses}) and the context does not confirm "
+                    f"{entry.en!r}: check that the English needs it")
+
+
+def _target_verdict(glossary: Glossary, m: TermMatch, target: str) -> tuple[int, str]:
+    """Whether the English term ``m`` that the Arabic lacks is reported as unsourced."""
+    entry = glossary.entries[m.entry_id]
+    if not entry.context and not entry.ambiguous:
+        return _REPORT, ""
+    verdict = english_verdict(entry, target, m.start, m.end)
+    if verdict == "other":
+        return _NONE, ""
+    if verdict == "term" or not is_ambiguous_english(entry, m.form or m.surface) \
+            or has_english_rules(entry):
+        return _REPORT, ""
+    senses = "; ".join(entry.senses) or "another name"
+    return _CHECK, (f"{m.surface!r} may be another name ({senses}), not {entry.en!r}: "
+                    "the source does not have the term")
 
 
 def _findings(glossary: Glossary, index: int, source: str, target: str,
               src_matches: list[TermMatch], tgt_matches: list[TermMatch],
               numbers: bool) -> list[Finding]:
     out: list[Finding] = []
+    # the source's terms by span: homonyms (أريحا: ariha, jericho) share one span
+    spans: dict[tuple[int, int], list[TermMatch]] = {}
+    for m in src_matches:
+        spans.setdefault((m.start, m.end), []).append(m)
     src_by_id: dict[str, TermMatch] = {}
     for m in src_matches:
         src_by_id.setdefault(m.entry_id, m)
@@ -240,9 +301,40 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
     # a deleted source segment (empty target) has no missing terms, and an inserted target
     # segment (empty source) no unsourced ones: that is alignment, not terminology
     both = bool(source.strip()) and bool(target.strip())
-    unsourced = [eid for eid, ms in tgt_by_id.items()
-                 if both and eid not in src_by_id and any(m.status != "probable" for m in ms)]
-    missing = [eid for eid in src_by_id if both and eid not in tgt_by_id]
+
+    # unsourced: an English term (not only a probable match) whose Arabic is not in the source
+    unsourced: dict[str, tuple[int, TermMatch, str]] = {}
+    for eid, ms in tgt_by_id.items():
+        if not both or eid in src_by_id:
+            continue
+        best = None
+        for m in ms:
+            if m.status == "probable":
+                continue
+            level, note = _target_verdict(glossary, m, target)
+            if best is None or level > best[0]:
+                best = (level, m, note)
+        if best is not None and best[0] > _NONE:
+            unsourced[eid] = best
+    # missing: a source term none of whose senses the English has
+    missing: dict[str, tuple[int, TermMatch, str]] = {}
+    if both:
+        for group in spans.values():
+            if any(m.entry_id in tgt_by_id for m in group):
+                continue  # the English renders this term (or one of its homonyms)
+            verdicts = [(*_source_verdict(glossary, m.entry_id, m, source, target), m)
+                        for m in group]
+            if any(level == _NONE for level, _, _ in verdicts):
+                continue  # another sense
+            level, note, m = max(verdicts, key=lambda v: v[0])  # the first confirmed sense
+            if len(group) > 1 and level == _CHECK:
+                names = ", ".join(repr(glossary.entries[x.entry_id].en) for x in group)
+                note = f"{m.surface!r} is one of {names}; the context does not tell which"
+            old = missing.get(m.entry_id)
+            if old is None or level > old[0]:
+                missing[m.entry_id] = (level, m, note)
+    report_missing = [eid for eid, v in missing.items() if v[0] == _REPORT]
+    report_unsourced = [eid for eid, v in unsourced.items() if v[0] == _REPORT]
 
     def substitution(eid: str, candidates: Iterable[str], side: str) -> tuple[str, str | None]:
         rel = glossary.related_ids(eid)
@@ -268,6 +360,12 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
             note = ""
             if m.status == "probable":
                 note = f"probable transliteration variant of {m.form!r} ({m.score:.0f}% similar)"
+                if both and src is None:
+                    # a name that looks like the term, which the source does not have
+                    out.append(Finding(index, "check", m.entry_id, entry.en, m.surface, None,
+                                       (m.start, m.end), None, m.status,
+                                       note + "; the source does not have the term"))
+                    continue
             elif m.status == "equivalent" and m.form != entry.en:
                 note = f"a misspelling of the allowed variant {m.form!r}"
             out.append(Finding(index, "variant", m.entry_id, entry.en, m.surface, sspan,
@@ -276,16 +374,22 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
             out.append(Finding(index, "forbidden", m.entry_id, entry.en, m.surface, sspan,
                                (m.start, m.end), None, m.status,
                                f"{m.surface!r} is never acceptable for {entry.en!r}"))
-    for eid in missing:
-        m = src_by_id[eid]
+    for eid, (level, m, note) in missing.items():
         entry = glossary.entries[eid]
-        note, other = substitution(eid, unsourced, "missing")
+        if level == _CHECK:
+            out.append(Finding(index, "check", eid, entry.en, None, (m.start, m.end), None, None,
+                               None, note))
+            continue
+        note, other = substitution(eid, report_unsourced, "missing")
         out.append(Finding(index, "missing", eid, entry.en, None, (m.start, m.end), None, None,
                            None, note, swapped_with=other))
-    for eid in unsourced:
-        first = next(m for m in tgt_by_id[eid] if m.status != "probable")
+    for eid, (level, first, note) in unsourced.items():
         entry = glossary.entries[eid]
-        note, other = substitution(eid, missing, "unsourced")
+        if level == _CHECK:
+            out.append(Finding(index, "check", eid, entry.en, first.surface, None,
+                               (first.start, first.end), None, first.status, note))
+            continue
+        note, other = substitution(eid, report_missing, "unsourced")
         out.append(Finding(index, "unsourced", eid, entry.en, first.surface, None,
                            (first.start, first.end), None, first.status, note,
                            swapped_with=other))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -43,8 +44,11 @@ def _forms(glossary: Glossary, arabic: bool) -> list[tuple[str, str, str, str]]:
 
 def find_entries(glossary: Glossary, query: str, *, limit: int = 10,
                  min_score: float = 60.0) -> list[SearchHit]:
-    """Entries matching ``query``, best first (one hit per entry)."""
-    query = query.strip()
+    """Entries matching ``query``, best first (one hit per entry).
+
+    The query is NFKC-normalised first (Arabic presentation forms such as ``ﺣﻤﺎﺓ`` are
+    the letters ``حماة``); vocalisation and tatweel are ignored like everywhere else."""
+    query = unicodedata.normalize("NFKC", query).strip()
     if not query:
         return []
     arabic = any(is_arabic_char(ch) for ch in query)
@@ -57,7 +61,8 @@ def find_entries(glossary: Glossary, query: str, *, limit: int = 10,
             best[hit.entry.id] = hit
 
     # terms inside the query (clitics allowed for Arabic, spellings for English)
-    matches = glossary.match_arabic(query) if arabic else glossary.match_english(query)
+    matches = glossary.match_arabic(query, homonyms=True) if arabic else \
+        glossary.match_english(query)
     for m in matches:
         offer(SearchHit(glossary.entries[m.entry_id], m.form or m.surface,
                         "ar" if arabic else m.status, 100.0 if m.status != "probable" else m.score,
