@@ -131,17 +131,24 @@ def test_unrelated_texts_are_not_forced_together(aligner):
 
 
 @pytest.mark.slow
-def test_long_documents_use_a_band_and_scale_linearly(aligner):
-    """2,400-segment documents: a correct alignment, with work O(n), not O(n * m)."""
+@pytest.mark.parametrize("profile", ["rewrite", "translation", "auto"])
+def test_long_documents_use_a_band_and_scale_linearly(aligner, profile):
+    """2,400-segment documents: a correct alignment, with work O(n), not O(n * m), under
+    every profile (translation: shapes up to 1:6 and 6:1; auto: both searches)."""
+    from workbench.align.profile import profile_max_link
+    from workbench.align.search import link_shapes
+
+    shapes = {p: len(link_shapes(profile_max_link(p, None))) for p in ("rewrite", "translation")}
+    n_shapes = shapes["rewrite"] + shapes["translation"] if profile == "auto" else shapes[profile]
     cells = {}
     for n in (1200, 2400):
         src, tgt, gold = _synthetic(n, seed=n)
         stats = AlignStats()
-        links = aligner.align_segments(src, tgt, stats=stats)
+        links = aligner.align_segments(src, tgt, stats=stats, profile=profile)
         check_coverage(links, len(src), len(tgt), require_complete=True)
         assert score_alignment(gold, links).f1_strict >= 0.95
         assert stats.levels >= 1  # coarse-to-fine was used
-        full_table = len(src) * len(tgt) * 6
+        full_table = len(src) * len(tgt) * n_shapes
         assert stats.cells < full_table / 10
         cells[n] = stats.cells
     # doubling the length about doubles the work (quadratic would quadruple it)

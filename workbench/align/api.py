@@ -33,6 +33,8 @@ from workbench.align.embed import CachedEmbedder, Embedder, compose
 from workbench.align.engine import AlignStats, align_sides
 from workbench.align.langs import check_lang, check_scripts, segment_lang
 from workbench.align.links import Link
+from workbench.align.profile import (check_profile, combine, in_order, profile_max_link,
+                                      translation_params)
 from workbench.align.scorer import Params, Side, head_blocks, load_params
 from workbench.errors import WorkbenchError
 from workbench.progress import CancelToken, ProgressEvent, Reporter
@@ -305,64 +307,74 @@ class Aligner:
 
     # -- public API ------------------------------------------------------------------
     def align_segments(self, src: Sequence[str], tgt: Sequence[str], *, glossary=None,
-                       max_link: int = 3, progress: Progress | None = None,
+                       max_link: int | None = None, progress: Progress | None = None,
                        cancel: CancelToken | None = None, source_lang: str = "ar",
                        target_lang: str = "en", stats: AlignStats | None = None,
-                       ) -> list[Link]:
+                       profile: str = "auto") -> list[Link]:
         """Align pre-segmented input (one string per segment); ``stats`` (if given)
-        receives the work done."""
+        receives the work done.  ``profile`` is ``auto``, ``translation`` or ``rewrite``
+        (:mod:`workbench.align.profile`); ``max_link`` (default: the profile's) bounds
+        the links of every profile."""
         src, tgt = [str(s) for s in src], [str(t) for t in tgt]
         links, _, _ = self._align(src, tgt, glossary=_as_glossary(glossary), max_link=max_link,
                                   progress=progress, cancel=cancel,
-                                  langs=_langs(source_lang, target_lang), stats=stats)
+                                  langs=_langs(source_lang, target_lang), stats=stats,
+                                  profile=check_profile(profile))
         return links
 
-    def _align(self, src: list[str], tgt: list[str], *, glossary, max_link: int, progress,
-               cancel, langs: dict | None = None, stats: AlignStats | None = None,
+    def _align(self, src: list[str], tgt: list[str], *, glossary, max_link: int | None,
+               progress, cancel, langs: dict | None = None, stats: AlignStats | None = None,
+               profile: str = "auto",
                ) -> tuple[list[Link], tuple[np.ndarray, np.ndarray], AlignStats]:
         _check_max_link(max_link)
         langs = langs or {}
-        src_side, tgt_side = self.build_sides(src, tgt, glossary=glossary, progress=progress,
-                                              cancel=cancel, max_block=max_link, **langs)
+        # the sides' blocks are prepared for the rewrite links; longer ones come on demand
+        src_side, tgt_side = self.build_sides(
+            src, tgt, glossary=glossary, progress=progress, cancel=cancel,
+            max_block=profile_max_link("rewrite", max_link), **langs)
         stats = stats if stats is not None else AlignStats()
         reporter = Reporter("aligning", None, progress, cancel)
         reporter.start()
         params = self.params
         if params.adapt_length:
             params = adapt_params(params, src_side, tgt_side)
-        links = align_sides(src_side, tgt_side, params, max_link=max_link, stats=stats,
-                            check=reporter.check)
+        links = align_profiled(src_side, tgt_side, params, profile=profile, max_link=max_link,
+                               stats=stats, check=reporter.check)
         reporter.advance(1)
         return links, (src_side.emb1, tgt_side.emb1), stats
 
     def align_texts(self, src_text: str, tgt_text: str, unit: str = "paragraphs", *,
-                    glossary=None, max_link: int = 3, progress: Progress | None = None,
-                    cancel: CancelToken | None = None, source_lang: str = "ar",
-                    target_lang: str = "en") -> AlignmentResult:
+                    glossary=None, max_link: int | None = None,
+                    progress: Progress | None = None, cancel: CancelToken | None = None,
+                    source_lang: str = "ar", target_lang: str = "en",
+                    profile: str = "auto") -> AlignmentResult:
         """Segment both texts by ``unit`` and align them (see the module docstring).
 
         ``source_lang`` and ``target_lang`` name the two languages
         (:mod:`workbench.align.langs`): a text not in the script of its language is
-        refused, and the sentence rules and anchors follow the languages.
+        refused, and the sentence rules and anchors follow the languages; ``profile``
+        and ``max_link`` as in :meth:`align_segments`.
         """
         check_unit(unit)
+        profile = check_profile(profile)
         langs = _langs(source_lang, target_lang)
         check_scripts(src_text, tgt_text, **langs)
         glossary = _as_glossary(glossary)
         if unit == "sentences":
             return self._align_sentences(src_text, tgt_text, glossary=glossary,
                                          max_link=max_link, progress=progress, cancel=cancel,
-                                         langs=langs)
+                                         langs=langs, profile=profile)
         source = segment(src_text, unit, segment_lang(source_lang))
         target = segment(tgt_text, unit, segment_lang(target_lang))
         links, (es, et), stats = self._align([s.text for s in source],
                                              [t.text for t in target], glossary=glossary,
                                              max_link=max_link, progress=progress,
-                                             cancel=cancel, langs=langs)
+                                             cancel=cancel, langs=langs, profile=profile)
         return AlignmentResult(source, target, links, _similarity(es, et), unit, stats)
 
-    def _align_sentences(self, src_text: str, tgt_text: str, *, glossary, max_link: int,
-                         progress, cancel, langs: dict) -> AlignmentResult:
+    def _align_sentences(self, src_text: str, tgt_text: str, *, glossary,
+                         max_link: int | None, progress, cancel, langs: dict,
+                         profile: str = "auto") -> AlignmentResult:
         _check_max_link(max_link)
         src_paras = paragraphs(src_text)
         tgt_paras = paragraphs(tgt_text)
@@ -384,7 +396,7 @@ class Aligner:
         para_links, _, stats = self._align([p.text for p in src_paras],
                                            [p.text for p in tgt_paras], glossary=glossary,
                                            max_link=max_link, progress=None, cancel=cancel,
-                                           langs=langs)
+                                           langs=langs, profile=profile)
         smasks, tmasks = document_masks([s.text for s in source], [t.text for t in target],
                                         glossary, names=self.params.name_anchors, **langs)
         bp = self.boilerplate([t.text for t in target], et)
@@ -403,14 +415,15 @@ class Aligner:
                 links += [Link((i,), (), plink.score) for i in s_idx]
                 links += [Link((), (j,), plink.score) for j in t_idx]
             else:
-                local = align_sides(
+                local = align_profiled(
                     self._side([source[i].text for i in s_idx], es[s_idx], smasks[s_idx],
                                progress, cancel,
                                pooled=None if ps is None else ps[s_idx]),
                     self._side([target[j].text for j in t_idx], et[t_idx], tmasks[t_idx],
                                progress, cancel, bp[t_idx],
                                pooled=None if pt is None else pt[t_idx]),
-                    self.params, max_link=max_link, stats=stats, check=reporter.check)
+                    self.params, profile=profile, max_link=max_link, stats=stats,
+                    check=reporter.check)
                 for lk in local:
                     links.append(Link(tuple(s_idx[k] for k in lk.src),
                                       tuple(t_idx[k] for k in lk.tgt), lk.score))
@@ -423,7 +436,31 @@ def _langs(source_lang: str, target_lang: str) -> dict:
                 target_lang=check_lang(target_lang, "--target-lang"))
 
 
-def _check_max_link(max_link: int) -> None:
+def align_profiled(src: Side, tgt: Side, params: Params, *, profile: str = "auto",
+                   max_link: int | None = None, stats: AlignStats | None = None,
+                   check=None) -> list[Link]:
+    """:func:`~workbench.align.engine.align_sides` under a profile
+    (:mod:`workbench.align.profile`): ``rewrite`` and ``translation`` align once with
+    their own n:m prior; ``auto`` aligns with both and keeps the rewrite links but in the
+    regions where the translation links' blocks are clearly more similar."""
+    check_profile(profile)
+    if profile == "rewrite":
+        return align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
+                           stats=stats, check=check)
+    trans = align_sides(src, tgt, translation_params(params),
+                        max_link=profile_max_link("translation", max_link), stats=stats,
+                        check=check)
+    if profile == "translation":
+        return trans
+    rewrite = align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
+                          stats=stats, check=check)
+    links, _ = combine(rewrite, trans, src, tgt)
+    return in_order(links)
+
+
+def _check_max_link(max_link: int | None) -> None:
+    if max_link is None:
+        return
     if not isinstance(max_link, int) or max_link < 1 or max_link > 8:
         raise WorkbenchError(f"--max-link must be between 1 and 8 (got {max_link})")
 
@@ -460,19 +497,22 @@ def default_aligner() -> Aligner:
 
 
 def align_texts(src_text: str, tgt_text: str, unit: str = "paragraphs", *, glossary=None,
-                max_link: int = 3, progress: Progress | None = None,
+                max_link: int | None = None, progress: Progress | None = None,
                 cancel: CancelToken | None = None, source_lang: str = "ar",
-                target_lang: str = "en") -> AlignmentResult:
+                target_lang: str = "en", profile: str = "auto") -> AlignmentResult:
     """Align a text with its translation or rewrite; see :meth:`Aligner.align_texts`."""
     return default_aligner().align_texts(src_text, tgt_text, unit, glossary=glossary,
                                          max_link=max_link, progress=progress, cancel=cancel,
-                                         source_lang=source_lang, target_lang=target_lang)
+                                         source_lang=source_lang, target_lang=target_lang,
+                                         profile=profile)
 
 
-def align_segments(src: list[str], tgt: list[str], *, glossary=None, max_link: int = 3,
-                   progress: Progress | None = None, cancel: CancelToken | None = None,
-                   source_lang: str = "ar", target_lang: str = "en") -> list[Link]:
+def align_segments(src: list[str], tgt: list[str], *, glossary=None,
+                   max_link: int | None = None, progress: Progress | None = None,
+                   cancel: CancelToken | None = None, source_lang: str = "ar",
+                   target_lang: str = "en", profile: str = "auto") -> list[Link]:
     """Align pre-segmented input; see :meth:`Aligner.align_segments`."""
     return default_aligner().align_segments(src, tgt, glossary=glossary, max_link=max_link,
                                             progress=progress, cancel=cancel,
-                                            source_lang=source_lang, target_lang=target_lang)
+                                            source_lang=source_lang, target_lang=target_lang,
+                                            profile=profile)

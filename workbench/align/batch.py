@@ -187,26 +187,26 @@ def _counts(src: str, tgt: str, unit: str, langs: dict | None) -> tuple[int, int
 
 def _align_texts(aligner, glossary, src: str, tgt: str, unit: str, directory: Path,
                  name: str, cancel: CancelToken | None = None,
-                 langs: dict | None = None) -> list[Link]:
+                 langs: dict | None = None, opts: dict | None = None) -> list[Link]:
     n_src, n_tgt = _counts(src, tgt, unit, langs)
     if n_src == 0 or n_tgt == 0:
         return _null_links(n_src, n_tgt)  # nothing to compare: every segment is unmatched
     try:
         return list(aligner.align_texts(src, tgt, unit, glossary=glossary, cancel=cancel,
-                                        **(langs or {})).links)
+                                        **(langs or {}), **(opts or {})).links)
     except CancelledError:
         raise
     except WorkbenchError as exc:  # e.g. the files are swapped: name the document
         raise WorkbenchError(f"{directory}/{{{SOURCE_DIR},{TARGET_DIR}}}/{name}: {exc}") from None
 
 
-def _worker_align(directory: str, name: str, unit: str,
-                  langs: dict | None = None) -> tuple[str, list[Link] | str]:
+def _worker_align(directory: str, name: str, unit: str, langs: dict | None = None,
+                  opts: dict | None = None) -> tuple[str, list[Link] | str]:
     """Runs in a worker: (name, links) or (name, error message) for a user error."""
     try:
         src, tgt = _read_pair(Path(directory), name)
         return name, _align_texts(_WORKER["aligner"], _WORKER["glossary"], src, tgt, unit,
-                                  Path(directory), name, langs=langs)
+                                  Path(directory), name, langs=langs, opts=opts)
     except WorkbenchError as exc:
         return name, str(exc)
 
@@ -225,7 +225,8 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
                     workers: int | None = None, glossary_paths: Sequence[str | Path] | None = None,
                     progress: Callable[[ProgressEvent], None] | None = None,
                     cancel: CancelToken | None = None, aligner=None, source_lang: str = "ar",
-                    target_lang: str = "en") -> dict[str, list[Link]]:
+                    target_lang: str = "en", profile: str = "auto",
+                    max_link: int | None = None) -> dict[str, list[Link]]:
     """Align every ``DIR/ar/NAME`` with ``DIR/en/NAME`` and write ``OUT/NAME`` (links format).
 
     ``unit`` is how both sides are segmented (``lines``: every non-empty line is one
@@ -244,13 +245,18 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
     :class:`~workbench.errors.CancelledError`: in this process the aligner checks it
     inside a document too; worker processes are ended at once.  ``source_lang`` and
     ``target_lang`` name the languages of ``ar/`` (the source folder) and ``en/`` (the
-    target folder) (:mod:`workbench.align.langs`).
+    target folder) (:mod:`workbench.align.langs`); ``profile`` and ``max_link`` are
+    passed to the aligner (:mod:`workbench.align.profile`).
     """
     from workbench.align.langs import check_lang
+    from workbench.align.profile import check_profile
 
     check_unit(unit)
     langs = dict(source_lang=check_lang(source_lang, "--source-lang"),
                  target_lang=check_lang(target_lang, "--target-lang"))
+    opts: dict = {"profile": check_profile(profile)}
+    if max_link is not None:
+        opts["max_link"] = max_link
     plan = plan_directory(directory, out_dir)
     for message in plan.warnings():
         warnings.warn(message, BatchWarning, stacklevel=2)
@@ -295,9 +301,9 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
                 cancel.raise_if_cancelled()
             src, tgt = _read_pair(plan.directory, name)
             finish(name, _align_texts(aligner, glossary, src, tgt, unit, plan.directory, name,
-                                      cancel, langs))
+                                      cancel, langs, opts))
     elif todo:
-        _run_pool(plan, todo, unit, n_workers, gpaths, cancel, finish, langs)
+        _run_pool(plan, todo, unit, n_workers, gpaths, cancel, finish, langs, opts)
     return {name: done[name] for name in plan.names if name in done}
 
 
@@ -315,7 +321,8 @@ def _remove_stale_temp_files(out_dir: Path, names: Sequence[str]) -> None:
 
 def _run_pool(plan: BatchPlan, todo: list[str], unit: str, n_workers: int,
               gpaths: list[str] | None, cancel: CancelToken | None,
-              finish: Callable[[str, list[Link]], None], langs: dict | None = None) -> None:
+              finish: Callable[[str, list[Link]], None], langs: dict | None = None,
+              opts: dict | None = None) -> None:
     import multiprocessing
 
     # spawn: workers start clean (no copied threads or locks from a TUI or progress bar);
@@ -333,7 +340,8 @@ def _run_pool(plan: BatchPlan, todo: list[str], unit: str, n_workers: int,
         # a cancel does not have to drain hundreds of submitted futures
         while queue or pending:
             while queue and len(pending) < 2 * n_workers:
-                pending.add(pool.submit(_worker_align, directory, queue.pop(), unit, langs))
+                pending.add(pool.submit(_worker_align, directory, queue.pop(), unit, langs,
+                                        opts))
             finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             for fut in finished:
                 name, result = fut.result()

@@ -86,7 +86,7 @@ def gaps(n_src: int, n_tgt: int, fixed: Sequence[Link]) -> list[tuple[list[int],
 
 
 def align_with_fixed(src: Sequence[str], tgt: Sequence[str], fixed: Sequence[Link], *,
-                     aligner=None, glossary=None, max_link: int = 3, progress=None,
+                     aligner=None, glossary=None, max_link: int | None = None, progress=None,
                      cancel=None) -> list[Link]:
     """New links for every segment that no ``fixed`` link holds (see the module docstring).
 

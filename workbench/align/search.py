@@ -30,13 +30,25 @@ INSERTION = (0, 1)
 
 
 def link_shapes(max_link: int) -> list[tuple[int, int]]:
-    """The n:m shapes allowed for ``max_link`` (>= 1): ``a + b <= max_link + 1``.
+    """The n:m shapes allowed for ``max_link`` (>= 1).
 
-    ``max_link=3`` gives 1:1, 1:2, 2:1, 1:3, 3:1 and 2:2.
+    Up to 3, ``a + b <= max_link + 1`` (``max_link=3`` gives 1:1, 1:2, 2:1, 1:3, 3:1 and
+    2:2).  Above 3 only the shapes translations have: 1:k and k:1 up to ``k = max_link``
+    (at most 6), and 2:3 and 3:2; so the search grows by two shapes a step of
+    ``max_link``, not by the whole triangle.
     """
     max_link = max(1, int(max_link))
-    return [(a, b) for a in range(1, max_link + 1) for b in range(1, max_link + 1)
-            if a + b <= max_link + 1]
+    small = [(a, b) for a in range(1, 4) for b in range(1, 4)
+             if a + b <= min(max_link, 3) + 1]
+    if max_link <= 3:
+        return small
+    longer = [(1, k) for k in range(4, min(max_link, MAX_SIDE) + 1)]
+    longer += [(k, 1) for k in range(4, min(max_link, MAX_SIDE) + 1)]
+    return small + [(2, 3), (3, 2)] + sorted(longer, key=lambda s: (max(s), s))
+
+
+#: the most segments on one side of a link
+MAX_SIDE = 6
 
 
 @dataclass

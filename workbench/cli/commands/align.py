@@ -14,6 +14,16 @@ from workbench.cli.registry import Cli
 from workbench.errors import WorkbenchError
 
 FORMATS = ("links", "tsv", "json")
+#: the aligner's profiles (workbench.align.profile.PROFILES; not imported here, so that
+#: the command line starts without the aligner)
+PROFILES = ("auto", "translation", "rewrite")
+PROFILE_HELP = ("translation: a faithful translation, long links (up to 1:6 and 6:1) "
+                "expected; rewrite: a rewrite with added and dropped material, links up to "
+                "1:3; auto: the rewrite links, merged with the null segments beside them "
+                "where the pair reads as a translation (default: auto)")
+MAX_LINK_HELP = ("largest link: up to 3, shapes a:b with a+b <= N+1 (3: 1:1, 1:2, 2:1, 1:3, "
+                 "3:1, 2:2); above, also 2:3, 3:2 and 1:k, k:1 up to k = N (at most 6) "
+                 "(default: 3 for rewrite, 6 for translation, both for auto)")
 
 
 def register(cli: Cli) -> None:
@@ -44,9 +54,9 @@ def register(cli: Cli) -> None:
     p.add_argument("--glossary", metavar="PATH", action="append", default=None,
                    help="glossary file or folder whose terms serve as anchors (repeatable)")
     argtypes.one_line_errors(p)
-    p.add_argument("--max-link", metavar="N", type=int_range(1, 8), default=3,
-                   help="largest link: shapes a:b with a+b <= N+1 (default 3: 1:1, 1:2, 2:1, "
-                        "1:3, 3:1, 2:2)")
+    p.add_argument("--max-link", metavar="N", type=int_range(1, 8), default=None,
+                   help=MAX_LINK_HELP)
+    p.add_argument("--profile", choices=PROFILES, default="auto", help=PROFILE_HELP)
     p.add_argument("--plot", metavar="FILE.png",
                    help="also write a heatmap of the similarities with the chosen links "
                         "(an existing file needs --force unless it is a PNG)")
@@ -91,7 +101,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     from workbench.align.links import check_coverage, format_links, read_links
     from workbench.textio import read_text
 
-    if args.max_link < 1 or args.max_link > 8:
+    if args.max_link is not None and (args.max_link < 1 or args.max_link > 8):
         raise WorkbenchError(f"--max-link must be between 1 and 8 (got {args.max_link})")
     if args.format != "links" and args.no_scores:
         raise WorkbenchError("--no-scores only applies to --format links")
@@ -120,7 +130,8 @@ def cmd_align(args: argparse.Namespace) -> int:
                   tgt_name=f"target {args.target}", **langs)
     with progress_bar(sys.stderr.isatty()) as callback:
         result = aligner.align_texts(src_text, tgt_text, args.segments, glossary=glossary,
-                                     max_link=args.max_link, progress=callback, **langs)
+                                     max_link=args.max_link, progress=callback,
+                                     profile=args.profile, **langs)
     if gold is not None:
         check_coverage(gold, len(result.source), len(result.target), path=args.gold)
         from workbench.scoring.alignment import score_alignment

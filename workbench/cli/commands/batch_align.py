@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 from workbench.cli import argtypes
+from workbench.cli.commands.align import MAX_LINK_HELP, PROFILE_HELP, PROFILES
 from workbench.cli.registry import Cli
 
 GROUP_HELP = "batch alignment and scoring"
@@ -49,6 +50,9 @@ def register(cli: Cli) -> None:
                    help="language of the ar/ (source) files (default: ar)")
     p.add_argument("--target-lang", metavar="LANG", default="en",
                    help="language of the en/ (target) files (default: en)")
+    p.add_argument("--profile", choices=PROFILES, default="auto", help=PROFILE_HELP)
+    p.add_argument("--max-link", metavar="N", type=argtypes.int_range(1, 8), default=None,
+                   help=MAX_LINK_HELP)
     p.set_defaults(func=cmd_batch_align)
 
 
@@ -94,7 +98,8 @@ def cmd_batch_align(args: argparse.Namespace) -> int:
                                       workers=args.workers,
                                       glossary_paths=args.glossary, progress=progress,
                                       source_lang=args.source_lang,
-                                      target_lang=args.target_lang)
+                                      target_lang=args.target_lang,
+                                      profile=args.profile, max_link=args.max_link)
     resumed = first.get("resumed", 0)
     n_links = sum(len(v) for v in results.values())
     what = f"{len(results) - resumed} aligned"

@@ -1,0 +1,178 @@
+"""Profiles: how translation-like a pair is, and the n:m prior that follows from it.
+
+The calibrated parameters (``params.json``) were fitted on news *rewrites*, where added
+and dropped material is common and an n:m link is rare: each extra segment in a link
+costs ``extra`` (about -4.9 in log-odds).  On a faithful translation (a long Arabic
+sentence rendered as two to six English ones, as in literary translation) that prior
+links one or two of the English sentences and leaves the others as insertions.
+
+``--profile`` chooses:
+
+``rewrite``
+    the calibrated parameters as they are, links up to ``max_link`` (default 3);
+``translation``
+    the n:m prior of a faithful translation (:data:`TRANSLATION_EXTRA` per extra
+    segment, on the sentence profile; paragraphs keep theirs) and links up to 1:6
+    and 6:1 (:data:`TRANSLATION_MAX_LINK`);
+``auto`` (default)
+    the rewrite alignment, repaired link by link: the pair is aligned with both
+    profiles, the two alignments are cut into *regions* (the connected groups of
+    segments that their links tie together; where they agree a region is one link),
+    and where the translation profile merges a rewrite link with the null segments
+    beside it, the merge is taken when the merged block is more similar.  Merging an adjacent segment into a
+    link raises the block's similarity when it renders the same sentence (a faithful
+    translation) and lowers it when it is added material (a rewrite, by about 0.08 on
+    the dev rewrites), so the choice is made where the evidence is, not once for the
+    whole document (:func:`combine` has the rule).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from workbench.align.links import Link
+from workbench.align.params import FEATURES, Params
+from workbench.errors import WorkbenchError
+
+__all__ = [
+    "AUTO_GAIN",
+    "AUTO_LOOSE_GAIN",
+    "PROFILES",
+    "TRANSLATION_EXTRA",
+    "TRANSLATION_MAX_LINK",
+    "check_profile",
+    "combine",
+    "in_order",
+    "profile_max_link",
+    "regions",
+    "translation_params",
+]
+
+PROFILES = ("auto", "translation", "rewrite")
+#: log-odds per extra segment in a link under the translation profile (the rewrite fit
+#: has about -4.9); measured on docs 0-39 of translation-long and textberg-dev
+TRANSLATION_EXTRA = -1.0
+#: the largest link the translation profile looks for (1:6, 6:1) unless --max-link says
+TRANSLATION_MAX_LINK = 6
+#: the rewrite links' default size
+REWRITE_MAX_LINK = 3
+#: auto merges clearly where the merged block is more similar than the rewrite link by
+#: more than this, and in a translation-like document (one clear merge at least) where it
+#: is less similar by less than ``-AUTO_LOOSE_GAIN`` (both chosen on each fold of NTREX
+#: docs 0-39 / 40-79 with no regression on the other fold: the same values on both)
+AUTO_GAIN = 0.0
+AUTO_LOOSE_GAIN = -0.1
+
+
+def check_profile(profile: str) -> str:
+    if profile not in PROFILES:
+        raise WorkbenchError(f"--profile {profile!r} is not a profile; choose one of "
+                             f"{', '.join(PROFILES)}")
+    return profile
+
+
+def translation_params(params: Params) -> Params:
+    """``params`` with the translation profile's n:m prior (the sentence profile's ``extra``)."""
+    w = list(params.weights)
+    w[FEATURES.index("extra")] = TRANSLATION_EXTRA
+    return dataclasses.replace(params, weights=w)
+
+
+def profile_max_link(profile: str, max_link: int | None) -> int:
+    """The largest link of ``profile``'s own search when ``max_link`` is not given."""
+    if max_link is not None:
+        return max_link
+    return TRANSLATION_MAX_LINK if profile == "translation" else REWRITE_MAX_LINK
+
+
+def _link_sim(src, tgt, lk: Link) -> float:
+    a, b = len(lk.src), len(lk.tgt)
+    return float(src.block_emb(a)[lk.src[0]] @ tgt.block_emb(b)[lk.tgt[0]])
+
+
+def in_order(links: list[Link]) -> list[Link]:
+    """``links`` in source order, each insertion just before the first link with a target
+    after it (the order :func:`workbench.align.engine.align_sides` gives)."""
+    sourced = sorted((lk for lk in links if lk.src), key=lambda lk: lk.src[0])
+    inserted = sorted((lk for lk in links if not lk.src), key=lambda lk: lk.tgt[0])
+    out: list[Link] = []
+    k = 0
+    for lk in sourced:
+        if lk.tgt:
+            while k < len(inserted) and inserted[k].tgt[0] < lk.tgt[0]:
+                out.append(inserted[k])
+                k += 1
+        out.append(lk)
+    return out + inserted[k:]
+
+
+def regions(first: list[Link], second: list[Link]) -> list[tuple[list[Link], list[Link]]]:
+    """The groups of segments two alignments (each covering every segment once) tie
+    together, with each alignment's links over that group."""
+    parent: dict = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def nodes(lk: Link) -> list:
+        return [("s", i) for i in lk.src] + [("t", j) for j in lk.tgt]
+
+    for lk in first + second:
+        ns = nodes(lk)
+        root = find(ns[0])
+        for x in ns[1:]:
+            parent[find(x)] = root
+    out: dict = {}
+    for k, links in enumerate((first, second)):
+        for lk in links:
+            out.setdefault(find(nodes(lk)[0]), ([], []))[k].append(lk)
+    return list(out.values())
+
+
+def _merge(r_links: list[Link], t_links: list[Link]) -> bool:
+    """Whether a region is a merge: the translation profile makes one link of the rewrite
+    profile's one link and the null links beside it (segments it left unlinked)."""
+    return (len(t_links) == 1 and bool(t_links[0].src and t_links[0].tgt)
+            and sum(1 for lk in r_links if lk.src and lk.tgt) == 1)
+
+
+def combine(rewrite: list[Link], translation: list[Link], src, tgt,
+            gain: float = AUTO_GAIN, loose_gain: float = AUTO_LOOSE_GAIN,
+            ) -> tuple[list[Link], int]:
+    """The rewrite links, repaired with the translation profile's merges (``auto``).
+
+    A region where the two alignments differ is repaired only when it is a merge
+    (:func:`_merge`: one rewrite link and null links beside it become one link), and
+
+    * *clearly*: the rewrite link is already n:m (the rewrite profile, whose prior
+      is against long links, found one here) and the merged block is more similar
+      than the rewrite link by more than ``gain``; or
+    * in a document with at least one clear merge (so translation-like), whenever
+      the merged block loses less than ``-loose_gain`` of similarity.
+
+    Returns the links and the number of regions repaired.
+    """
+    merges = []
+    out: list[Link] = []
+    for r_links, t_links in regions(rewrite, translation):
+        if {lk.key() for lk in r_links} == {lk.key() for lk in t_links}:
+            out += r_links
+        elif _merge(r_links, t_links):
+            (old,) = [lk for lk in r_links if lk.src and lk.tgt]
+            g = _link_sim(src, tgt, t_links[0]) - _link_sim(src, tgt, old)
+            clear = len(old.src) + len(old.tgt) >= 3 and g > gain
+            merges.append((r_links, t_links, g, clear))
+        else:
+            out += r_links
+    translation_like = any(clear for *_, clear in merges)
+    taken = 0
+    for r_links, t_links, g, clear in merges:
+        if clear or (translation_like and g > loose_gain):
+            out += t_links
+            taken += 1
+        else:
+            out += r_links
+    return out, taken
