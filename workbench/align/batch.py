@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 import warnings
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from workbench.align.links import Link, check_coverage, format_links, parse_links
 from workbench.errors import CancelledError, InputFileError, OutputFileError, WorkbenchError
@@ -37,7 +40,7 @@ from workbench.text.segment import check_unit, segment
 from workbench.textio import check_output_dir, read_text, write_text_atomic
 
 __all__ = ["align_directory", "plan_directory", "BatchPlan", "BatchWarning", "SOURCE_DIR",
-           "TARGET_DIR", "TASK"]
+           "TARGET_DIR", "TASK", "abort_pool", "close_pool", "sigterm_raises", "watch_parent"]
 
 SOURCE_DIR = "ar"
 TARGET_DIR = "en"
@@ -148,9 +151,12 @@ def _existing(path: Path, n_src: int, n_tgt: int) -> list[Link] | None:
 _WORKER: dict = {}
 
 
-def _init_worker(glossary_paths: Sequence[str] | None, threads: int | None) -> None:
+def _init_worker(glossary_paths: Sequence[str] | None, threads: int | None,
+                 parent: int | None = None) -> None:
     """Process-pool initializer: one Aligner (and glossary) for the life of the process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    if parent is not None:
+        watch_parent(parent)
     _WORKER.clear()
     _WORKER["aligner"] = _new_aligner(threads)
     _WORKER["glossary"] = _load_glossary(glossary_paths)
@@ -329,38 +335,90 @@ def _run_pool(plan: BatchPlan, todo: list[str], unit: str, n_workers: int,
     # one BLAS thread each, since the documents themselves use every core
     threads = 1 if n_workers > 1 else None
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
-                               initializer=_init_worker, initargs=(gpaths, threads))
     directory = str(plan.directory)
     queue = list(reversed(todo))
     pending: set[Future] = set()
     clean = False
-    try:
-        # keep a few documents in flight per worker; the rest wait in the queue so that
-        # a cancel does not have to drain hundreds of submitted futures
-        while queue or pending:
-            while queue and len(pending) < 2 * n_workers:
-                pending.add(pool.submit(_worker_align, directory, queue.pop(), unit, langs,
-                                        opts))
-            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                name, result = fut.result()
-                if isinstance(result, str):
-                    raise WorkbenchError(result)
-                finish(name, result)
+    with sigterm_raises():  # SIGTERM ends the workers too, as Ctrl-C does
+        # each worker watches this process and exits if it dies (even by SIGKILL)
+        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
+                                   initializer=_init_worker,
+                                   initargs=(gpaths, threads, os.getpid()))
+        try:
+            # keep a few documents in flight per worker; the rest wait in the queue so
+            # that a cancel does not have to drain hundreds of submitted futures
+            while queue or pending:
+                while queue and len(pending) < 2 * n_workers:
+                    pending.add(pool.submit(_worker_align, directory, queue.pop(), unit,
+                                            langs, opts))
+                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    name, result = fut.result()
+                    if isinstance(result, str):
+                        raise WorkbenchError(result)
+                    finish(name, result)
+                    if cancel is not None and cancel.cancelled:
+                        break  # once cancelled, write nothing more (even if already done)
                 if cancel is not None and cancel.cancelled:
-                    break  # once cancelled, write nothing more (even if it is already done)
-            if cancel is not None and cancel.cancelled:
-                raise CancelledError("operation cancelled")
-        clean = True
-    finally:
-        if clean:
+                    raise CancelledError("operation cancelled")
+            clean = True
+        finally:
+            close_pool(pool, clean)
+
+
+def close_pool(pool: ProcessPoolExecutor, clean: bool) -> None:
+    """Wait for the workers after a clean run; otherwise (an error, Ctrl-C, SIGTERM, a
+    cancel) end them at once with :func:`abort_pool`."""
+    if clean:
+        try:
             pool.shutdown(wait=True)
-        else:
-            _abort(pool)
+            return
+        except BaseException:
+            abort_pool(pool)
+            raise
+    abort_pool(pool)
 
 
-def _abort(pool: ProcessPoolExecutor) -> None:
+@contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """While a process pool runs: SIGTERM raises ``SystemExit(143)`` in this (main) thread,
+    so that the pool's abort path runs and ends the workers (SIGTERM's default action
+    ends this process alone and leaves them running).  A second SIGTERM during the abort
+    is ignored.  Outside the main thread (the TUI's workers) nothing changes: signals
+    reach the main thread only, and the parent watchdog of :func:`watch_parent` remains."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):  # pragma: no cover - not the main interpreter
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
+def watch_parent(parent: int, interval: float = 0.5) -> None:
+    """In a worker process: a daemon thread that ends the process at once when ``parent``
+    is no longer its parent (the parent died, even by SIGKILL, and the worker was handed
+    to init or a subreaper), so that no worker outlives the command that started it."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="workbench-parent-watchdog", daemon=True).start()
+
+
+def abort_pool(pool: ProcessPoolExecutor) -> None:
     """Stop at once: drop queued documents and end the workers (their output is not written)."""
     # (shutdown forgets the processes: take them first)
     processes = dict(getattr(pool, "_processes", None) or {})

@@ -4,8 +4,19 @@
 ``en``, creation dates, notes, the neighbouring source segments as ``x-context-*``
 properties); :func:`read_tmx` reads TMX 1.1-1.4 files through
 :mod:`workbench.formats.xmlsafe` (no entities, no network) and refuses files that
-are not TMX or hold no Arabic-English units with one clear message.  Inline
-markup codes (``bpt``, ``ept``, ``ph``, ``it``, ``ut``) are dropped, ``hi``/``sub``
+are not TMX or hold no Arabic-English units with one clear message.
+
+On import (``check_scripts``, as :func:`workbench.store.exchange.import_tmx` asks)
+each unit's Arabic side is checked by script, as ``align`` checks its files: a
+``<tuv xml:lang="en">`` holding Arabic text (and then an ``ar`` one holding none: the
+labels swapped) refuses the whole file with one line naming the file, the line of that
+``<tuv>`` and how many units are affected; nothing is imported.  The labels are not
+swapped on a guess, as CAT tools (Trados Studio, memoQ, OmegaT) treat ``xml:lang`` as
+authoritative on import and map languages only when the user says so: a translation
+memory is reused in every later project, so a wrong guess would spread, and a file
+labelled the wrong way round is a broken export whose other fields may be wrong too.
+
+Inline markup codes (``bpt``, ``ept``, ``ph``, ``it``, ``ut``) are dropped, ``hi``/``sub``
 keep their text.
 """
 
@@ -21,6 +32,7 @@ from lxml import etree
 
 from workbench.errors import WorkbenchError
 from workbench.formats.xmlsafe import parse_xml
+from workbench.text.normalize import ARABIC_LETTER_CLASS
 from workbench.textio import write_bytes_atomic
 
 __all__ = ["TMUnit", "TMXFile", "write_tmx", "read_tmx", "load_tmx", "tmx_bytes"]
@@ -133,6 +145,40 @@ def write_tmx(units: Iterable[TMUnit], path: str | Path, *, source_lang: str = "
     return len(units)
 
 
+#: Arabic letters, presentation forms (text copied from a PDF) included
+_ARABIC = re.compile(f"[{ARABIC_LETTER_CLASS}\ufb50-\ufdff\ufe70-\ufefc]")
+
+
+def _letters(text: str) -> tuple[int, int]:
+    """(Arabic letters, other letters) of ``text``."""
+    arabic = len(_ARABIC.findall(text))
+    return arabic, sum(c.isalpha() for c in text) - arabic
+
+
+def _script_problem(texts: dict[str, tuple[str, str, int]], source_lang: str,
+                    target_lang: str) -> tuple[str, int] | None:
+    """Why a unit's sides are not in their labels' scripts (Arabic checked, as ``align``
+    does): ``(message, line)`` of the offending ``<tuv>``, or None.  Only two-sided
+    evidence counts: an Arabic side with no Arabic letters is fine alone (a product
+    name, a code), a swap needs Arabic on the other side too."""
+    src, tgt = _primary(source_lang), _primary(target_lang)
+    if (src == "ar") == (tgt == "ar"):
+        return None
+    ar, other = (src, tgt) if src == "ar" else (tgt, src)
+    ar_text, ar_lang, ar_line = texts[ar]
+    ot_text, ot_lang, ot_line = texts[other]
+    a_ar, a_other = _letters(ar_text)
+    o_ar, o_other = _letters(ot_text)
+    if o_ar >= 3 and o_ar > o_other:
+        if a_ar == 0 and a_other > 0:
+            message = (f'<tuv xml:lang="{ot_lang}"> holds Arabic text and <tuv xml:lang='
+                       f'"{ar_lang}"> (line {ar_line}) holds none: the xml:lang labels look '
+                       "swapped")
+            return message, ot_line
+        return (f'<tuv xml:lang="{ot_lang}"> holds Arabic text, not {ot_lang}', ot_line)
+    return None
+
+
 def _primary(lang: str) -> str:
     return re.split(r"[-_]", lang.strip(), maxsplit=1)[0].lower()
 
@@ -154,8 +200,12 @@ def read_tmx(path: str | Path, *, source_lang: str = "ar", target_lang: str = "e
     return load_tmx(path, source_lang=source_lang, target_lang=target_lang).units
 
 
-def load_tmx(path: str | Path, *, source_lang: str = "ar", target_lang: str = "en") -> TMXFile:
+def load_tmx(path: str | Path, *, source_lang: str = "ar", target_lang: str = "en",
+             check_scripts: bool = False) -> TMXFile:
     """Read the ``source_lang``-``target_lang`` units of a TMX file, with what was skipped.
+
+    ``check_scripts`` (what an import into a translation memory asks for) refuses the
+    file if a unit's sides are not in their labels' scripts (swapped ``xml:lang``).
 
     Raises :class:`WorkbenchError` naming the file (and line) if it is not
     well-formed, not TMX, or holds no unit with both languages.  Regional
@@ -177,6 +227,7 @@ def load_tmx(path: str | Path, *, source_lang: str = "ar", target_lang: str = "e
     units: list[TMUnit] = []
     skipped = 0
     seen: list[str] = []
+    wrong: list[tuple[str, int]] = []
     for tu in body.iter("tu"):
         texts: dict[str, str] = {}
         for tuv in tu.findall("tuv"):
@@ -189,10 +240,15 @@ def load_tmx(path: str | Path, *, source_lang: str = "ar", target_lang: str = "e
             seg = tuv.find("seg")
             if seg is None:
                 raise WorkbenchError("<tuv> without <seg>", path=p, line=tuv.sourceline)
-            texts.setdefault(prim, _seg_text(seg))
-        src, tgt = texts.get(_primary(source_lang)), texts.get(_primary(target_lang))
-        if src is None or tgt is None or not src.strip() or not tgt.strip():
+            texts.setdefault(prim, (_seg_text(seg), lang, tuv.sourceline))
+        src, tgt = (texts.get(_primary(lang), ("", "", 0))[0]
+                    for lang in (source_lang, target_lang))
+        if not src.strip() or not tgt.strip():
             skipped += 1
+            continue
+        problem = _script_problem(texts, source_lang, target_lang) if check_scripts else None
+        if problem is not None:
+            wrong.append(problem)
             continue
         if "\x00" in src or "\x00" in tgt:
             raise WorkbenchError("TMX segment holds a NUL character", path=p, line=tu.sourceline)
@@ -203,6 +259,12 @@ def load_tmx(path: str | Path, *, source_lang: str = "ar", target_lang: str = "e
             changed_at=_iso_date(tu.get("changedate")), note="\n".join(notes),
             context_prev=props.get("x-context-prev"), context_next=props.get("x-context-next"),
             origin=props.get("x-origin", ""), id=tu.get("tuid", "")))
+    if wrong:
+        # refused, not swapped on a guess: see the module docstring
+        message, line = wrong[0]
+        raise WorkbenchError(
+            f"{message} ({len(wrong)} of {len(units) + len(wrong)} units); nothing imported: "
+            "correct the xml:lang labels in the file", path=p, line=line)
     if not units:
         if skipped:
             raise WorkbenchError(

@@ -99,7 +99,10 @@ class ArabicMatcher:
         if self.size == 0 or not text:
             return []
         tt = arabic_tokens(text)
-        return self._resolve(text, tt, self._hits(tt.text, homonyms))
+        hits = self._hits(tt.text, homonyms)
+        if homonyms:
+            return self._resolve_homonyms(text, tt, hits)
+        return self._resolve(text, tt, hits)
 
     def _hits(self, mtext: str, homonyms: bool = False) -> list[tuple[int, int, str, str]]:
         n = len(mtext)
@@ -139,7 +142,16 @@ class ArabicMatcher:
 
     @staticmethod
     def _resolve(text: str, tt, hits) -> list[TermMatch]:
-        # longest match wins; spans never overlap (hits sharing a span: homonyms, all kept)
+        # longest match wins; spans never overlap
+        out = []
+        for start, end, eid, form in _longest(hits):
+            a, b = tt.to_original(start, end)
+            out.append(TermMatch(eid, a, b, text[a:b], "source", form))
+        return out
+
+    @staticmethod
+    def _resolve_homonyms(text: str, tt, hits) -> list[TermMatch]:
+        # the same, but hits sharing a span (homonyms) are all kept
         same: dict[tuple[int, int], list[tuple[str, str]]] = {}
         for start, end, eid, form in hits:
             same.setdefault((start, end), []).append((eid, form))

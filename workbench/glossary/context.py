@@ -37,6 +37,8 @@ _TANWEEN = re.compile("[\u064b-\u064d]")
 _EN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 #: what may stand between an English match and its neighbour ("Damascus, Maryland")
 _EN_GAP = re.compile(r"^[\s,]*$")
+#: or an article ("Hafez al-Assad" for the form "Assad")
+_EN_GAP_ARTICLE = re.compile(r"^[\s,]*(?:[ae]l[-‐\s]+)?$", re.IGNORECASE)
 
 
 def _strips(word: str) -> set[str]:
@@ -152,9 +154,10 @@ def other_sense_in(entry: Entry, english: str) -> str | None:
 
 
 def _en_neighbours(text: str, start: int, end: int) -> tuple[str, str]:
-    before = [m for m in _EN_WORD.finditer(text, max(0, start - 60), start)]
+    before = [m for m in _EN_WORD.finditer(text, max(0, start - 60), start)
+              if m.group().lower() not in ("al", "el")]
     prev = ""
-    if before and _EN_GAP.match(text[before[-1].end():start]):
+    if before and _EN_GAP_ARTICLE.match(text[before[-1].end():start]):
         prev = before[-1].group()
     m = _EN_WORD.search(text, end, min(len(text), end + 60))
     nxt = m.group() if m and _EN_GAP.match(text[end:m.start()]) else ""

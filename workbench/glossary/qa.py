@@ -6,9 +6,10 @@ For every aligned pair (source i with target i) :func:`check_segments` reports
 * ``missing``: a term found in the Arabic has no English form at all (neither
   acceptable nor deviating) in the aligned English;
 * ``variant``: the English uses a deprecated form, a normalisation-equivalent
-  of an allowed form that is not spelled exactly as it, or a probable
-  transliteration variant (``fix`` is the preferred form, capitalised at a
-  sentence start);
+  of an allowed form that is not spelled exactly as it, a probable
+  transliteration variant, or (for a term of the Arabic that the English lacks) a
+  house-style spelling (:mod:`.evidence`: ``Deraa`` for Daraa) (``fix`` is the
+  preferred form, capitalised at a sentence start);
 * ``forbidden``: the English uses a forbidden form (``fix`` is null: the
   translator must decide);
 * ``unsourced``: an English term whose Arabic is not in the aligned source
@@ -58,6 +59,7 @@ from workbench.glossary.context import (
     is_ambiguous_english,
     other_sense_in,
 )
+from workbench.glossary.evidence import HouseVariant, find_house_variant, house_score, name_key
 from workbench.glossary.model import Glossary, TermMatch
 from workbench.text.normalize import normalize_digits
 
@@ -245,27 +247,29 @@ def check_pair(glossary: Glossary, index: int, source: str, target: str, *,
 
 
 #: verdicts on a term of one side that the other side lacks, weakest first
-_NONE, _CHECK, _REPORT = 0, 1, 2
+_NONE, _CHECK, _REPORT, _VARIANT = 0, 1, 2, 3
 
 
-def _source_verdict(glossary: Glossary, eid: str, m: TermMatch, source: str, target: str
-                    ) -> tuple[int, str]:
+def _source_verdict(glossary: Glossary, eid: str, m: TermMatch, source: str, target: str,
+                    taken: list[tuple[int, int]]) -> tuple[int, str, HouseVariant | None]:
     """Whether the Arabic term ``m`` (of ``eid``) that the English lacks is reported:
-    (_NONE | _CHECK | _REPORT, note)."""
+    (_NONE | _CHECK | _REPORT | _VARIANT, note, the house-style spelling found)."""
     entry = glossary.entries[eid]
-    if not is_ambiguous_arabic(entry, m.form):
-        return _REPORT, ""
-    verdict = arabic_verdict(entry, source, m.start, m.end)
+    ambiguous = is_ambiguous_arabic(entry, m.form)
+    verdict = arabic_verdict(entry, source, m.start, m.end) if ambiguous else "term"
     if verdict == "other":
-        return _NONE, ""
+        return _NONE, "", None
+    if verdict != "term" and other_sense_in(entry, target):
+        return _NONE, "", None
+    house = find_house_variant(entry, target, taken)
+    if house is not None:
+        return _VARIANT, (f"house-style spelling of {house.form!r} "
+                          f"({house.score:.0f}% similar)"), house
     if verdict == "term":
-        return _REPORT, ""
-    word = other_sense_in(entry, target)
-    if word:
-        return _NONE, ""
+        return _REPORT, "", None
     senses = "; ".join(entry.senses) or "another word"
     return _CHECK, (f"{m.surface!r} is ambiguous ({senses}) and the context does not confirm "
-                    f"{entry.en!r}: check that the English needs it")
+                    f"{entry.en!r}: check that the English needs it"), None
 
 
 def _target_verdict(glossary: Glossary, m: TermMatch, target: str) -> tuple[int, str]:
@@ -288,6 +292,10 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
               src_matches: list[TermMatch], tgt_matches: list[TermMatch],
               numbers: bool) -> list[Finding]:
     out: list[Finding] = []
+    # a probable English match is a spelling of the term only if its vowels and consonants
+    # can be (evidence.house_score): "Khan al-Sabil" is another village than Khan al-Subul
+    tgt_matches = [m for m in tgt_matches if m.status != "probable"
+                   or house_score(name_key(m.form), name_key(m.surface)) is not None]
     # the source's terms by span: homonyms (أريحا: ariha, jericho) share one span
     spans: dict[tuple[int, int], list[TermMatch]] = {}
     for m in src_matches:
@@ -317,22 +325,23 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
         if best is not None and best[0] > _NONE:
             unsourced[eid] = best
     # missing: a source term none of whose senses the English has
-    missing: dict[str, tuple[int, TermMatch, str]] = {}
+    missing: dict[str, tuple[int, TermMatch, str, HouseVariant | None]] = {}
+    taken = [(m.start, m.end) for m in tgt_matches]
     if both:
         for group in spans.values():
             if any(m.entry_id in tgt_by_id for m in group):
                 continue  # the English renders this term (or one of its homonyms)
-            verdicts = [(*_source_verdict(glossary, m.entry_id, m, source, target), m)
+            verdicts = [(*_source_verdict(glossary, m.entry_id, m, source, target, taken), m)
                         for m in group]
-            if any(level == _NONE for level, _, _ in verdicts):
+            if any(v[0] == _NONE for v in verdicts):
                 continue  # another sense
-            level, note, m = max(verdicts, key=lambda v: v[0])  # the first confirmed sense
+            level, note, house, m = max(verdicts, key=lambda v: v[0])  # the first confirmed
             if len(group) > 1 and level == _CHECK:
                 names = ", ".join(repr(glossary.entries[x.entry_id].en) for x in group)
                 note = f"{m.surface!r} is one of {names}; the context does not tell which"
             old = missing.get(m.entry_id)
             if old is None or level > old[0]:
-                missing[m.entry_id] = (level, m, note)
+                missing[m.entry_id] = (level, m, note, house)
     report_missing = [eid for eid, v in missing.items() if v[0] == _REPORT]
     report_unsourced = [eid for eid, v in unsourced.items() if v[0] == _REPORT]
 
@@ -374,8 +383,15 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
             out.append(Finding(index, "forbidden", m.entry_id, entry.en, m.surface, sspan,
                                (m.start, m.end), None, m.status,
                                f"{m.surface!r} is never acceptable for {entry.en!r}"))
-    for eid, (level, m, note) in missing.items():
+    for eid, (level, m, note, house) in missing.items():
         entry = glossary.entries[eid]
+        if level == _VARIANT:
+            fix = case_like(entry.en, target, house.start)
+            if fix != house.surface:
+                out.append(Finding(index, "variant", eid, entry.en, house.surface,
+                                   (m.start, m.end), (house.start, house.end), fix, "probable",
+                                   note))
+            continue
         if level == _CHECK:
             out.append(Finding(index, "check", eid, entry.en, None, (m.start, m.end), None, None,
                                None, note))

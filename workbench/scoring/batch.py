@@ -451,7 +451,7 @@ def _load_result(path: Path, fingerprint: str) -> dict | None:
 def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | Path | None = None,
                     unit: str | None = None, settings: ScoreSettings | None = None,
                     workers: int | None = None, scheduler: str | None = None,
-                    fresh: bool = False, connect_timeout: float = 15.0,
+                    fresh: bool = False, connect_timeout: float = 3.0,
                     progress: Callable[[ProgressEvent], None] | None = None,
                     cancel: CancelToken | None = None) -> BatchResult:
     """Score every document of ``source`` and return the per-document results.
@@ -512,7 +512,7 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
 
     pending = [t for t, _ in todo]
     if pending:
-        if scheduler:
+        if scheduler is not None:
             _run_dask(scheduler, pending, settings, finish, reporter, connect_timeout)
         else:
             n = workers if workers is not None else _default_workers(pending, settings)
@@ -527,7 +527,7 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
         for kind in ("hyp", "ref"):
             write_text_atomic(out / f"mt-{kind}.txt", "".join(
                 one_line(x) + "\n" for d in mt_docs for x in d["mt"][kind]))
-    info = dict(info, executor=("dask " + scheduler) if scheduler else "local",
+    info = dict(info, executor=("dask " + scheduler) if scheduler is not None else "local",
                 documents=len(docs))
     return BatchResult(docs, info, settings, reused, time.monotonic() - started)
 
@@ -561,11 +561,15 @@ def _parse_one(text: str) -> tuple:
     return lk.src, lk.tgt, lk.score
 
 
-def _ignore_sigint() -> None:
-    """Ctrl-C stops the parent, which shuts the pool down; workers need not print tracebacks."""
+def _init_worker(parent: int) -> None:
+    """Pool initializer.  Ctrl-C stops the parent, which ends the pool; workers need not
+    print tracebacks.  A worker exits by itself if the parent dies (even by SIGKILL)."""
     import signal
 
+    from workbench.align.batch import watch_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_parent(parent)
 
 
 def _run_local(tasks: list[DocTask], settings: ScoreSettings, workers: int,
@@ -575,35 +579,38 @@ def _run_local(tasks: list[DocTask], settings: ScoreSettings, workers: int,
             reporter.check()
             finish(score_task(task, settings))
         return
+    # the same pool life as batch align: SIGTERM, Ctrl-C, an error or a cancel end the
+    # workers at once; a worker whose parent is gone exits by itself
+    from workbench.align.batch import close_pool, sigterm_raises
+
     # spawn: fresh workers that see this process's current environment (configuration,
     # data directory) and inherit no threads or locks, whatever the caller is doing
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx,
-                               initializer=_ignore_sigint)
-    try:
-        pending = {pool.submit(score_task, task, settings) for task in tasks}
-        while pending:
-            finished, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                finish(fut.result())
-            reporter.check()
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+    clean = False
+    with sigterm_raises():
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx,
+                                   initializer=_init_worker, initargs=(os.getpid(),))
+        try:
+            pending = {pool.submit(score_task, task, settings) for task in tasks}
+            while pending:
+                finished, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    finish(fut.result())
+                reporter.check()
+            clean = True
+        finally:
+            close_pool(pool, clean)
 
 
 def _run_dask(address: str, tasks: list[DocTask], settings: ScoreSettings,
               finish: Callable[[dict], None], reporter: Reporter, timeout: float) -> None:
-    try:
-        from distributed import Client, as_completed
-    except ImportError:  # pragma: no cover - dask[distributed] is a dependency
-        raise WorkbenchError("--scheduler needs dask.distributed (pip install "
-                             "'dask[distributed]')") from None
-    try:
-        client = Client(address, timeout=f"{timeout}s", set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise WorkbenchError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    from distributed import as_completed
+
+    from workbench.scoring.scheduler import connect_client
+
+    # checked first, with short timeouts: a refused port, a silent one, another service
+    # or a malformed address is one line within seconds (workbench.scoring.scheduler)
+    client = connect_client(address, timeout)
     try:
         futures = [client.submit(score_task, task, settings, pure=False) for task in tasks]
         try:

@@ -227,7 +227,8 @@ def import_file(project: Project, path: str | Path, *, force: bool = False) -> I
 def import_tmx(project: Project, path: str | Path) -> ImportResult:
     """Add the Arabic-English units of a TMX file to the project's translation memory."""
     p = Path(path)
-    tmx = load_tmx(p, source_lang=project.source_language, target_lang=project.target_language)
+    tmx = load_tmx(p, source_lang=project.source_language, target_lang=project.target_language,
+                   check_scripts=True)  # swapped xml:lang labels are refused
     for u in tmx.units:
         if not u.origin:
             u.origin = f"tmx:{p.name}"

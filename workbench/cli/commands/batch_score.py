@@ -48,7 +48,8 @@ def register(cli: Cli) -> None:
     p.add_argument("--report", metavar="FILE", type=Path, action="append", default=[],
                    help="write a report: .html (with plots), .md or .json (repeatable)")
     p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="run on a Dask cluster, e.g. tcp://HOST:8786 (default: local processes)")
+                   help="run on a Dask cluster, e.g. tcp://HOST:8786 (default: local processes); "
+                        "checked first: a scheduler that does not greet within 3 s is refused")
     argtypes.one_line_errors(p)
     p.add_argument("--workers", metavar="N", type=argtypes.workers,
                    help="local worker processes (default: all cores)")
