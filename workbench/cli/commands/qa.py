@@ -53,6 +53,13 @@ def register(cli: Cli) -> None:
     p.add_argument("--no-numbers", action="store_true", help="do not compare numbers")
     p.add_argument("--min-severity", choices=["info", "warning", "error"], default="info",
                    help="report only findings of this severity or higher (default: info, all)")
+    p.add_argument("--project", type=Path, metavar="FILE",
+                   help="a project file: findings dismissed in it (for the same pair texts) "
+                        "are not reported")
+    p.add_argument("--dismiss", action="append", metavar="KIND:TERM",
+                   help="with --project: dismiss this run's findings of KIND for TERM (an entry "
+                        "id; KIND alone for every term), so they are not reported again "
+                        "(repeatable)")
     p.set_defaults(func=cmd_qa)
 
 
@@ -75,6 +82,9 @@ def cmd_qa(args: argparse.Namespace) -> int:
     from workbench.glossary.qa import at_least
 
     findings = at_least(result.findings, args.min_severity)
+    hidden = 0
+    if args.project is not None or args.dismiss:
+        findings, hidden = _dismissals(args, result, findings)
     if args.fix:
         write_output(args.fix, fix_document(en_text, result), force=True, what="--fix file",
                      inputs=[args.ar, args.en, *glossary.files])
@@ -96,10 +106,40 @@ def cmd_qa(args: argparse.Namespace) -> int:
             kinds[f.kind] = kinds.get(f.kind, 0) + 1
         detail = ", ".join(f"{k} {v}" for k, v in kinds.items())
         print(f"{n} finding(s) in {len(result.pairs)} aligned pair(s)"
-              + (f": {detail}" if detail else ""), file=sys.stderr)
+              + (f": {detail}" if detail else "")
+              + (f" ({hidden} dismissed in the project not shown)" if hidden else ""),
+              file=sys.stderr)
         if args.fix:
             print(f"wrote the fixed English to {args.fix}", file=sys.stderr)
     return 1 if findings else 0
+
+
+def _dismissals(args: argparse.Namespace, result, findings):
+    """Dismiss the findings named by --dismiss, then drop every dismissed one."""
+    from workbench.errors import WorkbenchError
+    from workbench.glossary.qa import KINDS
+    from workbench.store.dismissals import dismiss, without_dismissed
+    from workbench.store.project import Project
+
+    if args.project is None:
+        raise WorkbenchError("--dismiss needs --project (the project that keeps dismissals)")
+    wanted = []
+    for item in args.dismiss or []:
+        kind, _, term = item.partition(":")
+        if kind not in KINDS:
+            raise WorkbenchError(f"--dismiss {item!r}: unknown kind {kind!r} (one of "
+                                 f"{', '.join(KINDS)})")
+        wanted.append((kind, term or None))
+
+    def texts(f):
+        pair = result.pairs[f.segment]
+        return pair.source, pair.target
+
+    with Project.open(args.project) as project:
+        for f in findings:
+            if any(f.kind == k and (t is None or f.term == t) for k, t in wanted):
+                dismiss(project, f, *texts(f), note="workbench qa --dismiss")
+        return without_dismissed(project, findings, texts)
 
 
 class _ProgressBars:
