@@ -62,6 +62,9 @@ REWRITE_MAX_LINK = 3
 #: docs 0-39 / 40-79 with no regression on the other fold: the same values on both)
 AUTO_GAIN = 0.0
 AUTO_LOOSE_GAIN = -0.1
+#: a rewrite link this long on one side makes the document translation-like (chosen,
+#: like the gains, with no regression on either fold)
+LONG_SIDE_SEGMENTS = 3
 
 
 def check_profile(profile: str) -> str:
@@ -150,8 +153,11 @@ def combine(rewrite: list[Link], translation: list[Link], src, tgt,
     * *clearly*: the rewrite link is already n:m (the rewrite profile, whose prior
       is against long links, found one here) and the merged block is more similar
       than the rewrite link by more than ``gain``; or
-    * in a document with at least one clear merge (so translation-like), whenever
-      the merged block loses less than ``-loose_gain`` of similarity.
+    * in a translation-like document, whenever the merged block loses less than
+      ``-loose_gain`` of similarity.  A document is translation-like when it has a
+      clear merge, or when the rewrite alignment itself has a link of
+      :data:`LONG_SIDE_SEGMENTS` segments on one side (1:3, 3:1: links the rewrite
+      prior admits only on strong evidence, and rare in rewrites).
 
     Returns the links and the number of regions repaired.
     """
@@ -167,7 +173,9 @@ def combine(rewrite: list[Link], translation: list[Link], src, tgt,
             merges.append((r_links, t_links, g, clear))
         else:
             out += r_links
-    translation_like = any(clear for *_, clear in merges)
+    translation_like = any(clear for *_, clear in merges) or any(
+        lk.src and lk.tgt and max(len(lk.src), len(lk.tgt)) >= LONG_SIDE_SEGMENTS
+        for lk in rewrite)
     taken = 0
     for r_links, t_links, g, clear in merges:
         if clear or (translation_like and g > loose_gain):

@@ -1,8 +1,11 @@
 """Opening and creating project files (a part of :class:`workbench.store.project.Project`).
 
-:meth:`Lifecycle.create` builds the file under a temporary name and renames it
-into place, so a crash during creation leaves no half-made project; opening
-checks the file and migrates it forward (:data:`workbench.store.schema.MIGRATIONS`).
+:meth:`Lifecycle.create` (and :meth:`Lifecycle.create_aligned`, the store's part of it:
+storing documents already segmented and linked) builds the file under a temporary name
+and renames it into place, so a crash during creation leaves no half-made project;
+opening checks the file and migrates it forward (:data:`workbench.store.schema.MIGRATIONS`).
+Looking pairs up and aligning them is the application's
+(:mod:`workbench.app.projects`); :meth:`Lifecycle.create` still does both for its callers.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 import re
 import sqlite3
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Self, Sequence
 
@@ -23,7 +27,7 @@ from workbench.store.alignment_edits import _insert_link_segments
 from workbench.store.connection import _actor, _file_header_ok, _fsync_dir
 from workbench.store.records import check_text
 from workbench.store.schema import APPLICATION_ID, MIGRATIONS, ORIGINS, SCHEMA_VERSION
-from workbench.text.segment import check_unit, segment
+from workbench.text.segment import Segment, check_unit, segment
 from workbench.textio import MAX_TEXT_BYTES
 
 PROJECT_SUFFIX = ".wbproj"
@@ -44,6 +48,85 @@ def _complete(links: list[Link], n_src: int, n_tgt: int) -> list[Link]:
     extra = [Link((i,), ()) for i in range(n_src) if i not in used_s]
     extra += [Link((), (j,)) for j in range(n_tgt) if j not in used_t]
     return links + extra
+
+
+@dataclass(frozen=True)
+class NewDocuments:
+    """The two documents of a project about to be created, their texts checked
+    (made by :func:`new_documents`)."""
+
+    source_text: str
+    target_text: str
+    source_name: str = "source"
+    target_name: str = "target"
+    source_language: str = "ar"
+    target_language: str = "en"
+    pair_id: str = ""
+
+
+def check_new_project(path: str | Path, *, unit: str, links_origin: str = "aligner",
+                      overwrite: bool = False) -> Path:
+    """The path of a project about to be created, refused (before any aligning) if the
+    unit or origin is unknown or the file exists (unless ``overwrite``) or is open."""
+    check_unit(unit)
+    if links_origin not in ORIGINS:
+        raise WorkbenchError(f"unknown link origin {links_origin!r} ({' or '.join(ORIGINS)})")
+    p = Path(path)
+    if p.exists() and not overwrite:
+        raise WorkbenchError("project already exists (use overwrite / --force to replace it)",
+                             path=p)
+    if p.exists() and (Path(f"{p}-wal").exists() or Path(f"{p}-shm").exists()):
+        raise WorkbenchError("the project seems to be open in another window or process "
+                             f"({p.name}-wal exists); close it before replacing it (if it "
+                             "was left by a crash, open it once, e.g. with `workbench "
+                             "project status`, to recover it)", path=p)
+    return p
+
+
+def new_documents(pair: Any = None, source_text: str | None = None,
+                  target_text: str | None = None, *, source_name: str = "source",
+                  target_name: str = "target", source_language: str = "ar",
+                  target_language: str = "en", pair_id: str = "") -> NewDocuments:
+    """The documents of a :class:`workbench.corpus.Pair` (already looked up), or of two
+    texts with their names and languages; the texts checked for storing."""
+    if pair is not None:
+        if source_text is not None or target_text is not None:
+            raise WorkbenchError("give either a pair or source and target texts, not both")
+        if isinstance(pair, str):
+            raise WorkbenchError(f"look the pair {pair!r} up first (workbench.corpus."
+                                 "resolve_pair)")
+        pair_id = pair.qualified_id
+        source_text, target_text = pair.source.text, pair.target.text
+        source_name = f"{pair.collection}:{pair.source.id}"
+        target_name = f"{pair.collection}:{pair.target.id}"
+        source_language, target_language = pair.source.language, pair.target.language
+    if source_text is None or target_text is None:
+        raise WorkbenchError("a project needs a pair or both a source and a target text")
+    source_text = check_text(source_text, "source document", max_chars=MAX_TEXT_BYTES)
+    target_text = check_text(target_text, "target document", max_chars=MAX_TEXT_BYTES)
+    return NewDocuments(source_text, target_text, source_name, target_name, source_language,
+                        target_language, pair_id)
+
+
+def segments_and_links(documents: NewDocuments, unit: str, links: Sequence[Link] | None, *,
+                       align: Callable[..., Any] | None = None, glossary: Any = None,
+                       progress: Callable[[ProgressEvent], None] | None = None,
+                       cancel: CancelToken | None = None,
+                       ) -> tuple[list[Segment], list[Segment], list[Link]]:
+    """The segments of both documents and the links between them: ``links`` as given, else
+    what ``align`` (:func:`workbench.align.api.align_texts` or an aligner's
+    ``align_texts``) makes of the two texts."""
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    if links is None:
+        if align is None:
+            raise WorkbenchError("the aligner is not available in this installation; "
+                                 "give the links explicitly")
+        result = align(documents.source_text, documents.target_text, unit, glossary=glossary,
+                       progress=progress, cancel=cancel)
+        return list(result.source), list(result.target), list(result.links)
+    return (segment(documents.source_text, unit, documents.source_language),
+            segment(documents.target_text, unit, documents.target_language), list(links))
 
 
 class Lifecycle:
@@ -97,53 +180,62 @@ class Lifecycle:
         aligner (:func:`workbench.align.api.align_texts`) links the segments.
         Links that leave segments out are completed with 1:0 / 0:1 links.
         ``links_origin`` says who made given links (``person`` for a gold alignment).
+
+        Kept for its callers: :func:`workbench.app.projects.create_project` does the same
+        with the corpus look-up and the aligner in the application layer (and any aligner);
+        the store's own part is :meth:`create_aligned`.
         """
-        check_unit(unit)
-        if links_origin not in ORIGINS:
-            raise WorkbenchError(f"unknown link origin {links_origin!r} ({' or '.join(ORIGINS)})")
-        p = Path(path)
-        if p.exists() and not overwrite:
-            raise WorkbenchError("project already exists (use overwrite / --force to replace it)",
-                                 path=p)
-        if p.exists() and (Path(f"{p}-wal").exists() or Path(f"{p}-shm").exists()):
-            raise WorkbenchError("the project seems to be open in another window or process "
-                                 f"({p.name}-wal exists); close it before replacing it (if it "
-                                 "was left by a crash, open it once, e.g. with `workbench "
-                                 "project status`, to recover it)", path=p)
-        pair_id = ""
-        if pair is not None:
-            if source_text is not None or target_text is not None:
-                raise WorkbenchError("give either a pair or source and target texts, not both")
-            if isinstance(pair, str):
-                from workbench.corpus import resolve_pair
+        p = check_new_project(path, unit=unit, links_origin=links_origin, overwrite=overwrite)
+        if isinstance(pair, str) and source_text is None and target_text is None:
+            from workbench.corpus import resolve_pair
 
-                pair = resolve_pair(pair)
-            pair_id = pair.qualified_id
-            source_text, target_text = pair.source.text, pair.target.text
-            source_name = f"{pair.collection}:{pair.source.id}"
-            target_name = f"{pair.collection}:{pair.target.id}"
-            source_language, target_language = pair.source.language, pair.target.language
-        if source_text is None or target_text is None:
-            raise WorkbenchError("a project needs a pair or both a source and a target text")
-        source_text = check_text(source_text, "source document", max_chars=MAX_TEXT_BYTES)
-        target_text = check_text(target_text, "target document", max_chars=MAX_TEXT_BYTES)
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-
+            pair = resolve_pair(pair)
+        documents = new_documents(pair, source_text, target_text, source_name=source_name,
+                                  target_name=target_name, source_language=source_language,
+                                  target_language=target_language)
+        align = None
         if links is None:
             try:
-                from workbench.align.api import align_texts
+                from workbench.align.api import align_texts as align
             except ImportError:
-                raise WorkbenchError("the aligner is not available in this installation; "
-                                     "give the links explicitly") from None
-            result = align_texts(source_text, target_text, unit, glossary=glossary,
-                                 progress=progress, cancel=cancel)
-            src_segs, tgt_segs = list(result.source), list(result.target)
-            links = list(result.links)
-        else:
-            src_segs = segment(source_text, unit, source_language)
-            tgt_segs = segment(target_text, unit, target_language)
-            links = list(links)
+                pass
+        src_segs, tgt_segs, links = segments_and_links(documents, unit, links, align=align,
+                                                       glossary=glossary, progress=progress,
+                                                       cancel=cancel)
+        return cls._store(p, documents, src_segs, tgt_segs, links, unit=unit,
+                          links_origin=links_origin, overwrite=overwrite, progress=progress,
+                          cancel=cancel)
+
+    @classmethod
+    def create_aligned(cls, path: str | Path, documents: NewDocuments,
+                       source_segments: Sequence[Segment], target_segments: Sequence[Segment],
+                       links: Sequence[Link], *, unit: str = "paragraphs",
+                       links_origin: str = "aligner", overwrite: bool = False,
+                       progress: Callable[[ProgressEvent], None] | None = None,
+                       cancel: CancelToken | None = None) -> Self:
+        """Store a pair already segmented and linked (see :func:`new_documents` and
+        :func:`segments_and_links`); return the open project.  Links that leave segments
+        out are completed with 1:0 / 0:1 links."""
+        p = check_new_project(path, unit=unit, links_origin=links_origin, overwrite=overwrite)
+        documents = new_documents(None, documents.source_text, documents.target_text,
+                                  source_name=documents.source_name,
+                                  target_name=documents.target_name,
+                                  source_language=documents.source_language,
+                                  target_language=documents.target_language,
+                                  pair_id=documents.pair_id)
+        return cls._store(p, documents, list(source_segments), list(target_segments),
+                          list(links), unit=unit, links_origin=links_origin, overwrite=overwrite,
+                          progress=progress, cancel=cancel)
+
+    @classmethod
+    def _store(cls, p: Path, documents: NewDocuments, src_segs: list[Segment],
+               tgt_segs: list[Segment], links: list[Link], *, unit: str, links_origin: str,
+               overwrite: bool, progress: Callable[[ProgressEvent], None] | None,
+               cancel: CancelToken | None) -> Self:
+        pair_id = documents.pair_id
+        source_text, target_text = documents.source_text, documents.target_text
+        source_name, target_name = documents.source_name, documents.target_name
+        source_language, target_language = documents.source_language, documents.target_language
         if not src_segs:
             raise WorkbenchError(f"the source document has no {unit}")
         check_coverage(links, len(src_segs), len(tgt_segs), path="<alignment>")
