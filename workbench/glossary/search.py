@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+import weakref
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -26,6 +27,25 @@ class SearchHit:
         return {"id": self.entry.id, "type": self.entry.type, "en": self.entry.en,
                 "ar": self.entry.ar, "form": self.form, "field": self.field,
                 "score": round(self.score, 1), "how": self.how}
+
+
+_FORMS: "weakref.WeakKeyDictionary[Glossary, dict[bool, tuple[list, list]]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def _forms_and_keys(glossary: Glossary, arabic: bool) -> tuple[list, list]:
+    """:func:`_forms` and their keys, computed once a glossary object (a search on each
+    keystroke over 10,000 entries would otherwise normalise every form each time)."""
+    try:
+        cached = _FORMS.setdefault(glossary, {})
+    except TypeError:           # not weak-referenceable: no cache
+        cached = {}
+    size = len(glossary.entries)           # a glossary changed in place is re-read
+    got = cached.get(arabic)
+    if got is None or got[0] != size:
+        forms = _forms(glossary, arabic)
+        got = cached[arabic] = (size, forms, [f[0] for f in forms])
+    return got[1], got[2]
 
 
 def _forms(glossary: Glossary, arabic: bool) -> list[tuple[str, str, str, str]]:
@@ -67,7 +87,7 @@ def find_entries(glossary: Glossary, query: str, *, limit: int = 10,
         offer(SearchHit(glossary.entries[m.entry_id], m.form or m.surface,
                         "ar" if arabic else m.status, 100.0 if m.status != "probable" else m.score,
                         "term"))
-    forms = _forms(glossary, arabic)
+    forms, keys = _forms_and_keys(glossary, arabic)
     for k, form, field, entry_id in forms:
         if k == key:
             score, how = 100.0, "exact"
@@ -76,7 +96,6 @@ def find_entries(glossary: Glossary, query: str, *, limit: int = 10,
         else:
             continue
         offer(SearchHit(glossary.entries[entry_id], form, field, score, how))
-    keys = [f[0] for f in forms]
     for _, score, i in process.extract(key, keys, scorer=fuzz.WRatio, limit=limit * 3,
                                        score_cutoff=min_score):
         _, form, field, entry_id = forms[i]

@@ -103,11 +103,26 @@ class ConcordanceScreen(Screen[Back]):
             return
         self.show_hits(query)
 
+    FIRST = 40      # hits drawn before the first repaint; the rest follow right after
+
     def show_hits(self, query: str) -> None:
         box = self.query_one("#conc-hits", OptionList)
         box.clear_options()
+        self._generation = getattr(self, "_generation", 0) + 1
+        self.add_hits(self._generation, 0, self.FIRST)
+        if len(self.hits) > self.FIRST:
+            self.call_after_refresh(self.add_hits, self._generation, self.FIRST, None)
+        self.show_status(query)
+        if self.hits:
+            box.highlighted = 0
+
+    def add_hits(self, generation: int, start: int, stop: int | None) -> None:
+        if generation != self._generation:
+            return          # a newer query replaced these hits
+        box = self.query_one("#conc-hits", OptionList)
         width = max(40, self.size.width - 4)
-        for k, h in enumerate(self.hits):
+        options = []
+        for k, h in enumerate(self.hits[start:stop], start):
             t = Text(f"{h.unit.ref}", style=ORIGIN_STYLE.get(h.origin, ""))
             t.append(f"  ({h.origin})", style="dim")
             src_spans = list(h.spans) if h.side == "source" else []
@@ -118,7 +133,10 @@ class ConcordanceScreen(Screen[Back]):
             t.append("\n")
             t.append_text(english_line(h.target, tgt_spans, width) if h.target.strip()
                           else Text("(no English)", style="dim italic"))
-            box.add_option(Option(t, id=f"hit-{k}"))
+            options.append(Option(t, id=f"hit-{k}"))
+        box.add_options(options)
+
+    def show_status(self, query: str) -> None:
         status = self.query_one("#conc-status", Static)
         if not query:
             status.update(Text("type a word or phrase (Arabic is normalised as the glossary "
@@ -130,8 +148,6 @@ class ConcordanceScreen(Screen[Back]):
                 by[h.origin] = by.get(h.origin, 0) + 1
             status.update(Text(f"{len(self.hits)} hits" + (": " + ", ".join(
                 f"{v} in {k}" for k, v in by.items()) if by else ""), style="bold"))
-        if self.hits:
-            box.highlighted = 0
 
     @on(OptionList.OptionSelected, "#conc-hits")
     def chosen(self, event: OptionList.OptionSelected) -> None:

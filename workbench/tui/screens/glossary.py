@@ -126,6 +126,7 @@ class GlossaryScreen(Screen[Back]):
         else:
             self.show_hits(self.link_entries())
         query.focus()
+        self.warm()
         if self.add_first:
             self.call_after_refresh(self.action_add_term)
 
@@ -133,6 +134,16 @@ class GlossaryScreen(Screen[Back]):
         self.cancel.cancel()
 
     # ---- searching
+
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
+    def warm(self) -> None:
+        """Build the search indexes before the first key (a second on 10,000 entries)."""
+        try:
+            self.terms.search("a")
+            self.terms.search("ا")
+            self.terms.occurrences()
+        except EXPECTED:
+            pass
 
     def link_entries(self) -> list:
         """With no query: the entries of the current link's terms."""
