@@ -178,3 +178,49 @@ async def test_mining_lists_candidates_and_accepting_one_opens_the_form(project_
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert s.proposals is None                      # back to searching
+
+
+async def test_glossary_writes_are_undone_and_redone(project_path, gloss):
+    files = {p.name: p.read_bytes() for p in gloss.iterdir()}
+    app = app_with(project_path, gloss)
+    async with running(app) as pilot:
+        s = await open_glossary(app, pilot)
+        await pilot.press("alt+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddTermDialog))
+        d = app.screen
+        d.query_one("#term-ar").value = "جيش الفتح"
+        d.query_one("#term-en").value = "Jaish al-Fath"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, GlossaryScreen))
+        await pilot.press(*"jeish al izzeh")
+        await pilot.pause()
+        entry_id = hit_ids(s)[0]
+        await pilot.press("alt+v")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddVariantDialog))
+        app.screen.query_one("#variant-form").value = "Jaysh al-Izzah"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, GlossaryScreen))
+        assert "jaish-al-fath" in lint_glossary([gloss]).glossary.entries
+        await pilot.press("alt+z")
+        await pilot.pause()
+        g = lint_glossary([gloss]).glossary
+        assert "Jaysh al-Izzah" not in g.entries[entry_id].deprecated + g.entries[
+            entry_id].variants
+        assert "jaish-al-fath" in g.entries
+        await pilot.press("alt+z")
+        await pilot.pause()
+        assert {p.name: p.read_bytes() for p in gloss.iterdir()
+                if not p.name.endswith(".lock")} == files          # byte for byte
+        assert "jaish-al-fath" not in s.terms.glossary.entries
+        await pilot.press("alt+y")
+        await pilot.pause()
+        assert "jaish-al-fath" in lint_glossary([gloss]).glossary.entries
+        # a change from outside since: the undo is refused, the file kept
+        other = gloss / "other.yaml"
+        edited = other.read_text(encoding="utf-8") + "\n# a maintainer's comment\n"
+        other.write_text(edited, encoding="utf-8")
+        await pilot.press("alt+z")
+        await pilot.pause()
+        assert other.read_text(encoding="utf-8") == edited
+        assert any("changed since" in n.message for n in app._notifications)

@@ -15,6 +15,9 @@ open project:
   message and writes nothing), :meth:`~Terms.add_form` adds a variant, deprecated or
   forbidden spelling (or an Arabic form) to an entry
   (:func:`workbench.glossary.edit.add_forms`); both reload the glossary;
+* :meth:`~Terms.undo` / :meth:`~Terms.redo` take back (and put back) this session's
+  glossary writes, file by file, under the file's lock, and refuse a file changed
+  since by anyone else (its hash), so an edit from outside is never lost;
 * :meth:`~Terms.mine` runs the miner (:func:`workbench.glossary.mine.mine_documents`) on
   the project's English (the target document and the translator's texts), and
   :meth:`~Terms.prefill` turns a proposal into the add form's fields.
@@ -71,6 +74,22 @@ class AddForm:
     hint: str = ""          # where it came from (a proposal's evidence), for the form
 
 
+@dataclass(frozen=True)
+class _Write:
+    """One glossary write of this session: the file's text before and after."""
+
+    what: str
+    path: Path
+    before: str | None      # None: the write created the file
+    after: str
+
+
+def _read(path: Path) -> str | None:
+    from workbench.textio import read_text
+
+    return read_text(path, what="glossary file", allow_empty=True) if path.exists() else None
+
+
 def suggest_id(en: str) -> str:
     """An entry id from the English form: ``Jaish al-Izza`` -> ``jaish-al-izza``."""
     import unicodedata
@@ -92,6 +111,8 @@ class Terms:
         self.glossary = glossary if glossary is not None else load_glossary(self.paths)
         self._occ: dict[str, list[Occurrence]] | None = None
         self._occ_revision = -1
+        self._done: list[_Write] = []
+        self._undone: list[_Write] = []
 
     # ---- reading
 
@@ -168,8 +189,11 @@ class Terms:
         entry = Entry(id=entry_id, type=form.type, en=en, ar=ar,
                       variants=[v for v in form.variants if v.strip()], note=form.note.strip())
         target = Path(path) if path is not None else self.default_file(form.type)
+        before = None if dry_run else _read(target)
         add_entry(entry, target, glossary_paths=self.paths, dry_run=dry_run)
         if not dry_run:
+            self._record(_Write(f"added {entry.en} [{entry.id}]", target, before,
+                                _read(target) or ""))
             if target not in self.paths and not any(
                     p.is_dir() and target.parent.resolve() == p.resolve() for p in self.paths):
                 self.paths.append(target)
@@ -188,10 +212,55 @@ class Terms:
             raise GlossaryError("nothing selected to add")
         if kind != "ar" and form == e.en:
             raise GlossaryError(f"{form!r} is already the preferred form of {entry_id!r}")
-        add_forms(entry_id, e.path, {kind: [form]}, glossary_paths=self.paths, dry_run=dry_run)
+        path = Path(e.path)
+        before = None if dry_run else _read(path)
+        add_forms(entry_id, path, {kind: [form]}, glossary_paths=self.paths, dry_run=dry_run)
         if not dry_run:
+            self._record(_Write(f"added {form!r} as {kind} of {entry_id}", path, before,
+                                _read(path) or ""))
             self.reload()
-        return Path(e.path)
+        return path
+
+    # ---- undo / redo of this session's writes
+
+    def _record(self, write: _Write) -> None:
+        self._done.append(write)
+        self._undone.clear()
+
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    def undo(self) -> str | None:
+        """Put the file of the last write back as it was; what was undone, or None."""
+        return self._step(self._done, self._undone, undo=True)
+
+    def redo(self) -> str | None:
+        return self._step(self._undone, self._done, undo=False)
+
+    def _step(self, source: list[_Write], target: list[_Write], *, undo: bool) -> str | None:
+        import os
+
+        from workbench.glossary.filelock import FileChangedError, locked_file
+
+        if not source:
+            return None
+        w = source[-1]
+        expected, restore = (w.after, w.before) if undo else (w.before, w.after)
+        with locked_file(w.path) as f:
+            if (f.text if f.exists else None) != expected:
+                raise FileChangedError(f"the glossary file changed since {w.what}; not "
+                                       f"{'undone' if undo else 'redone'} (edit it by hand)",
+                                       path=w.path)
+            if restore is None:
+                os.unlink(w.path)
+                if w.path in self.paths:
+                    self.paths.remove(w.path)
+            else:
+                f.write(restore)
+        source.pop()
+        target.append(w)
+        self.reload()
+        return f"{'undone' if undo else 'redone'}: {w.what}"
 
     # ---- mining
 

@@ -1,6 +1,7 @@
 """The glossary screen: search as you type (Arabic or English, normalised and fuzzy), the
 selected entry in full with where it occurs in the project, and the maintainer's edits:
-add a term, add a variant, mine new terms from the project's texts.
+add a term, add a variant, mine new terms from the project's texts, and undo or redo
+any of this session's glossary writes (Alt+Z / Alt+Y, as for the store's edits).
 
 The model is the application layer's :class:`~workbench.app.terms.Terms`; every write
 goes through the glossary's comment-preserving writer under the file's lock, with lint
@@ -88,7 +89,7 @@ def occurrence_option(o: Any, width: int, mode: str = "app") -> Option:
 
 
 class GlossaryScreen(Screen[Back]):
-    BINDINGS = bindings("glossary", also=("add_term",)) + [
+    BINDINGS = bindings("glossary", also=("add_term", "undo", "redo")) + [
         Binding("escape", "close", "back", show=True),
         Binding("ctrl+down", "focus_occurrences", "occurrences", show=False),
     ]
@@ -304,6 +305,27 @@ class GlossaryScreen(Screen[Back]):
                 self.show_entry(entry.id)
 
         self.app.push_screen(AddVariantDialog(entry, self.selection, save), added)
+
+    def _history(self, undo: bool) -> None:
+        try:
+            said = self.terms.undo() if undo else self.terms.redo()
+        except EXPECTED as exc:
+            self.notify(describe(exc), severity="error")
+            return
+        if said is None:
+            self.notify("no glossary change of this session to " + ("undo" if undo else "redo"),
+                        timeout=3)
+            return
+        self._wrote(said)
+        query = self.query_one("#query", Input).value.strip()
+        self.show_hits([h.entry for h in self.terms.search(query)] if query
+                       else self.link_entries())
+
+    def action_store_undo(self) -> None:
+        self._history(True)
+
+    def action_store_redo(self) -> None:
+        self._history(False)
 
     # ---- mining
 
