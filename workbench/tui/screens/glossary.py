@@ -68,7 +68,8 @@ def entry_text(detail: Any, mode: str = "app") -> Text:
     if e.note:
         t.append(f"\nnote: {e.note}", style="italic")
     if e.path is not None:
-        t.append(f"\nfile: {e.path}" + (f":{e.line}" if e.line else ""), style="dim")
+        where = f"{e.path.parent.name}/{e.path.name}"      # folder and file, not the machine's path
+        t.append(f"\nfile: {where}" + (f":{e.line}" if e.line else ""), style="dim")
     n = len(detail.links)
     t.append(f"\n\nin this project: {n} link{'s' if n != 1 else ''}"
              if n else "\n\nnot in this project", style="bold" if n else "dim")
