@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from workbench.align.engine import AlignStats, align_sides
 from workbench.align.links import Link
 from workbench.align.params import FEATURES, Params
+from workbench.align.side import Side
 from workbench.errors import WorkbenchError
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "PROFILES",
     "TRANSLATION_EXTRA",
     "TRANSLATION_MAX_LINK",
+    "align_profiled",
     "check_profile",
     "combine",
     "in_order",
@@ -184,3 +187,25 @@ def combine(rewrite: list[Link], translation: list[Link], src, tgt,
         else:
             out += r_links
     return out, taken
+
+
+def align_profiled(src: Side, tgt: Side, params: Params, *, profile: str = "auto",
+                   max_link: int | None = None, stats: AlignStats | None = None,
+                   check=None) -> list[Link]:
+    """:func:`~workbench.align.engine.align_sides` under a profile
+    (:mod:`workbench.align.profile`): ``rewrite`` and ``translation`` align once with
+    their own n:m prior; ``auto`` aligns with both and keeps the rewrite links but in the
+    regions where the translation links' blocks are clearly more similar."""
+    check_profile(profile)
+    if profile == "rewrite":
+        return align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
+                           stats=stats, check=check)
+    trans = align_sides(src, tgt, translation_params(params),
+                        max_link=profile_max_link("translation", max_link), stats=stats,
+                        check=check)
+    if profile == "translation":
+        return trans
+    rewrite = align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
+                          stats=stats, check=check)
+    links, _ = combine(rewrite, trans, src, tgt)
+    return in_order(links)
