@@ -12,7 +12,8 @@ links one or two of the English sentences and leaves the others as insertions.
     the calibrated parameters as they are, links up to ``max_link`` (default 3);
 ``translation``
     the n:m prior of a faithful translation (:data:`TRANSLATION_EXTRA` per extra
-    segment, on the sentence profile; paragraphs keep theirs) and links up to 1:6
+    segment and :data:`TRANSLATION_MANY` for a link with several segments on both sides,
+    on the sentence profile; paragraphs keep theirs) and links up to 1:6
     and 6:1 (:data:`TRANSLATION_MAX_LINK`);
 ``auto`` (default)
     the regime read from the pair itself: the pair is aligned with both profiles, and
@@ -47,6 +48,7 @@ __all__ = [
     "AUTO_GAIN",
     "PROFILES",
     "TRANSLATION_EXTRA",
+    "TRANSLATION_MANY",
     "TRANSLATION_MAX_LINK",
     "align_profiled",
     "check_profile",
@@ -62,6 +64,11 @@ PROFILES = ("auto", "translation", "rewrite")
 #: log-odds per extra segment in a link under the translation profile (the rewrite fit
 #: has about -4.9); measured on docs 0-39 of translation-long and textberg-dev
 TRANSLATION_EXTRA = -1.0
+#: log-odds of a link with several segments on both sides (2:2, 2:3, 3:2) under the
+#: translation profile (the rewrite fit has about -3.2): chosen with the crossing links of
+#: translation-long-nm and textberg-dev, each fold of both preferring it (NTREX docs 0-39
+#: / 40-79, the first and second half of textberg-dev); -1 costs translation-long 0.008
+TRANSLATION_MANY = -2.0
 #: the largest link the translation profile looks for (1:6, 6:1) unless --max-link says
 TRANSLATION_MAX_LINK = 6
 #: the rewrite links' default size
@@ -89,9 +96,11 @@ def check_profile(profile: str) -> str:
 
 
 def translation_params(params: Params) -> Params:
-    """``params`` with the translation profile's n:m prior (the sentence profile's ``extra``)."""
+    """``params`` with the translation profile's n:m prior (the sentence profile's ``extra``
+    and ``many``)."""
     w = list(params.weights)
     w[FEATURES.index("extra")] = TRANSLATION_EXTRA
+    w[FEATURES.index("many")] = TRANSLATION_MANY
     return dataclasses.replace(params, weights=w)
 
 
