@@ -52,6 +52,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable, Sequence
 
 from workbench.glossary.context import (
+    adjective_in,
     arabic_verdict,
     english_verdict,
     has_english_rules,
@@ -265,6 +266,8 @@ def _source_verdict(glossary: Glossary, eid: str, m: TermMatch, source: str, tar
     if house is not None:
         return _VARIANT, (f"house-style spelling of {house.form!r} "
                           f"({house.score:.0f}% similar)"), house
+    if adjective_in(entry, target):
+        return _NONE, "", None  # "Syrian Democratic Forces" renders سوريا
     if verdict == "term":
         return _REPORT, "", None
     senses = "; ".join(entry.senses) or "another word"
