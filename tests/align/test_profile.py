@@ -246,5 +246,13 @@ def test_translation_like_signals():
     assert 4 / 7 > MAX_REWRITE_NULLS
     assert not translation_like(loose, linked, one, _FlatSide({2: 0.70, 3: 0.69}))
     assert translation_like(loose, linked, one, _FlatSide({2: 0.70, 3: 0.71}))
-    # a rewrite link of three segments on one side is enough on its own
-    assert translation_like([Link((0,), (0, 1, 2))], [Link((0,), (0, 1, 2))], one, one)
+    # a rewrite link of three segments on one side is enough on its own in a short document
+    long_link = [Link((0,), (0, 1, 2))]
+    assert translation_like(long_link, long_link, one, one)
+    # a long document needs signals throughout: one in 400 segments is chance (a long
+    # rewrite: tests/align/test_long_real.py), five are not
+    single = long_link + [Link((1 + k,), (3 + k,)) for k in range(199)]
+    assert not translation_like(single, single, one, one)
+    five = ([Link((i,), (3 * i, 3 * i + 1, 3 * i + 2)) for i in range(5)]
+            + [Link((5 + k,), (15 + k,)) for k in range(195)])
+    assert translation_like(five, five, one, one)
