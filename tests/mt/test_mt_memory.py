@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from workbench.app.projects import create_project
 from workbench.errors import WorkbenchError
 from workbench.mt.cache import ProposalCache, cache_key
 from workbench.mt.db import open_tm_db
@@ -142,7 +143,7 @@ def test_memory_over_a_project_file(tmp_path, seeds):
 
     ar = [p.text for p in paragraphs(seeds["004"])][:2]
     en = [p.text for p in paragraphs(seeds["000"])][:2]
-    project = Project.create(tmp_path / "p.sqlite", source_text="\n\n".join(ar),
+    project = create_project(tmp_path / "p.sqlite", source_text="\n\n".join(ar),
                              target_text="\n\n".join(en),
                              links=[Link((0,), (0,), 1.0), Link((1,), (1,), 1.0)])
     project.close()
@@ -175,10 +176,10 @@ def test_cache_put_get_clear():
 
 # --- properties ----------------------------------------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from workbench.text.normalize import arabic_key  # noqa: E402
+from workbench.text.normalize import arabic_key
 
 _WORDS = st.sampled_from(["قال", "المصدر", "إن", "الجيش", "السوري", "سيطر", "على", "قرى",
                           "في", "ريف", "حماة", "إدلب", "ادلب", "مدينةً", "،", ".", "23"])

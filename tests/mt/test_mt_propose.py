@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from workbench.app.projects import create_project
 from workbench.mt.backend import load_backend
 from workbench.mt.cache import ProposalCache
 from workbench.mt.propose import (
@@ -194,7 +195,7 @@ def test_proposals_cached_in_a_project_and_accepted_segments_in_its_memory(
 
     (a_ar, a_en), (b_ar, b_en) = pairs[0], pairs[7]
     path = tmp_path / "p.wbproj"
-    project = Project.create(path, source_text=f"{a_ar}\n\n{b_ar}", target_text="x\n\ny",
+    project = create_project(path, source_text=f"{a_ar}\n\n{b_ar}", target_text="x\n\ny",
                              links=[Link((0,), (0,), 1.0), Link((1,), (1,), 1.0)])
     backend = load_backend(tiny_model_dir, threads=1)
     first = propose(backend, [a_ar, b_ar], glossary=glossary, cache=project.proposal_cache())

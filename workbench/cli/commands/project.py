@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from workbench.cli import argtypes
 from workbench.cli.argtypes import int_range
@@ -148,45 +149,14 @@ def _open(path: Path) -> Any:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from workbench.align.links import read_links
-    from workbench.store.project import Project
-    from workbench.textio import read_text
+    from workbench.app.projects import new_project
 
-    if args.pair and (args.source or args.target):
-        raise WorkbenchError("give --pair or --source/--target, not both")
-    if not args.pair and not (args.source and args.target):
-        raise WorkbenchError("give --pair COLLECTION:PAIR, or both --source and --target")
-    links = read_links(args.links) if args.links else None
-    kwargs: dict[str, Any] = {}
-    if args.pair:
-        from workbench.corpus import resolve_pair
-
-        pair = resolve_pair(args.pair)
-        kwargs["pair"] = pair
-        if args.gold:
-            if pair.gold_path is None:
-                raise WorkbenchError(f"pair {pair.qualified_id} has no gold alignment")
-            if pair.gold_unit != args.segments:
-                raise WorkbenchError(f"the gold alignment of {pair.qualified_id} is by "
-                                     f"{pair.gold_unit}; add --segments {pair.gold_unit}")
-            links = pair.gold_links()
-            kwargs["links_origin"] = "person"
-    else:
-        if args.gold:
-            raise WorkbenchError("--gold needs --pair")
-        kwargs.update(source_text=read_text(args.source, what="source file"),
-                      target_text=read_text(args.target, what="target file"),
-                      source_name=str(args.source), target_name=str(args.target))
-    if args.glossary:
-        if links is not None:
-            raise WorkbenchError("--glossary guides the aligner; it cannot be used with "
-                                 "--links or --gold")
-        from workbench.glossary import load_glossary
-
-        kwargs["glossary"] = load_glossary([Path(g) for g in args.glossary])
     with _progress_bar() as progress:
-        project = Project.create(args.project, unit=args.segments, links=links,
-                                 overwrite=args.force, progress=progress, **kwargs)
+        project = new_project(args.project, pair=args.pair, source=args.source,
+                              target=args.target, unit=args.segments, links_file=args.links,
+                              gold=args.gold, glossary_paths=args.glossary or (),
+                              overwrite=args.force, corpus_roots=args.cfg.corpus_paths(),
+                              progress=progress)
     with project:
         links_ = project.links()
         n_src, n_tgt = len(project.segments("source")), len(project.segments("target"))
