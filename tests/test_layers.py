@@ -150,9 +150,6 @@ OVER_THE_LIMIT = {
     "workbench/align/repair.py": "align/ is the align helper's (issue 16)",
     "workbench/glossary/qa.py": "being split by the glossary helper (issue 16)",
     "workbench/tui/screens/glossary.py": "the TUI helper's screen (issue 16)",
-    "workbench/mt/backend.py": "the Hugging Face backend: loading, decoding, n-best",
-    "workbench/scoring/batch.py": "split into workbench.batch (this session)",
-    "workbench/align/batch.py": "split into workbench.batch (this session)",
 }
 
 

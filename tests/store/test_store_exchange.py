@@ -18,7 +18,6 @@ from workbench.formats.xliff import XLIFF_NS, read_xliff
 from workbench.store.exchange import (
     export_project,
     import_file,
-    load_default_glossary,
     term_findings,
 )
 from workbench.store.project import ConflictError, Project
@@ -29,10 +28,11 @@ X = f"{{{XLIFF_NS}}}"
 
 @pytest.fixture(scope="module")
 def glossary():
-    g = load_default_glossary()
-    if g is None:
-        pytest.skip("the glossary package is not available")
-    return g
+    from workbench.glossary import load_glossary
+
+    from tests.conftest import GLOSSARIES
+
+    return load_glossary([GLOSSARIES])
 
 
 def _by_src(project: Project) -> dict:

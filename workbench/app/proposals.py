@@ -71,7 +71,7 @@ def backend_for(model: str | Path | None, models_dir: Path | None) -> tuple[Any,
                       + HOW_TO_GET_A_MODEL.format(models_dir=where))
     from workbench.mt.backend import available_backend
 
-    return available_backend(model)
+    return available_backend(model, models_dir=models_dir)
 
 
 class Proposals:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -121,27 +119,6 @@ def register(cli: Cli) -> None:
     p.set_defaults(func=cmd_redo)
 
 
-@contextmanager
-def _progress_bar() -> Iterator[Any]:
-    """A rich progress bar on stderr fed by ProgressEvents (silent when not a terminal)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield None
-        return
-    tasks: dict[str, Any] = {}
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
-                  "/{task.total}"), TimeElapsedColumn(), console=console, transient=True) as bar:
-        def callback(event: Any) -> None:
-            if event.task not in tasks:
-                tasks[event.task] = bar.add_task(event.task, total=event.total)
-            bar.update(tasks[event.task], completed=event.done, total=event.total)
-
-        yield callback
-
-
 def _open(path: Path) -> Any:
     from workbench.store.project import Project
 
@@ -151,7 +128,9 @@ def _open(path: Path) -> Any:
 def cmd_new(args: argparse.Namespace) -> int:
     from workbench.app.projects import new_project
 
-    with _progress_bar() as progress:
+    from workbench.cli.progress import progress_bar
+
+    with progress_bar() as progress:
         project = new_project(args.project, pair=args.pair, source=args.source,
                               target=args.target, unit=args.segments, links_file=args.links,
                               gold=args.gold, glossary_paths=args.glossary or (),
@@ -165,12 +144,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _glossary_or_none(skip: bool) -> Any:
-    if skip:
+def _glossary_or_none(args: argparse.Namespace) -> Any:
+    """The configured glossary, unless --no-glossary."""
+    if args.no_glossary:
         return None
-    from workbench.store.exchange import load_default_glossary
+    from workbench.glossary import load_glossary
 
-    return load_default_glossary()
+    return load_glossary(args.cfg.glossary_paths())
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -179,7 +159,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     with _open(args.project) as project:
         links = project.links()
         counts = project.status_counts()
-        glossary = _glossary_or_none(args.no_glossary)
+        glossary = _glossary_or_none(args)
         findings = term_findings(project, glossary, links) if glossary is not None else None
         by_kind: dict[str, int] = {}
         for fs in (findings or {}).values():
@@ -286,7 +266,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     check_output(args.out, inputs=[args.project], force=args.force, what="export",
                  own=own_output("links-csv" if args.fmt == "csv" else args.fmt))
     with _open(args.project) as project:
-        glossary = _glossary_or_none(args.no_glossary) if args.fmt == "xliff" else None
+        glossary = _glossary_or_none(args) if args.fmt == "xliff" else None
         result = export_project(project, args.fmt, args.out, all_links=args.all_links,
                                 memory=args.memory, glossary=glossary)
     print(result.describe())
