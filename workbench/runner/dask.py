@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from workbench.runner.scheduler import DEFAULT_CONNECT_TIMEOUT
+from workbench.runner.scheduler import DEFAULT_CONNECT_TIMEOUT, parse_scheduler_address
 
 __all__ = ["DaskCluster"]
 
 
 class DaskCluster:
-    """Tasks on the Dask scheduler at ``address`` (``tcp://HOST:PORT``)."""
+    """Tasks on the Dask scheduler at ``address`` (``tcp://HOST:PORT``; a malformed one is
+    refused here, before any work)."""
 
     def __init__(self, address: str, *, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> None:
+        parse_scheduler_address(address)
         self.address = address
         self.timeout = timeout
         self.name = f"dask {address}"

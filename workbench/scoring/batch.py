@@ -94,6 +94,8 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
         raise WorkbenchError("the term rates need glossary files (ScoreSettings."
                              "glossary_paths) or terms=False")
     started = time.monotonic()
+    # a malformed --scheduler address is refused before the documents are read
+    cluster = DaskCluster(scheduler, timeout=connect_timeout) if scheduler is not None else None
     tasks, info = discover(source, pred_dir=pred_dir, unit=unit, corpus_roots=corpus_roots)
     out = Path(out_dir)
     aligning = any(t.pred is None for t in tasks)
@@ -130,8 +132,8 @@ def score_directory(source: str | Path, out_dir: str | Path, *, pred_dir: str | 
         return name
 
     executor: Any
-    if scheduler is not None:
-        executor = DaskCluster(scheduler, timeout=connect_timeout)
+    if cluster is not None:
+        executor = cluster
     else:
         n = workers if workers is not None else _default_workers(tasks, settings)
         executor = partial(local_executor, n)
