@@ -26,6 +26,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from workbench.align.adapt import adapt_params
+from workbench.align import confidence_model
 from workbench.align.anchors import document_masks
 from workbench.align.embed import CachedEmbedder, Embedder
 from workbench.align.engine import AlignStats
@@ -134,6 +135,8 @@ class Aligner:
             params = adapt_params(params, src_side, tgt_side)
         links = align_profiled(src_side, tgt_side, params, profile=profile, max_link=max_link,
                                stats=stats, check=reporter.check)
+        # each link's confidence from the evidence around it (confidence_model.py)
+        links = confidence_model.rescore(links, src_side, tgt_side)
         reporter.advance(1)
         return links, (src_side.emb1, tgt_side.emb1), stats
 
@@ -222,6 +225,12 @@ class Aligner:
                     links.append(Link(tuple(s_idx[k] for k in lk.src),
                                       tuple(t_idx[k] for k in lk.tgt), lk.score))
             reporter.advance(1)
+        # the sentence links' confidences from the evidence around them in the document
+        links = confidence_model.rescore(
+            links, self.sides.side([s.text for s in source], es, smasks, progress, cancel,
+                                   pooled=ps, exact_joins=False),
+            self.sides.side([t.text for t in target], et, tmasks, progress, cancel, bp,
+                            pooled=pt, exact_joins=False))
         return AlignmentResult(source, target, links, _similarity(es, et), "sentences", stats)
 
 
