@@ -36,11 +36,13 @@ TYPES = ("1:1", "n:m", "deletion", "insertion")
 FEATURES = (
     # the document
     "doc_null", "doc_sim", "doc_size", "doc_para", "doc_spread", "doc_score", "doc_margin",
+    "doc_ratio", "doc_nm", "doc_seglen", "doc_sides",
     # every link
     "score",
     # links with both sides
     "sim", "sim_rel", "margin", "member", "member_in", "drop_gain", "grow_gain",
     "len_z", "len_abs", "extra", "nbr_sim", "moved", "mutual",
+    "join_gain",
     # null links
     "best", "best_rel", "merge_gain", "merge_rel", "boilerplate", "seg_len", "nbr_null",
     "best_free", "partner_gap",
@@ -109,7 +111,11 @@ def link_features(links: list[Link], src, tgt) -> np.ndarray:
     nulls = sum(1 for lk in links if not (lk.src and lk.tgt))
     doc = {"doc_null": nulls / len(links), "doc_sim": doc_sim,
            "doc_size": float(np.log1p(n + m)), "doc_para": float(src.sub_side is not None),
-           "doc_spread": spread}
+           "doc_spread": spread, "doc_ratio": r_mid,
+           "doc_nm": sum(1 for k in pair if len(links[k].src) + len(links[k].tgt) > 2)
+           / len(links),
+           "doc_seglen": float(np.log(np.median(ls))) if n else 0.0,
+           "doc_sides": float(np.log(max(n, 1) / max(m, 1)))}
     # where each segment is linked: link number by source / target segment
     at_src = np.full(n, -1)
     at_tgt = np.full(m, -1)
@@ -181,6 +187,10 @@ def link_features(links: list[Link], src, tgt) -> np.ndarray:
                 prev_t = links[order[r_ - 1]].tgt[-1] if r_ > 0 else -1
                 next_t = links[order[r_ + 1]].tgt[0] if r_ + 1 < len(order) else m
                 row[col["moved"]] = float(not (prev_t < t_idx[0] and t_idx[-1] < next_t))
+                row[col["join_gain"]] = _join_gain(sims, lk, sim, [links[order[x]] for x in
+                                                   (r_ - 1, r_ + 1) if 0 <= x < len(order)],
+                                                   pair_sim, [order[x] for x in (r_ - 1, r_ + 1)
+                                                              if 0 <= x < len(order)])
             continue
         # a null link
         if lk.src:
@@ -219,6 +229,22 @@ def link_features(links: list[Link], src, tgt) -> np.ndarray:
         out[:, col["doc_score"]] = float(np.mean(out[pair, col["score"]]))
         out[:, col["doc_margin"]] = float(np.median(out[pair, col["margin"]]))
     return out
+
+
+def _join_gain(sims: _Sims, lk: Link, sim: float, nbrs: list, pair_sim: dict,
+               keys: list) -> float:
+    """How much more similar the link is joined with a neighbour link that touches it on
+    both sides (one block of both: a longer link the search cut in two), against the
+    better of the two; -0.5 when no neighbour touches it."""
+    best = -0.5
+    for nb, key in zip(nbrs, keys):
+        s_lo, s_hi = min(lk.src[0], nb.src[0]), max(lk.src[-1], nb.src[-1])
+        t_lo, t_hi = min(lk.tgt[0], nb.tgt[0]), max(lk.tgt[-1], nb.tgt[-1])
+        a, b = s_hi - s_lo + 1, t_hi - t_lo + 1
+        if a != len(lk.src) + len(nb.src) or b != len(lk.tgt) + len(nb.tgt) or a + b > 8:
+            continue
+        best = max(best, sims.block(s_lo, a, t_lo, b) - max(sim, pair_sim[key]))
+    return best
 
 
 def _drop_gain(sims: _Sims, lk: Link, sim: float) -> float:
