@@ -28,21 +28,22 @@ __all__ = ["MODEL_PATH", "VERSION", "ConfidenceModel", "load_model", "default_mo
 
 MODEL_PATH = Path(__file__).with_name("confidence_model.json")
 #: bumped when the meaning of a feature changes (a file of another version is stale)
-VERSION = 2
+VERSION = 3
 
 _REFIT = "run scripts/calibrate_confidence.py to fit it again"
 
 _DOC = ["doc_null", "doc_sim", "doc_size", "doc_para", "doc_spread", "doc_score", "doc_margin",
         "doc_ratio", "doc_nm", "doc_seglen", "doc_sides", "score"]
 _PAIR = ["sim", "sim_rel", "margin", "member", "member_in", "grow_gain", "len_z", "len_abs",
-         "nbr_sim", "moved", "mutual", "join_gain"]
+         "nbr_sim", "moved", "mutual", "join_gain", "sub_cover", "sub_out"]
 #: the regime features the main features are multiplied with
 _REGIME = ["doc_null", "doc_para", "doc_ratio", "doc_sim", "doc_nm"]
 #: the features multiplied with the regime
 _MIXED = {"sim_rel", "best_rel", "margin", "nbr_null", "seg_len", "member", "merge_gain",
-          "best_free", "len_abs", "drop_gain", "grow_gain", "boilerplate", "join_gain"}
+          "best_free", "len_abs", "drop_gain", "grow_gain", "boilerplate", "join_gain",
+          "sub_cover", "sub_out", "sub_best"}
 _NULL = ["best", "best_rel", "merge_gain", "merge_rel", "seg_len", "nbr_null", "best_free",
-         "partner_gap"]
+         "partner_gap", "sub_best"]
 
 
 def type_features(kind: str) -> list[str]:
