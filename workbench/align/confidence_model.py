@@ -217,8 +217,8 @@ def default_model() -> ConfidenceModel:
 def rescore(links: list[Link], src, tgt, model: ConfidenceModel | None = None) -> list[Link]:
     """The same links, each scored by the confidence model (``src``, ``tgt``: the sides
     the links were aligned on)."""
-    if not links:
-        return links
+    if not links or not len(src) or not len(tgt):
+        return links  # one side empty: the only alignment there is, as the engine scores it
     model = model or default_model()
     x = link_features(links, src, tgt)
     p = model.predict(x, [link_type(lk) for lk in links])
