@@ -225,7 +225,7 @@ def rescore(links: list[Link], src, tgt, model: ConfidenceModel | None = None) -
     return [Link(lk.src, lk.tgt, float(v)) for lk, v in zip(links, p)]
 
 
-def fit_model(x: np.ndarray, kinds: list[str], y: np.ndarray, l2: float = 5.0,
+def fit_model(x: np.ndarray, kinds: list[str], y: np.ndarray, l2: float = 20.0,
               isotonic: bool = True, note: str = "") -> dict:
     """A model file's contents fitted on rows ``x`` (all :data:`FEATURES`) of links of
     types ``kinds`` with outcomes ``y`` (right or not).
