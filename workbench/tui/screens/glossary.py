@@ -109,6 +109,7 @@ class GlossaryScreen(Screen[Back]):
         self.entry_id: str | None = None
         self.proposals: list | None = None   # the mining candidates, when shown
         self.cancel = CancelToken()
+        self._options: dict[tuple, Option] = {}     # the hit rows made so far
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search the glossary: Arabic or English (fuzzy)", id="query")
@@ -172,15 +173,23 @@ class GlossaryScreen(Screen[Back]):
     def show_hits(self, entries: list, hits: dict | None = None) -> None:
         hits = hits or {}
         box = self.query_one("#hits", OptionList)
-        box.clear_options()
+        options = []
         for e in entries:
-            t = Text(e.en, style="bold")
-            t.append(f"  {' · '.join(arabic_inline(a, self.mode) for a in e.ar[:2])}")
             h = hits.get(e.id)
-            if h is not None and h.field not in ("en", "id"):
-                t.append(f"  ({h.field}: {h.form})", style="dim")
-            t.append(f"  {e.type}", style="dim")
-            box.add_option(Option(t, id=e.id))
+            also = (h.field, h.form) if h is not None and h.field not in ("en", "id") else None
+            key = (e.id, e.en, tuple(e.ar[:2]), e.type, also, self.mode)
+            option = self._options.get(key)     # kept: Textual keeps its layout of the row
+            if option is None:
+                t = Text(e.en, style="bold")
+                t.append(f"  {' · '.join(arabic_inline(a, self.mode) for a in e.ar[:2])}")
+                if also:
+                    t.append(f"  ({also[0]}: {also[1]})", style="dim")
+                t.append(f"  {e.type}", style="dim")
+                if len(self._options) > 5000:
+                    self._options.clear()
+                option = self._options[key] = Option(t, id=e.id)
+            options.append(option)
+        box.set_options(options)          # one update of the list, not one per row
         if entries:
             box.highlighted = 0
             self.show_entry(entries[0].id)
@@ -195,8 +204,8 @@ class GlossaryScreen(Screen[Back]):
             return          # a highlight of an earlier list (typing is faster than events)
         if self.proposals is not None:
             self.show_proposal(k)
-        elif event.option.id:
-            self.show_entry(event.option.id)
+        elif event.option.id and event.option.id != self.entry_id:
+            self.show_entry(event.option.id)      # (show_hits has shown the first one)
 
     def show_entry(self, entry_id: str | None) -> None:
         self.entry_id = entry_id
@@ -213,8 +222,8 @@ class GlossaryScreen(Screen[Back]):
             return
         pane.update(entry_text(detail, self.mode))
         width = max(30, int(self.size.width * 0.55) - 6)   # the right column's width
-        for o in detail.occurrences[:500]:
-            occ.add_option(occurrence_option(o, width, self.mode))
+        occ.add_options([occurrence_option(o, width, self.mode)
+                         for o in detail.occurrences[:500]])
 
     @on(OptionList.OptionSelected, "#hits")
     def chosen(self, event: OptionList.OptionSelected) -> None:
