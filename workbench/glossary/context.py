@@ -11,6 +11,8 @@ An entry marked ``ambiguous`` (see :mod:`.entry`) says how to tell its senses ap
   out (``Damascus, Maryland``), on the word right before/after the English match
   (a comma between them allowed); ``en_other_sense`` words, or word beginnings, anywhere in
   the English show that it renders another sense of the Arabic (``guardians`` for حماة).
+* ``en_adjective`` words (any entry) render the name inside a phrase: "Syrian Democratic
+  Forces" for قوات سوريا الديمقراطية has Syria (:func:`adjective_in`).
 
 :func:`arabic_verdict` and :func:`english_verdict` return ``"other"`` (another sense:
 no finding), ``"term"`` (the context confirms the term) or ``"unknown"``.
@@ -27,7 +29,7 @@ from workbench.glossary.entry import Entry
 from workbench.glossary.tokens import arabic_key, english_key
 
 __all__ = ["arabic_verdict", "english_verdict", "is_ambiguous_arabic", "is_ambiguous_english",
-           "other_sense_in", "has_english_rules"]
+           "other_sense_in", "has_english_rules", "adjective_in"]
 
 _AR_MARKS = "\u064b-\u065f\u0670\u0640"
 #: an Arabic word with its diacritics (letters of the Arabic blocks, presentation forms too)
@@ -151,6 +153,22 @@ def other_sense_in(entry: Entry, english: str) -> str | None:
     while end < len(english) and (english[end].isalnum() or english[end] == "-"):
         end += 1
     return english[m.start():end]
+
+
+@lru_cache(maxsize=4096)
+def _adjective_re(words: tuple[str, ...]) -> re.Pattern | None:
+    if not words:
+        return None
+    alts = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alts})(?![^\W_])")
+
+
+def adjective_in(entry: Entry, english: str) -> str | None:
+    """The first ``en_adjective`` of the entry in ``english`` (whole words, as written:
+    "Syrian Democratic Forces" renders سوريا), or None."""
+    pattern = _adjective_re(tuple(entry.context.get("en_adjective", ())))
+    m = pattern.search(english) if pattern is not None else None
+    return m.group() if m else None
 
 
 def _en_neighbours(text: str, start: int, end: int) -> tuple[str, str]:

@@ -4,7 +4,10 @@ Every English form of every entry (preferred, variants, deprecated, forbidden)
 goes, normalised (:func:`workbench.text.normalize_english`: case, apostrophes,
 hyphens, ``el-``/``al-``...), into one Aho-Corasick automaton; a hit must sit
 on word boundaries (a possessive ``'s`` is allowed after it) and, if the form
-has capitals, contain a capital (``turkey`` is not ``Turkey``).  Its status:
+has capitals, contain a capital (``turkey`` is not ``Turkey``).  A trailing
+apostrophe is left out of the match when it is a possessive or closes a quotation,
+and is part of it otherwise (``Daraa'``: a final ayn or hamza, an ``equivalent``
+spelling).  Its status:
 
 * ``preferred`` / ``variant`` / ``deprecated`` / ``forbidden``: the text spells
   exactly that form (a capitalised first letter at a sentence start, and a
@@ -132,8 +135,9 @@ class EnglishMatcher:
                         and text[nt.original_start(end) - 1] in APOSTROPHES):
                     continue
             a, b = nt.to_original(start, end)
-            while b > a and text[b - 1] in APOSTROPHES:
-                b -= 1  # "Tahrir al-Sham’" (a possessive without s): the mark is not the name's
+            if b > a and text[b - 1] in APOSTROPHES and _mark_not_the_names(text, a, b):
+                while b > a and text[b - 1] in APOSTROPHES:
+                    b -= 1
             surface = text[a:b]
             status, eid, form = self._classify(text, a, surface, payloads)
             if status is None:
@@ -227,6 +231,29 @@ class EnglishMatcher:
         scores = {(h[0], h[1]): h[5] for h in hits}
         return [TermMatch(eid, a, b, text[a:b], status, form, scores[(a, b)])
                 for a, b, eid, form, status in chosen]
+
+
+#: an opening single quote: at a word start, before a letter
+_OPEN_QUOTE = re.compile(r"(?:^|(?<=[\s(\[\"“«—-]))['‘`](?=\w)")
+#: a closing single quote: after a letter, not before one
+_CLOSE_QUOTE = re.compile(r"(?<=\w)['’`](?!\w)")
+
+
+def _mark_not_the_names(text: str, a: int, b: int) -> bool:
+    """Whether the apostrophe ending the match ``text[a:b]`` belongs to the sentence rather
+    than to the name's spelling: a possessive ("Daraa's", "Homs'", or "Tahrir al-Sham’
+    commanders", a word following) or the end of a quotation opened before the name ("'Daraa'").  Otherwise
+    ("deaths in Daraa'.") it transliterates a final ayn or hamza: a spelling of its own."""
+    end = b
+    while end > a and text[end - 1] in APOSTROPHES:
+        end -= 1
+    if end > a and text[end - 1].lower() in "sxz":
+        return True
+    rest = text[b:b + 3]
+    if re.match(r"s(?!\w)|[ \t]+\w", rest):
+        return True  # a word follows: the possessive of a name, written without its s
+    opens = [m.start() for m in _OPEN_QUOTE.finditer(text, max(0, a - 300), a + 1)]
+    return bool(opens) and not _CLOSE_QUOTE.search(text, opens[-1] + 1, end)
 
 
 _PUNCT = "".join(chr(c) for c in range(0x21, 0x80) if not chr(c).isalnum()) + "“”‘’«»…–—"

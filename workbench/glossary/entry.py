@@ -25,11 +25,14 @@ ENGLISH_STATUSES: tuple[str, ...] = ("preferred", "variant", "equivalent", "prob
 #: ``context:`` keys of an ambiguous entry: Arabic words right before/after the form that
 #: confirm the term (``before``/``after``) or rule it out (``not_before``/``not_after``),
 #: the same for English (``en_...``), English words (or word beginnings) that render another
-#: sense of an ambiguous Arabic form (``en_other_sense``: "guardian" for حماة), and ``capital`` (the English is the term only when
-#: capitalised; the default whenever a form has a capital letter).
+#: sense of an ambiguous Arabic form (``en_other_sense``: "guardian" for حماة), and
+#: ``capital`` (the English is the term only when capitalised; the default whenever a form
+#: has a capital letter).  ``en_adjective`` (any entry, ambiguous or not): the English
+#: adjectives that render the name inside a phrase (``Syrian`` for سوريا in "Syrian
+#: Democratic Forces"); the term is not missing from an English that has one.
 AR_CONTEXT_KEYS: tuple[str, ...] = ("before", "after", "not_before", "not_after")
 EN_CONTEXT_KEYS: tuple[str, ...] = ("en_before", "en_after", "en_not_before", "en_not_after",
-                                    "en_other_sense")
+                                    "en_other_sense", "en_adjective")
 CONTEXT_KEYS: tuple[str, ...] = AR_CONTEXT_KEYS + EN_CONTEXT_KEYS + ("capital",)
 
 

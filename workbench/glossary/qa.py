@@ -1,4 +1,8 @@
-"""Terminology QA on aligned Arabic/English pairs, fixes, and term metrics.
+"""Terminology QA on aligned Arabic/English pairs.
+
+The record and its fixes are in :mod:`.findings`, numbers in :mod:`.numbers`, term rates in
+:mod:`.rates`, the source-side sense of each term (shared with MT) in :mod:`.senses`; they
+are importable from here as before.
 
 For every aligned pair (source i with target i) :func:`check_segments` reports
 :class:`Finding` objects of these kinds:
@@ -46,194 +50,36 @@ does that ``unsourced`` finding: e.g. Arabic جبهة النصرة rendered as
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from workbench.glossary.context import (
-    arabic_verdict,
+    adjective_in,
     english_verdict,
     has_english_rules,
-    is_ambiguous_arabic,
     is_ambiguous_english,
     other_sense_in,
 )
 from workbench.glossary.evidence import HouseVariant, find_house_variant, house_score, name_key
+from workbench.glossary.findings import (
+    KINDS,
+    SEVERITIES,
+    Finding,
+    apply_fixes,
+    at_least,
+    case_like,
+    severity_of,
+    shift_finding,
+)
 from workbench.glossary.model import Glossary, TermMatch
-from workbench.text.normalize import normalize_digits
+from workbench.glossary.numbers import number_findings, numbers_in
+from workbench.glossary.rates import TermRates, term_rates
+from workbench.glossary.senses import SourceTerm, source_terms
 
 __all__ = ["Finding", "TermRates", "KINDS", "SEVERITIES", "check_segments", "check_pair",
-           "apply_fixes", "term_rates", "numbers_in", "case_like", "at_least", "severity_of"]
+           "apply_fixes", "term_rates", "numbers_in", "case_like", "at_least", "severity_of",
+           "shift_finding"]
 
-KINDS: tuple[str, ...] = ("missing", "variant", "forbidden", "unsourced", "number", "check")
-#: finding severities, lowest first
-SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
 _DEVIANT = {"deprecated", "equivalent", "probable"}
-_ALLOWED = {"preferred", "variant"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    segment: int
-    kind: str
-    term: str | None
-    expected: str | None
-    found: str | None
-    source_span: tuple[int, int] | None
-    target_span: tuple[int, int] | None
-    fix: str | None
-    status: str | None = None  # the English match status (deprecated, equivalent, probable...)
-    note: str = ""
-    severity: str = ""  # info | warning | error (see SEVERITIES); "" -> from the kind
-    #: for a substitution (missing/unsourced): the related entry the other side has
-    swapped_with: str | None = None
-
-    def __post_init__(self) -> None:
-        if not self.severity:
-            object.__setattr__(self, "severity", severity_of(self.kind, self.swapped_with))
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        for key in ("source_span", "target_span"):
-            if d[key] is not None:
-                d[key] = list(d[key])
-        return d
-
-
-def severity_of(kind: str, swapped_with: str | None = None) -> str:
-    """The severity of a finding of ``kind`` (a substitution is an error)."""
-    if kind == "forbidden" or swapped_with:
-        return "error"
-    if kind == "check":
-        return "info"
-    return "warning"
-
-
-def at_least(findings: Iterable[Finding], min_severity: str) -> list[Finding]:
-    """The findings whose severity is ``min_severity`` or higher."""
-    if min_severity not in SEVERITIES:
-        from workbench.errors import WorkbenchError
-
-        raise WorkbenchError(f"unknown severity {min_severity!r} (one of "
-                             f"{', '.join(SEVERITIES)})")
-    floor = SEVERITIES.index(min_severity)
-    return [f for f in findings if SEVERITIES.index(f.severity) >= floor]
-
-
-@dataclass
-class TermRates:
-    """Term success rate and variant rate over many aligned pairs.
-
-    ``terms_in_source`` counts (pair, entry) occurrences in the Arabic;
-    ``success`` those whose English uses the preferred or an allowed form;
-    ``variant`` those rendered only by a deviating form (deprecated,
-    normalisation-equivalent or probable); ``forbidden`` only by a forbidden
-    form; ``missing`` not at all.  Pairs with an empty side (deletions,
-    insertions) are not counted.  Rates are None when no term was found.
-    """
-
-    terms_in_source: int = 0
-    success: int = 0
-    variant: int = 0
-    forbidden: int = 0
-    missing: int = 0
-    per_term: dict[str, Counter] = field(default_factory=dict)
-
-    @property
-    def success_rate(self) -> float | None:
-        return self.success / self.terms_in_source if self.terms_in_source else None
-
-    @property
-    def variant_rate(self) -> float | None:
-        return self.variant / self.terms_in_source if self.terms_in_source else None
-
-    def merge(self, other: "TermRates") -> "TermRates":
-        out = TermRates(self.terms_in_source + other.terms_in_source,
-                        self.success + other.success, self.variant + other.variant,
-                        self.forbidden + other.forbidden, self.missing + other.missing)
-        for src in (self.per_term, other.per_term):
-            for k, v in src.items():
-                out.per_term.setdefault(k, Counter()).update(v)
-        return out
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"terms_in_source": self.terms_in_source, "success": self.success,
-                "variant": self.variant, "forbidden": self.forbidden, "missing": self.missing,
-                "success_rate": self.success_rate, "variant_rate": self.variant_rate,
-                "per_term": {k: dict(v) for k, v in sorted(self.per_term.items())}}
-
-
-# --- numbers -------------------------------------------------------------------
-
-#: a number in English: not inside a word or code ("F16", "COVID19"), ordinals allowed ("3rd")
-_NUMBER_EN = re.compile(r"(?<![A-Za-z\d.,])\d+(?:[.,]\d+)*(?:st|nd|rd|th)?(?![A-Za-z\d])")
-#: a number in Arabic: letters may touch it ("2019م", "23جنديا"), other digits may not
-_NUMBER_AR = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*(?!\d)")
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
-_NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
-
-
-def numbers_in(text: str, *, words: bool = False, lang: str = "en"
-               ) -> list[tuple[str, int, int]]:
-    """Numbers in ``text`` as (canonical digits, start, end); Arabic-Indic digits count.
-
-    ``words`` adds the English number words one..twelve; ``lang`` chooses the word
-    boundary rules (Arabic lets letters touch a number).
-    """
-    digits = normalize_digits(text)  # same length: one character for one
-    out = []
-    for m in (_NUMBER_AR if lang == "ar" else _NUMBER_EN).finditer(digits):
-        value = re.sub(r"(?:st|nd|rd|th)$", "", m.group()).replace(",", "")
-        if "." in value:
-            value = value.rstrip("0").rstrip(".") or "0"
-        out.append((value, m.start(), m.end()))
-    if words:
-        for m in _NUMBER_WORD_RE.finditer(text):
-            out.append((_NUMBER_WORDS[m.group().lower()], m.start(), m.end()))
-        out.sort(key=lambda t: t[1])
-    return out
-
-
-def _number_findings(index: int, source: str, target: str) -> list[Finding]:
-    """Numbers of one side missing from the other.
-
-    English number words (one..twelve) may render a source number, but are not
-    themselves reported: "the two organisations" often renders an Arabic dual.
-    """
-    src = numbers_in(source, lang="ar")
-    tgt = numbers_in(target, words=True)
-    src_count = Counter(v for v, _, _ in src)
-    tgt_count = Counter(v for v, _, _ in tgt)
-    out = []
-    seen: Counter = Counter()
-    for value, a, b in src:
-        seen[value] += 1
-        if seen[value] > tgt_count[value]:
-            out.append(Finding(index, "number", None, value, None, (a, b), None, None,
-                               note=f"number {value} of the source is not in the target"))
-    seen = Counter()
-    for value, a, b in tgt:
-        if target[a:b].isalpha():
-            continue
-        seen[value] += 1
-        if seen[value] > src_count[value]:
-            out.append(Finding(index, "number", None, None, target[a:b], None, (a, b), None,
-                               note=f"number {target[a:b]} of the target is not in the source"))
-    return out
-
-
-# --- case ----------------------------------------------------------------------
-
-_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)[\"'“‘«(\[]*$")
-
-
-def case_like(replacement: str, text: str, start: int) -> str:
-    """``replacement`` capitalised if it starts a sentence at ``text[start]``."""
-    if replacement and (start == 0 or _SENTENCE_START.search(text[max(0, start - 8):start])):
-        return replacement[:1].upper() + replacement[1:]
-    return replacement
 
 
 # --- the check -------------------------------------------------------------------
@@ -250,13 +96,12 @@ def check_pair(glossary: Glossary, index: int, source: str, target: str, *,
 _NONE, _CHECK, _REPORT, _VARIANT = 0, 1, 2, 3
 
 
-def _source_verdict(glossary: Glossary, eid: str, m: TermMatch, source: str, target: str,
+def _source_verdict(glossary: Glossary, m: TermMatch, verdict: str, target: str,
                     taken: list[tuple[int, int]]) -> tuple[int, str, HouseVariant | None]:
-    """Whether the Arabic term ``m`` (of ``eid``) that the English lacks is reported:
-    (_NONE | _CHECK | _REPORT | _VARIANT, note, the house-style spelling found)."""
-    entry = glossary.entries[eid]
-    ambiguous = is_ambiguous_arabic(entry, m.form)
-    verdict = arabic_verdict(entry, source, m.start, m.end) if ambiguous else "term"
+    """Whether the Arabic term ``m`` that the English lacks is reported, given its
+    source-side ``verdict`` (:mod:`.senses`): (_NONE | _CHECK | _REPORT | _VARIANT, note, the
+    house-style spelling found)."""
+    entry = glossary.entries[m.entry_id]
     if verdict == "other":
         return _NONE, "", None
     if verdict != "term" and other_sense_in(entry, target):
@@ -265,6 +110,8 @@ def _source_verdict(glossary: Glossary, eid: str, m: TermMatch, source: str, tar
     if house is not None:
         return _VARIANT, (f"house-style spelling of {house.form!r} "
                           f"({house.score:.0f}% similar)"), house
+    if adjective_in(entry, target):
+        return _NONE, "", None  # "Syrian Democratic Forces" renders سوريا
     if verdict == "term":
         return _REPORT, "", None
     senses = "; ".join(entry.senses) or "another word"
@@ -297,9 +144,7 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
     tgt_matches = [m for m in tgt_matches if m.status != "probable"
                    or house_score(name_key(m.form), name_key(m.surface)) is not None]
     # the source's terms by span: homonyms (أريحا: ariha, jericho) share one span
-    spans: dict[tuple[int, int], list[TermMatch]] = {}
-    for m in src_matches:
-        spans.setdefault((m.start, m.end), []).append(m)
+    terms: list[SourceTerm] = source_terms(glossary, source, src_matches)
     src_by_id: dict[str, TermMatch] = {}
     for m in src_matches:
         src_by_id.setdefault(m.entry_id, m)
@@ -328,11 +173,12 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
     missing: dict[str, tuple[int, TermMatch, str, HouseVariant | None]] = {}
     taken = [(m.start, m.end) for m in tgt_matches]
     if both:
-        for group in spans.values():
+        for term in terms:
+            group = term.matches
             if any(m.entry_id in tgt_by_id for m in group):
                 continue  # the English renders this term (or one of its homonyms)
-            verdicts = [(*_source_verdict(glossary, m.entry_id, m, source, target, taken), m)
-                        for m in group]
+            verdicts = [(*_source_verdict(glossary, m, v, target, taken), m)
+                        for m, v in zip(group, term.verdicts)]
             if any(v[0] == _NONE for v in verdicts):
                 continue  # another sense
             level, note, house, m = max(verdicts, key=lambda v: v[0])  # the first confirmed
@@ -410,7 +256,7 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
                            (first.start, first.end), None, first.status, note,
                            swapped_with=other))
     if numbers and both:
-        out.extend(_number_findings(index, source, target))
+        out.extend(number_findings(index, source, target))
     out.sort(key=lambda f: (KINDS.index(f.kind),
                             (f.target_span or f.source_span or (0, 0))[0]))
     return out
@@ -432,63 +278,3 @@ def check_segments(glossary: Glossary, sources: Sequence[str], targets: Sequence
         out.extend(check_pair(glossary, i, s or "", t or "", numbers=numbers))
         reporter.advance()
     return out
-
-
-def apply_fixes(target: str, findings: Iterable[Finding]) -> str:
-    """``target`` with every ``variant`` finding's span replaced by its fix; nothing else.
-
-    Findings whose span does not hold the text they found (stale findings) are
-    skipped, as are overlapping ones.
-    """
-    todo = sorted({(f.target_span[0], f.target_span[1], f.fix, f.found) for f in findings
-                   if f.kind == "variant" and f.fix is not None and f.target_span is not None},
-                  reverse=True)
-    out = target
-    last_start = len(target) + 1
-    for a, b, fix, found in todo:
-        if b > last_start or not 0 <= a <= b <= len(target) or target[a:b] != found:
-            continue
-        out = out[:a] + case_like(fix, target, a) + out[b:]
-        last_start = a
-    return out
-
-
-def term_rates(glossary: Glossary, sources: Sequence[str], targets: Sequence[str]) -> TermRates:
-    """Term success rate and variant rate over aligned pairs (see :class:`TermRates`)."""
-    rates = TermRates()
-    for s, t in zip(sources, targets):
-        if not (s or "").strip() or not (t or "").strip():
-            continue  # a deletion or an insertion: nothing to render
-        src_ids = dict.fromkeys(m.entry_id for m in glossary.match_arabic(s or ""))
-        if not src_ids:
-            continue
-        statuses: dict[str, set[str]] = {}
-        for m in glossary.match_english(t or ""):
-            statuses.setdefault(m.entry_id, set()).add(m.status)
-        for eid in src_ids:
-            st = statuses.get(eid, set())
-            rates.terms_in_source += 1
-            if st & _ALLOWED:
-                outcome = "success"
-            elif st & _DEVIANT:
-                outcome = "variant"
-            elif "forbidden" in st:
-                outcome = "forbidden"
-            else:
-                outcome = "missing"
-            setattr(rates, outcome, getattr(rates, outcome) + 1)
-            rates.per_term.setdefault(eid, Counter())[outcome] += 1
-    return rates
-
-
-def shift_finding(f: Finding, *, segment: int | None = None, source_offset=None,
-                  target_offset=None) -> Finding:
-    """A copy of ``f`` with spans mapped by the given functions (for document-level offsets)."""
-    changes: dict[str, Any] = {}
-    if segment is not None:
-        changes["segment"] = segment
-    if source_offset is not None and f.source_span is not None:
-        changes["source_span"] = source_offset(f.source_span)
-    if target_offset is not None and f.target_span is not None:
-        changes["target_span"] = target_offset(f.target_span)
-    return replace(f, **changes)

@@ -345,6 +345,9 @@ def _ambiguity(c: Collector, path: Path, raw: dict, label: str, eid: str | None,
             out["context"] = context
     if not out.get("ambiguous") and not out.get("homonyms"):
         for key in ("senses", "context"):
+            if key == "context" and isinstance(raw.get(key), dict) \
+                    and set(raw[key]) <= {"en_adjective"}:
+                continue  # adjectives count for every entry
             if raw.get(key):
                 c.warn_at(path, *position(raw, key),
                           f"{label}: {key!r} is given but no form is marked 'ambiguous' and "

@@ -2,7 +2,10 @@
 
 For each Arabic segment :func:`propose`:
 
-1. finds the glossary terms of the source (``Glossary.match_arabic``): the *required* terms;
+1. finds the glossary terms of the source whose sense the Arabic context does not leave in
+   doubt (:func:`workbench.glossary.senses.expected_matches`, the decision terminology QA
+   makes): the *required* terms.  حماة الديار ("guardians of the homeland") requires no
+   "Hama", في حماة does; أريحا alone (Ariha or Jericho) requires neither;
 2. decodes an n-best list with the backend;
 3. **reranks** it: a hypothesis that renders every required term (in any spelling the
    glossary knows) and uses no deprecated or forbidden form wins; the model score breaks
@@ -30,11 +33,11 @@ from workbench.mt.backend import Hypothesis, TranslationBackend
 from workbench.mt.cache import ProposalCache, cache_key
 from workbench.progress import CancelToken, ProgressEvent, Reporter
 
-__all__ = ["Proposal", "propose", "protect_terms", "rank_key", "term_check",
+__all__ = ["Proposal", "propose", "protect_terms", "required_matches", "rank_key", "term_check",
            "glossary_fingerprint", "PROPOSAL_VERSION"]
 
 #: Bumped when the proposal pipeline changes, so that old cache entries are not reused.
-PROPOSAL_VERSION = 1
+PROPOSAL_VERSION = 2  # 2: required terms follow the Arabic context (senses)
 
 _ALLOWED = {"preferred", "variant"}
 _FIXABLE = {"deprecated", "equivalent", "probable"}
@@ -91,7 +94,8 @@ class Proposal:
 
 
 def glossary_fingerprint(glossary: Any) -> str:
-    """A hash of the glossary's entries (proposals depend on them)."""
+    """A hash of the glossary's entries, forms and ambiguity rules (proposals depend on
+    them)."""
     if glossary is None:
         return ""
     items = []
@@ -99,14 +103,28 @@ def glossary_fingerprint(glossary: Any) -> str:
         e = glossary.entries[eid]
         items.append([eid, e.en, list(e.ar), list(getattr(e, "variants", []) or []),
                       list(getattr(e, "deprecated", []) or []),
-                      list(getattr(e, "forbidden", []) or [])])
+                      list(getattr(e, "forbidden", []) or []),
+                      # the required terms follow the ambiguity marks and context rules
+                      list(getattr(e, "ambiguous", []) or []),
+                      bool(getattr(e, "ambiguous_all", False)),
+                      list(getattr(e, "homonyms", []) or []),
+                      sorted((k, repr(v)) for k, v in (getattr(e, "context", {}) or {}).items())])
     return hashlib.sha256(json.dumps(items, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
+def required_matches(glossary: Any, source: str) -> list[Any]:
+    """The Arabic glossary matches of ``source`` that a proposal must render (and may
+    protect): those :mod:`workbench.glossary.senses` expects, as QA does."""
+    from workbench.glossary.senses import expected_matches
+
+    return expected_matches(glossary, source)
+
+
 def protect_terms(glossary: Any, source: str, matches: Sequence[Any] | None = None) -> str:
-    """``source`` with each Arabic glossary term replaced by its preferred English form."""
+    """``source`` with each required Arabic glossary term (:func:`required_matches`) replaced
+    by its preferred English form."""
     if matches is None:
-        matches = glossary.match_arabic(source)
+        matches = required_matches(glossary, source)
     out = source
     for m in sorted(matches, key=lambda m: m.start, reverse=True):
         en = glossary.entries[m.entry_id].en
@@ -246,7 +264,7 @@ def propose(backend: TranslationBackend, segments: Sequence[str], *, glossary: A
     if todo:
         if glossary is not None:
             for w in todo:
-                w.matches = list(glossary.match_arabic(w.source))
+                w.matches = required_matches(glossary, w.source)
                 w.required = list(dict.fromkeys(m.entry_id for m in w.matches))
 
         def sub_progress(ev: ProgressEvent) -> None:
