@@ -27,7 +27,7 @@ from workbench.glossary.qa import KINDS, Finding, apply_fixes, check_pair
 from workbench.store.dismissals import dismiss, dismissal_key, dismissals, undismiss
 from workbench.store.project import Project, ProjectLink
 
-__all__ = ["Dismissals", "Dismissed", "ProjectFinding", "ProjectFindings", "context", "KINDS"]
+__all__ = ["KINDS", "Dismissals", "Dismissed", "ProjectFinding", "ProjectFindings", "context"]
 
 
 @dataclass(frozen=True)

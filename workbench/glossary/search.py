@@ -182,7 +182,7 @@ def _windows(codes: np.ndarray, lengths: np.ndarray, some: np.ndarray, size: int
     return inside, np.maximum(head, tail)
 
 
-_INDEX: "weakref.WeakKeyDictionary[Glossary, dict[bool, tuple[int, _Index]]]" = \
+_INDEX: weakref.WeakKeyDictionary[Glossary, dict[bool, tuple[int, _Index]]] = \
     weakref.WeakKeyDictionary()
 
 

@@ -28,7 +28,8 @@ class Elsewhere:
     def action_show_terms(self) -> None:
         if self.current is not None:
             link = self.session.link(self.current)
-            self.app.push_screen(TermsScreen(link.source_text, self.session.terms(link)))
+            self.app.push_screen(TermsScreen(link.source_text, self.session.terms(link),
+                                             self.mode))
 
     def action_export(self, fmt: str) -> None:
         self.flush()
