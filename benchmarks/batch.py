@@ -57,7 +57,7 @@ def main() -> int:
 
     data = Path(tempfile.mkdtemp(prefix="workbench-bench-data-"))
     os.environ["WORKBENCH_DATA"] = str(data)
-    import workbench.scoring.batch as batch_module
+    import workbench.scoring.work as work_module
     from workbench.scoring.batch import ScoreSettings, score_directory, summarize
 
     settings = ScoreSettings(terms=False)
@@ -80,7 +80,7 @@ def main() -> int:
             # profits from another (pool workers inherit WORKBENCH_DATA from the
             # forkserver, which starts once: the folder stays, its cache is emptied)
             shutil.rmtree(data / "cache", ignore_errors=True)
-            batch_module._CACHE.clear()
+            work_module._CACHE.clear()
             if kind == "local":
                 t0 = time.perf_counter()
                 res = score_directory(src, out, pred_dir=pred_dir, settings=settings,

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from workbench.glossary import load_glossary  # noqa: E402
 from workbench.glossary.edit import entries_yaml  # noqa: E402
 from workbench.glossary.model import Entry, Glossary  # noqa: E402
-from workbench.text.normalize import arabic_key, english_key  # noqa: E402
+from workbench.text.normalize import normalized_arabic, normalized_english  # noqa: E402
 
 AR_LETTERS = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
 AR_TO_EN = dict(zip(AR_LETTERS, ["b", "t", "th", "j", "h", "kh", "d", "dh", "r", "z", "s",
@@ -68,10 +68,10 @@ def synthetic_glossary(n: int, seed: int = 7) -> tuple[Glossary, list[tuple[str,
     seen_ar, seen_en = set(), set()
     while len(entries) < n:
         ar, en, bad = _name(rng)
-        if arabic_key(ar) in seen_ar or english_key(en) in seen_en or english_key(bad) in seen_en:
+        if normalized_arabic(ar) in seen_ar or normalized_english(en) in seen_en or normalized_english(bad) in seen_en:
             continue
-        seen_ar.add(arabic_key(ar))
-        seen_en.update({english_key(en), english_key(bad)})
+        seen_ar.add(normalized_arabic(ar))
+        seen_en.update({normalized_english(en), normalized_english(bad)})
         eid = f"t{len(entries)}"
         entries[eid] = Entry(eid, "other", en, [ar], deprecated=[bad] if bad != en else [])
         names.append((ar, en, bad))
@@ -152,8 +152,8 @@ def main(argv=None) -> int:
         t_en, en_hits = timed(glossary.match_english, en_text, repeat=args.repeat)
         t_en_exact, _ = timed(glossary.match_english, en_text, probable=False,
                               repeat=args.repeat)
-        ar_keys = sorted({arabic_key(f) for e in glossary for f in e.ar})
-        en_keys = sorted({english_key(f) for e in glossary for f, _ in e.english_forms()})
+        ar_keys = sorted({normalized_arabic(f) for e in glossary for f in e.ar})
+        en_keys = sorted({normalized_english(f) for e in glossary for f, _ in e.english_forms()})
         f_ar = min(floor_scan(ar_keys, ar_text) for _ in range(args.repeat))
         f_en = min(floor_scan(en_keys, en_text) for _ in range(args.repeat))
         rows.append((n, ar_mb, ar_mb / t_ar, ar_mb / f_ar, len(ar_hits), en_mb, en_mb / t_en,

@@ -209,7 +209,9 @@ def main() -> int:
         tiny_model.build_tiny_model(Path(tmp.name) / "tiny")
         print(f"built the tiny model in {time.perf_counter() - t:.1f}s", file=sys.stderr)
         models.append(("tiny test model", Path(tmp.name) / "tiny"))
-    for m in list_models():
+    from workbench.config import load_config
+
+    for m in list_models(load_config().models_dir):
         models.append((m.model_id, m.path))
 
     print(f"\nCPU, {threads} torch threads, {len(segments)} dev segments "

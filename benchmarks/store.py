@@ -27,9 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from workbench.align.links import Link  # noqa: E402
-from workbench.store.exchange import export_project, import_file  # noqa: E402
-from workbench.store.project import Project  # noqa: E402
+from workbench.align.links import Link
+from workbench.app.projects import create_project
+from workbench.store.exchange import export_project, import_file
+from workbench.store.project import Project
 
 DEV = ROOT.parent / "shared" / "data" / "ntrex-rewrites-dev" / "sentences"
 
@@ -60,7 +61,7 @@ def bench(size: int, edits: int) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.wbproj"
         t = time.perf_counter()
-        Project.create(path, source_text=src, target_text=tgt, unit="lines",
+        create_project(path, source_text=src, target_text=tgt, unit="lines",
                        links=[Link((i,), (i,)) for i in range(size)]).close()
         row["create"] = _ms(time.perf_counter() - t)
         t = time.perf_counter()

@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("WORKBENCH_DATA", tempfile.mkdtemp(prefix="wb-bench-"))
 
 from workbench.align.links import Link
+from workbench.app.projects import create_project
 from workbench.app.session import Session, locate
 from workbench.corpus import resolve_pair
 from workbench.glossary import load_glossary
-from workbench.store.project import Project
 from workbench.tui.app import WorkbenchApp
 from workbench.tui.screens.translate import TranslateScreen
 
@@ -53,7 +53,7 @@ def big_project(tmp: Path, n: int) -> Path:
     src = "\n\n".join(ar[i % k] for i in range(n))
     tgt = "\n\n".join(en[i % k] for i in range(n))
     path = tmp / f"big-{n}.wbproj"
-    Project.create(path, source_text=src, target_text=tgt,
+    create_project(path, source_text=src, target_text=tgt,
                    links=[Link((i,), (i,), 0.9) for i in range(n)]).close()
     return path
 
@@ -176,7 +176,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="wb-tui-"))
     pair = resolve_pair("seeds:004-000")
     small = tmp / "pair.wbproj"
-    Project.create(small, pair=pair, links=pair.gold_links()).close()
+    create_project(small, pair=pair, links=pair.gold_links()).close()
     big = big_project(tmp, args.links)
     paint = [asyncio.run(first_paint(small, glossary)) for _ in range(3)]
     paint_big = asyncio.run(first_paint(big, glossary))

@@ -9,6 +9,7 @@ import grimp
 import pytest
 
 from workbench.align.links import Link
+from workbench.app.projects import create_project
 from workbench.formats.tmx import TMUnit, tmx_bytes
 from workbench.mt.db import open_tm_db
 from workbench.mt.memory import TranslationMemory
@@ -65,7 +66,7 @@ def test_the_old_tm_schema_module_still_works():
 def test_project_and_memory_write_one_timestamp_format(tmp_path):
     src = "قال المصدر أمس.\n\nوصل الوفد اليوم."
     tgt = "The source said yesterday.\n\nThe delegation arrived today."
-    with Project.create(tmp_path / "p.wbproj", source_text=src, target_text=tgt,
+    with create_project(tmp_path / "p.wbproj", source_text=src, target_text=tgt,
                         links=[Link((0,), (0,)), Link((1,), (1,))]) as p:
         lk = p.links()[0]
         p.accept(lk.id, "The source said so yesterday.", base_version=lk.version)
@@ -100,7 +101,7 @@ def test_rows_in_every_old_format_still_read(tmp_path, old):
 def test_the_store_is_split_by_concern_and_keeps_its_old_imports():
     from pathlib import Path
 
-    import workbench.store as store
+    from workbench import store
     from workbench.store.project import (  # noqa: F401 - the names other code imports
         ACCEPTED,
         PROJECT_SUFFIX,
@@ -116,7 +117,7 @@ def test_the_store_is_split_by_concern_and_keeps_its_old_imports():
     assert {"connection.py", "lifecycle.py", "edits.py", "alignment_edits.py", "history.py",
             "memory_sync.py"} <= set(sizes)
     assert max(sizes.values()) < 400, sizes
-    for name in ("create", "open", "edit", "merge", "undo", "memory_units", "links", "close"):
+    for name in ("create_aligned", "open", "edit", "merge", "undo", "memory_units", "links", "close"):
         assert callable(getattr(Project, name)), name
 
 
@@ -139,3 +140,25 @@ def test_every_package_imports_only_the_layers_below_it(graph):
                     if a in rank and b in rank and rank[a] >= rank[b])
     assert upward == []  # a same-rank pair is two independent siblings (scoring | store)
     assert rank["cli"] < rank["tui"] < rank["app"] < rank["store"] < rank["mt"]
+
+
+#: Modules still over the limit, each with the reason; the list only shrinks.
+SIZE_LIMIT = 400
+OVER_THE_LIMIT = {
+    "workbench/align/api.py": "being split by the align helper (issue 16)",
+    "workbench/align/usem3.py": "being split by the align helper (issue 16)",
+    "workbench/align/repair.py": "align/ is the align helper's (issue 16)",
+    "workbench/glossary/qa.py": "being split by the glossary helper (issue 16)",
+    "workbench/tui/screens/glossary.py": "the TUI helper's screen (issue 16)",
+}
+
+
+def test_no_module_in_the_package_is_over_the_size_limit():
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    sizes = {str(f.relative_to(root)): len(f.read_text(encoding="utf-8").splitlines())
+             for f in (root / "workbench").rglob("*.py")}
+    over = {name: n for name, n in sizes.items() if n > SIZE_LIMIT}
+    assert set(over) <= set(OVER_THE_LIMIT), {k: v for k, v in over.items()
+                                              if k not in OVER_THE_LIMIT}

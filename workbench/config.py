@@ -31,7 +31,7 @@ import platformdirs
 from workbench.errors import ConfigError
 from workbench.yamlio import load_yaml, position
 
-__all__ = ["Config", "load_config", "config_path", "data_dir", "project_root", "save_config_value"]
+__all__ = ["Config", "config_path", "data_dir", "load_config", "project_root", "save_config_value"]
 
 ENV_CONFIG = "WORKBENCH_CONFIG"
 ENV_DATA = "WORKBENCH_DATA"
@@ -76,6 +76,8 @@ class Config:
     corpora: list[Path] = field(default_factory=list)
     tui: TuiConfig = field(default_factory=TuiConfig)
     source: Path | None = None  # the file this came from, if any
+    #: the user data folder (``$WORKBENCH_DATA`` or the platform's), read with the file
+    data_dir: Path = field(default_factory=data_dir)
 
     def glossary_paths(self) -> list[Path]:
         """Bundled glossaries first, then the user's."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbench.align.links import Link
+from workbench.app.projects import create_project
 from workbench.corpus import resolve_pair
 from workbench.store.project import Project
 
@@ -29,7 +30,7 @@ def loose_pair():
 @pytest.fixture
 def loose(tmp_path: Path, loose_pair) -> Project:
     """seeds:004-001 by paragraphs with the aligner's links above."""
-    p = Project.create(tmp_path / "loose.wbproj", pair=loose_pair, links=ALIGNED_004_001)
+    p = create_project(tmp_path / "loose.wbproj", pair=loose_pair, links=ALIGNED_004_001)
     yield p
     p.close()
 
@@ -38,6 +39,6 @@ def loose(tmp_path: Path, loose_pair) -> Project:
 def main_project(tmp_path: Path) -> Project:
     """The Sputnik/Al-Watan pair (seeds:004-000) with its gold alignment."""
     pair = resolve_pair("seeds:004-000")
-    p = Project.create(tmp_path / "main.wbproj", pair=pair, links=pair.gold_links())
+    p = create_project(tmp_path / "main.wbproj", pair=pair, links=pair.gold_links())
     yield p
     p.close()

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from workbench.app.projects import create_project
 from workbench.cli.main import main
 from workbench.glossary.qa import check_segments
+from workbench.mt.tm_schema import utc_timestamp
 from workbench.store.dismissals import (
     dismiss,
     dismissal_key,
@@ -16,7 +18,6 @@ from workbench.store.dismissals import (
     undismiss,
     without_dismissed,
 )
-from workbench.mt.tm_schema import utc_timestamp
 from workbench.store.project import Project
 
 SRC = "وصلت القوات إلى حماة"
@@ -24,7 +25,7 @@ TGT = "The forces arrived there"
 
 
 def _project(tmp_path):
-    return Project.create(tmp_path / "p.wbproj", source_text=SRC + "\n\nفي سراقب\n",
+    return create_project(tmp_path / "p.wbproj", source_text=SRC + "\n\nفي سراقب\n",
                           target_text=TGT + "\n\nin Sraqib\n", links_origin="person")
 
 

@@ -107,9 +107,9 @@ def test_lint_never_raises_on_any_text(tmp_path_factory, text):
 def test_token_normalisation_agrees_with_the_text_layer(text):
     """The matcher's cached, token-by-token normalisation gives the text layer's results."""
     from workbench.glossary import tokens
-    from workbench.text.normalize import english_key, normalize_arabic, normalize_english
+    from workbench.text.normalize import normalized_english, normalize_arabic, normalize_english
 
-    assert tokens.english_key(text) == english_key(text)
+    assert tokens.english_key(text) == normalized_english(text)
     assert tokens.english_tokens(text).text == normalize_english(text).text
     assert tokens.arabic_tokens(text).text == " ".join(
         normalize_arabic(text.translate({ord(c): " " for c in "«»\"“”„‟'‘’‹›()[]{}"})).text

@@ -47,4 +47,4 @@ def test_the_benchmark_runs(capsys):
         sys.path.pop(0)
     assert glossary_qa.main([]) == 0
     out = capsys.readouterr().out
-    assert "fresh2 (held out)" in out and "half B, threshold from A" in out
+    assert "fresh3 (held out)" in out and "half B, threshold from A" in out

@@ -113,7 +113,7 @@ def _write_config(path, **values):
 
 def test_missing_model_message():
     with pytest.raises(ModelNotFoundError) as err:
-        load_backend()
+        load_backend(None)
     msg = str(err.value)
     assert "no machine-translation model is configured" in msg
     assert "workbench models fetch Helsinki-NLP/opus-mt-ar-en" in msg
@@ -151,7 +151,10 @@ def test_configured_id_resolves_under_models_dir(tiny_model_dir, tmp_path):
     models = tmp_path / "models"
     shutil.copytree(tiny_model_dir, models / "acme--tiny-ar-en")
     _write_config(tmp_path, models_dir=str(models), model="acme/tiny-ar-en")
-    backend = load_backend()
+    from workbench.config import load_config
+
+    cfg = load_config()  # read at the edge, handed down
+    backend = load_backend(cfg.model, models_dir=cfg.models_dir)
     assert backend.path == (models / "acme--tiny-ar-en").resolve()
     assert backend.model_id == "acme/tiny-ar-en"
 
@@ -180,7 +183,7 @@ def test_id_resolves_from_the_hugging_face_cache(tiny_model_dir, tmp_path, monke
 def test_available_backend_is_quiet(tiny_model_dir):
     from workbench.mt.backend import available_backend
 
-    backend, message = available_backend()
+    backend, message = available_backend(None)
     assert backend is None and "workbench models fetch" in message
     backend, message = available_backend(tiny_model_dir)
     assert backend is not None and message == "" and not backend.loaded

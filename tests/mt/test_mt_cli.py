@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from workbench.cli.main import main
-from workbench.mt.models import FetchError, fetch_model, list_models, use_model
+from workbench.app.models import use_model
+from workbench.mt.models import FetchError, fetch_model, list_models
 
 HTS_AR = "هيئة تحرير الشام"
 

@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from workbench.app.projects import create_project
 from workbench.errors import WorkbenchError
 from workbench.mt.cache import ProposalCache, cache_key
 from workbench.mt.db import open_tm_db
@@ -102,11 +103,11 @@ def test_memory_sees_rows_added_by_others(memory):
     """The store adds accepted segments with plain SQL; the lookup index notices."""
     memory.add("نص أول", "first")
     assert memory.lookup("نص ثان", threshold=0)
-    from workbench.text.normalize import arabic_key
+    from workbench.text.normalize import normalized_arabic
 
     memory.conn.execute("INSERT INTO tm_unit (source, target, source_key, created_at) "
                         "VALUES (?, ?, ?, '2026-01-01T00:00:00Z')",
-                        ("نص ثان", "second", arabic_key("نص ثان")))
+                        ("نص ثان", "second", normalized_arabic("نص ثان")))
     [m] = memory.lookup("نص ثان", threshold=100)
     assert m.target == "second"
 
@@ -142,7 +143,7 @@ def test_memory_over_a_project_file(tmp_path, seeds):
 
     ar = [p.text for p in paragraphs(seeds["004"])][:2]
     en = [p.text for p in paragraphs(seeds["000"])][:2]
-    project = Project.create(tmp_path / "p.sqlite", source_text="\n\n".join(ar),
+    project = create_project(tmp_path / "p.sqlite", source_text="\n\n".join(ar),
                              target_text="\n\n".join(en),
                              links=[Link((0,), (0,), 1.0), Link((1,), (1,), 1.0)])
     project.close()
@@ -175,10 +176,10 @@ def test_cache_put_get_clear():
 
 # --- properties ----------------------------------------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from workbench.text.normalize import arabic_key  # noqa: E402
+from workbench.text.normalize import normalized_arabic
 
 _WORDS = st.sampled_from(["قال", "المصدر", "إن", "الجيش", "السوري", "سيطر", "على", "قرى",
                           "في", "ريف", "حماة", "إدلب", "ادلب", "مدينةً", "،", ".", "23"])
@@ -190,7 +191,7 @@ _TEXT = st.lists(_WORDS, min_size=1, max_size=12).map(" ".join)
 def test_score_is_100_exactly_for_equal_normalised_text(a, b):
     score = match_score(a, b)
     assert 0 <= score <= 100
-    assert (score == 100) == (arabic_key(a) == arabic_key(b))
+    assert (score == 100) == (normalized_arabic(a) == normalized_arabic(b))
     assert match_score(a, a) == 100
 
 
@@ -202,4 +203,4 @@ def test_diff_rebuilds_both_sides(a, b):
     assert "".join(t for k, t in diff if k != "added").split() == a.split()
     # equal runs are shown in the TM's spelling: the new side is rebuilt up to normalisation
     rebuilt = "".join(t for k, t in diff if k != "removed").split()
-    assert [arabic_key(w) for w in rebuilt] == [arabic_key(w) for w in b.split()]
+    assert [normalized_arabic(w) for w in rebuilt] == [normalized_arabic(w) for w in b.split()]

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from workbench.app.projects import create_project
 from workbench.mt.backend import load_backend
 from workbench.mt.cache import ProposalCache
 from workbench.mt.propose import (
@@ -17,7 +18,7 @@ from workbench.mt.propose import (
     rank_key,
     term_check,
 )
-from workbench.text.normalize import english_key
+from workbench.text.normalize import normalized_english
 
 HTS_AR = "هيئة تحرير الشام"
 
@@ -167,9 +168,9 @@ def test_seed_paragraph_terms(tiny_backend, glossary, seeds):
         assert p.terms_required == found
         assert set(p.terms_satisfied) <= set(found)
         for term in p.terms_satisfied:
-            forms = {english_key(f) for f, s in glossary.entries[term].english_forms()
+            forms = {normalized_english(f) for f, s in glossary.entries[term].english_forms()
                      if s in ("preferred", "variant")}
-            assert any(f in english_key(p.text) for f in forms)
+            assert any(f in normalized_english(p.text) for f in forms)
 
 
 def test_protection_lets_the_model_copy_a_term_it_cannot_translate(tiny_backend, glossary):
@@ -196,7 +197,7 @@ def test_proposals_cached_in_a_project_and_accepted_segments_in_its_memory(
 
     (a_ar, a_en), (b_ar, b_en) = pairs[0], pairs[7]
     path = tmp_path / "p.wbproj"
-    project = Project.create(path, source_text=f"{a_ar}\n\n{b_ar}", target_text="x\n\ny",
+    project = create_project(path, source_text=f"{a_ar}\n\n{b_ar}", target_text="x\n\ny",
                              links=[Link((0,), (0,), 1.0), Link((1,), (1,), 1.0)])
     backend = load_backend(tiny_model_dir, threads=1)
     first = propose(backend, [a_ar, b_ar], glossary=glossary, cache=project.proposal_cache())

@@ -203,7 +203,7 @@ def run_python(code: str) -> tuple[str, float]:
 
 def test_greeting_then_hang_up_is_one_line(server):
     """Greets like Dask, then closes: the real client fails inside its constructor."""
-    from workbench.scoring.scheduler import _our_greeting
+    from workbench.runner.scheduler import _our_greeting
 
     greeting = _our_greeting()
 
@@ -219,7 +219,7 @@ def test_greeting_then_hang_up_is_one_line(server):
     s = server(greet_and_hang_up)
     err, elapsed = run_python(
         "import sys\n"
-        "from workbench.scoring.scheduler import connect_client\n"
+        "from workbench.runner.scheduler import connect_client\n"
         "from workbench.errors import WorkbenchError\n"
         f"try:\n    connect_client('tcp://127.0.0.1:{s.port}', 1.0)\n"
         "except WorkbenchError as e:\n    print('ERR', e, file=sys.stderr)\n")
@@ -234,7 +234,7 @@ def test_half_built_client_is_disarmed():
     these): the half-built client's destructor used to print a traceback after 30 s."""
     err, elapsed = run_python(
         "import sys\n"
-        "from workbench.scoring.scheduler import _make_client\n"
+        "from workbench.runner.scheduler import _make_client\n"
         "from workbench.errors import WorkbenchError\n"
         "try:\n    _make_client('tcp://not a host:x', 1.0)\n"
         "except WorkbenchError as e:\n    print('ERR', e, file=sys.stderr)\n")

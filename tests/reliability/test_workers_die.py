@@ -26,7 +26,6 @@ import pytest
 from tests.conftest import ROOT
 
 psutil = pytest.importorskip("psutil")
-pytest.importorskip("workbench.align.api")
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,6 @@ from workbench.align.links import format_links
 from workbench.cli.main import main
 
 pytest.importorskip("torch")
-pytest.importorskip("workbench.mt.backend")
 SACREBLEU = Path(sys.executable).with_name("sacrebleu")
 
 

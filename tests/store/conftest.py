@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench.app.projects import create_project
 from workbench.corpus import resolve_pair
 from workbench.store.project import Project
 
@@ -16,6 +17,6 @@ def main_pair():
 @pytest.fixture
 def project(tmp_path: Path, main_pair) -> Project:
     """The Sputnik/Al-Watan pair by paragraphs with its gold alignment (no model needed)."""
-    p = Project.create(tmp_path / "p.wbproj", pair=main_pair, links=main_pair.gold_links())
+    p = create_project(tmp_path / "p.wbproj", pair=main_pair, links=main_pair.gold_links())
     yield p
     p.close()

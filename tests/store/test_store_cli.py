@@ -134,7 +134,6 @@ def test_new_from_files_with_a_links_file(tmp_path, capsys, seeds):
 
 
 def test_new_aligns_with_the_aligner(tmp_path, capsys):
-    pytest.importorskip("workbench.align.api")
     p = str(tmp_path / "aligned.wbproj")
     code, out, err = run(capsys, "project", "new", p, "--pair", "seeds:004-000",
                          "--glossary", str(GLOSSARIES))

@@ -1,6 +1,5 @@
 """Project creation in two parts: the application looks the pair up and aligns it
-(workbench.app.projects), the store stores what it is given (Project.create_aligned);
-Project.create still does both for its callers and makes the same project."""
+(workbench.app.projects), the store stores what it is given (Project.create_aligned)."""
 
 from __future__ import annotations
 
@@ -29,9 +28,9 @@ def _content(p: Project) -> tuple:
     return meta, docs, segs, links, p.history_count(), p.memory_count()
 
 
-def test_the_app_and_the_store_make_the_same_project_from_a_pair_id(tmp_path, main_pair):
+def test_a_pair_id_and_its_pair_make_the_same_project(tmp_path, main_pair):
     gold = main_pair.gold_links()
-    with Project.create(tmp_path / "a.wbproj", pair="seeds:004-000", links=gold,
+    with create_project(tmp_path / "a.wbproj", pair=main_pair, links=gold,
                         links_origin="person") as a, \
             create_project(tmp_path / "b.wbproj", pair="seeds:004-000", links=gold,
                            links_origin="person") as b:
@@ -40,8 +39,11 @@ def test_the_app_and_the_store_make_the_same_project_from_a_pair_id(tmp_path, ma
         assert b.document("source").name == "seeds:" + main_pair.source.id
 
 
-def test_the_app_and_the_store_align_alike(tmp_path):
-    with Project.create(tmp_path / "a.wbproj", source_text=SRC, target_text=TGT) as a, \
+def test_the_default_aligner_and_an_aligner_given_align_alike(tmp_path):
+    from workbench.align.api import Aligner
+
+    with create_project(tmp_path / "a.wbproj", source_text=SRC, target_text=TGT,
+                        aligner=Aligner()) as a, \
             create_project(tmp_path / "b.wbproj", source_text=SRC, target_text=TGT) as b:
         assert _content(a) == _content(b)
         assert any(lk.origin == "aligner" and lk.score is not None for lk in b.links())
@@ -82,15 +84,15 @@ def test_the_path_is_refused_before_anything_is_aligned(tmp_path):
     aligner = _OneToOne()
     create_project(tmp_path / "p.wbproj", source_text=SRC, target_text=TGT,
                    aligner=aligner).close()
-    for make in (create_project, Project.create):
-        with pytest.raises(WorkbenchError, match="already exists"):
-            make(tmp_path / "p.wbproj", source_text=SRC, target_text=TGT)
-        with pytest.raises(WorkbenchError, match="unknown link origin"):
-            make(tmp_path / "x.wbproj", source_text=SRC, target_text=TGT, links_origin="robot")
-        with pytest.raises(WorkbenchError, match="not both"):
-            make(tmp_path / "x.wbproj", pair="seeds:004-000", source_text=SRC)
-        with pytest.raises(WorkbenchError, match="needs a pair or both"):
-            make(tmp_path / "x.wbproj", source_text=SRC)
+    make = create_project
+    with pytest.raises(WorkbenchError, match="already exists"):
+        make(tmp_path / "p.wbproj", source_text=SRC, target_text=TGT)
+    with pytest.raises(WorkbenchError, match="unknown link origin"):
+        make(tmp_path / "x.wbproj", source_text=SRC, target_text=TGT, links_origin="robot")
+    with pytest.raises(WorkbenchError, match="not both"):
+        make(tmp_path / "x.wbproj", pair="seeds:004-000", source_text=SRC)
+    with pytest.raises(WorkbenchError, match="needs a pair or both"):
+        make(tmp_path / "x.wbproj", source_text=SRC)
     assert len(aligner.calls) == 1
     token = CancelToken()
     token.cancel()
@@ -127,8 +129,9 @@ def test_open_or_create_and_the_default_project(tmp_path, main_pair):
     with open_or_create_project(path, pair=main_pair) as p:  # opened, not re-made
         assert p.link(link.id).target_text == "kept"
     aligner = _OneToOne()
-    with open_default_project("seeds:004-000", aligner=aligner) as d:
-        assert Path(d.path) == default_project_path("seeds:004-000")
-    with open_default_project("seeds:004-000", aligner=aligner):
+    with open_default_project("seeds:004-000", data_dir=tmp_path, aligner=aligner) as d:
+        assert Path(d.path) == default_project_path("seeds:004-000", tmp_path)
+        assert Path(d.path).parent == tmp_path / "projects"
+    with open_default_project("seeds:004-000", data_dir=tmp_path, aligner=aligner):
         pass
     assert len(aligner.calls) == 1

@@ -11,13 +11,13 @@ from lxml import etree
 from tests.formats.test_formats_tmx import BAD_TMX
 from tests.formats.test_formats_xliff import BAD_XLIFF
 from tests.store.store_helpers import snapshot
+from workbench.app.projects import create_project
 from workbench.errors import WorkbenchError
 from workbench.formats.tmx import read_tmx
 from workbench.formats.xliff import XLIFF_NS, read_xliff
 from workbench.store.exchange import (
     export_project,
     import_file,
-    load_default_glossary,
     term_findings,
 )
 from workbench.store.project import ConflictError, Project
@@ -28,10 +28,11 @@ X = f"{{{XLIFF_NS}}}"
 
 @pytest.fixture(scope="module")
 def glossary():
-    g = load_default_glossary()
-    if g is None:
-        pytest.skip("the glossary package is not available")
-    return g
+    from workbench.glossary import load_glossary
+
+    from tests.conftest import GLOSSARIES
+
+    return load_glossary([GLOSSARIES])
 
 
 def _by_src(project: Project) -> dict:
@@ -132,7 +133,7 @@ def test_xliff_import_refuses_overwriting_newer_project_edits(project, tmp_path)
 
 
 def test_xliff_of_another_project_is_refused(project, tmp_path, seeds):
-    other = Project.create(tmp_path / "other.wbproj", source_text=seeds["004"][::-1],
+    other = create_project(tmp_path / "other.wbproj", source_text=seeds["004"][::-1],
                            target_text=seeds["000"], links=[])
     with other:
         out = tmp_path / "other.xlf"
@@ -167,7 +168,7 @@ def test_tmx_export_of_accepted_pairs_imports_into_another_project(project, tmp_
                                                      for lk in accepted]
     assert units[1].context_prev == project.segments("source")[0].text
     assert all(u.created_at for u in units)
-    with Project.create(tmp_path / "b.wbproj", pair=main_pair, links=main_pair.gold_links()) as b:
+    with create_project(tmp_path / "b.wbproj", pair=main_pair, links=main_pair.gold_links()) as b:
         first = import_file(b, out)
         assert (first.added, first.skipped) == (2, 0)
         again = import_file(b, out)
@@ -233,4 +234,4 @@ def test_unwritable_destinations_are_clear_errors(project, tmp_path, main_pair):
         export_project(project, "xliff", blocker / "out.xlf")
     assert str(info.value).startswith(str(blocker / "out.xlf"))
     with pytest.raises(WorkbenchError, match="cannot create the project"):
-        Project.create(blocker / "p.wbproj", pair=main_pair, links=main_pair.gold_links())
+        create_project(blocker / "p.wbproj", pair=main_pair, links=main_pair.gold_links())

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SEED_FILES
+from tests.store.store_helpers import snapshot
 from workbench.align.links import Link
+from workbench.app.projects import create_project, open_default_project, open_or_create_project
 from workbench.errors import CancelledError, WorkbenchError
 from workbench.progress import CancelToken
 from workbench.store.project import (
@@ -20,9 +23,6 @@ from workbench.store.project import (
 )
 from workbench.store.schema import SCHEMA_VERSION
 from workbench.text.segment import segment
-
-from tests.conftest import SEED_FILES
-from tests.store.store_helpers import snapshot
 
 
 def test_create_stores_documents_segments_and_gold_links(project, main_pair, seeds):
@@ -77,7 +77,7 @@ def test_reopen_keeps_everything(project):
 
 
 def test_create_from_texts_completes_partial_links(tmp_path, seeds):
-    p = Project.create(tmp_path / "t.wbproj", source_text=seeds["004"], target_text=seeds["000"],
+    p = create_project(tmp_path / "t.wbproj", source_text=seeds["004"], target_text=seeds["000"],
                        links=[Link((0,), (0,)), Link((1,), (1,))])
     with p:
         links = p.links()
@@ -88,16 +88,16 @@ def test_create_from_texts_completes_partial_links(tmp_path, seeds):
 
 def test_create_refuses_bad_input(tmp_path, project, main_pair, seeds):
     with pytest.raises(WorkbenchError, match="already exists"):
-        Project.create(project.path, pair=main_pair, links=main_pair.gold_links())
+        create_project(project.path, pair=main_pair, links=main_pair.gold_links())
     with pytest.raises(WorkbenchError, match="index 12"):
-        Project.create(tmp_path / "x.wbproj", pair=main_pair, links=[Link((12,), (0,))])
+        create_project(tmp_path / "x.wbproj", pair=main_pair, links=[Link((12,), (0,))])
     with pytest.raises(WorkbenchError, match="more than one link"):
-        Project.create(tmp_path / "x.wbproj", pair=main_pair,
+        create_project(tmp_path / "x.wbproj", pair=main_pair,
                        links=[Link((0,), (0,)), Link((0,), (1,))])
     with pytest.raises(WorkbenchError, match="unknown segment unit"):
-        Project.create(tmp_path / "x.wbproj", pair=main_pair, unit="words")
+        create_project(tmp_path / "x.wbproj", pair=main_pair, unit="words")
     with pytest.raises(WorkbenchError, match="pair or both"):
-        Project.create(tmp_path / "x.wbproj", source_text=seeds["004"])
+        create_project(tmp_path / "x.wbproj", source_text=seeds["004"])
     assert not (tmp_path / "x.wbproj").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -110,7 +110,7 @@ def test_cancelled_create_leaves_no_file(tmp_path, main_pair):
             token.cancel()
 
     with pytest.raises(CancelledError):
-        Project.create(tmp_path / "c.wbproj", pair=main_pair, links=main_pair.gold_links(),
+        create_project(tmp_path / "c.wbproj", pair=main_pair, links=main_pair.gold_links(),
                        progress=progress, cancel=token)
     assert list(tmp_path.iterdir()) == []
 
@@ -119,11 +119,11 @@ def test_overwrite_replaces_the_project(project, main_pair):
     link = project.links()[0]
     project.edit(link.id, "changed", base_version=link.version)
     with pytest.raises(WorkbenchError, match="open in another window"):
-        Project.create(project.path, pair=main_pair, links=main_pair.gold_links(),
+        create_project(project.path, pair=main_pair, links=main_pair.gold_links(),
                        overwrite=True)
     assert project.link(link.id).target_text == "changed"
     project.close()
-    with Project.create(project.path, pair=main_pair, links=main_pair.gold_links(),
+    with create_project(project.path, pair=main_pair, links=main_pair.gold_links(),
                         overwrite=True) as fresh:
         assert fresh.history() == []
         assert fresh.links()[0].status == "new"
@@ -174,9 +174,9 @@ def test_edit_sets_draft_and_accept_fills_the_memory(project):
     assert unit["origin"] == project.origin
     # the key is the normalised Arabic, for fuzzy lookup
     key = project.connection().execute("SELECT source_key FROM tm_unit").fetchone()[0]
-    from workbench.text.normalize import arabic_key
+    from workbench.text.normalize import normalized_arabic
 
-    assert key == arabic_key(link.source_text)
+    assert key == normalized_arabic(link.source_text)
     # an edit that changes nothing records nothing
     same = project.edit(link.id, "Informed sources in Idlib told Sputnik", base_version=3)
     assert same.version == 3 and len(project.history()) == 2
@@ -362,20 +362,19 @@ def test_changed_links_tells_a_window_what_to_refresh(project):
         assert project.changed_links(rev) is None
 
 
-def test_default_project_path_is_in_the_data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKBENCH_DATA", str(tmp_path / "data"))
-    path = default_project_path("seeds:004-000")
+def test_default_project_path_is_in_the_data_dir(tmp_path):
+    path = default_project_path("seeds:004-000", tmp_path / "data")
     assert path.parent == tmp_path / "data" / "projects"
     assert path.name == "seeds__004-000.wbproj"
-    assert default_project_path("a/b:../c").parent == path.parent
+    assert default_project_path("a/b:../c", tmp_path / "data").parent == path.parent
 
 
 def test_open_or_create(tmp_path, main_pair):
     path = tmp_path / "deep" / "x.wbproj"
-    with Project.open_or_create(path, pair=main_pair, links=main_pair.gold_links()) as p:
+    with open_or_create_project(path, pair=main_pair, links=main_pair.gold_links()) as p:
         link = p.links()[0]
         p.edit(link.id, "kept", base_version=1)
-    with Project.open_or_create(path, pair=main_pair, links=main_pair.gold_links()) as p:
+    with open_or_create_project(path, pair=main_pair, links=main_pair.gold_links()) as p:
         assert p.link(link.id).target_text == "kept"
 
 
@@ -383,7 +382,7 @@ def test_sentence_projects(tmp_path, main_pair, seeds):
     src = segment(seeds["004"], "sentences", "ar")
     tgt = segment(seeds["000"], "sentences", "en")
     links = [Link((i,), (i,)) for i in range(min(len(src), len(tgt)))]
-    with Project.create(tmp_path / "s.wbproj", pair=main_pair, unit="sentences",
+    with create_project(tmp_path / "s.wbproj", pair=main_pair, unit="sentences",
                         links=links) as p:
         assert p.unit == "sentences"
         assert len(p.segments("source")) == len(src) and len(p.links()) == max(len(src),
@@ -392,7 +391,6 @@ def test_sentence_projects(tmp_path, main_pair, seeds):
 
 
 def test_memory_and_proposal_cache_of_the_mt_package_work_on_the_project(project):
-    pytest.importorskip("workbench.mt.memory")
     links = [lk for lk in project.links() if lk.src]
     project.accept(links[0].id, "Informed sources in Idlib told Sputnik.",
                    base_version=links[0].version)
@@ -412,20 +410,19 @@ def test_memory_and_proposal_cache_of_the_mt_package_work_on_the_project(project
         assert len(again.memory()) == 1
 
 
-def test_open_default_aligns_once_then_reopens(tmp_path, monkeypatch):
-    pytest.importorskip("workbench.align.api")
-    monkeypatch.setenv("WORKBENCH_DATA", str(tmp_path / "data"))
-    with Project.open_default("seeds:004-000") as p:
-        assert p.path == default_project_path("seeds:004-000") and p.path.is_file()
+def test_open_default_aligns_once_then_reopens(tmp_path):
+    with open_default_project("seeds:004-000", data_dir=tmp_path / "data") as p:
+        assert p.path == default_project_path("seeds:004-000", tmp_path / "data")
+        assert p.path.is_file()
         link = p.links()[0]
         p.edit(link.id, "kept between sessions", base_version=link.version)
-    with Project.open_default("seeds:004-000") as p:
+    with open_default_project("seeds:004-000", data_dir=tmp_path / "data") as p:
         assert p.link(link.id).target_text == "kept between sessions"
 
 
 def test_a_writer_holding_the_lock_too_long_gives_a_clear_busy_error(project, monkeypatch):
-    import workbench.store.connection as connection
     import workbench.store.project as store
+    from workbench.store import connection
 
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
     with Project.open(project.path) as impatient:

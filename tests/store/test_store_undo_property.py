@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from workbench.app.projects import create_project
 from workbench.corpus import resolve_pair
 from workbench.store.project import Project
 
@@ -63,7 +64,7 @@ def _apply(project: Project, op: str, n: int, text: str) -> bool:
 @given(OPS)
 def test_undo_redo_is_a_linear_stack(ops):
     with tempfile.TemporaryDirectory() as tmp:
-        with Project.create(Path(tmp) / "h.wbproj", pair=PAIR, links=GOLD) as project:
+        with create_project(Path(tmp) / "h.wbproj", pair=PAIR, links=GOLD) as project:
             states = [_state(project)]
             pos = 0
             for op, n, text in ops:

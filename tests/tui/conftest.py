@@ -9,9 +9,9 @@ import pytest
 
 from tests.conftest import GLOSSARIES
 from tests.mt.conftest import tiny_model_dir  # noqa: F401  (a fixture, shared)
+from workbench.app.projects import create_project
 from workbench.app.session import Session, locate
 from workbench.corpus import resolve_pair
-from workbench.store.project import Project
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +30,7 @@ def curated():
 def project_path(tmp_path: Path, main_pair) -> Path:
     """The bundled pair by paragraphs with its gold alignment, as a closed project file."""
     path = tmp_path / "p.wbproj"
-    Project.create(path, pair=main_pair, links=main_pair.gold_links()).close()
+    create_project(path, pair=main_pair, links=main_pair.gold_links()).close()
     return path
 
 
@@ -53,5 +53,5 @@ def loose_path(tmp_path: Path) -> Path:
     from tests.app.conftest import ALIGNED_004_001
 
     path = tmp_path / "loose.wbproj"
-    Project.create(path, pair=resolve_pair("seeds:004-001"), links=ALIGNED_004_001).close()
+    create_project(path, pair=resolve_pair("seeds:004-001"), links=ALIGNED_004_001).close()
     return path

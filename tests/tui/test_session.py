@@ -7,6 +7,7 @@ from lxml import etree
 
 from tests.conftest import ROOT
 from workbench.app.session import Session, locate
+from workbench.config import data_dir
 from workbench.errors import WorkbenchError
 from workbench.formats.tmx import load_tmx
 from workbench.store.project import ConflictError, Project, default_project_path
@@ -18,7 +19,7 @@ def test_locate_names_projects_pairs_and_texts(tmp_path, project_path):
     t = locate(str(project_path))
     assert t.path == project_path and t.exists
     t = locate("seeds:004-000")
-    assert t.path == default_project_path("seeds:004-000") and t.pair is not None
+    assert t.path == default_project_path("seeds:004-000", data_dir()) and t.pair is not None
     assert not t.exists
     assert locate(None).label == "seeds:004-000"
     assert locate("seeds:004-000", unit="sentences").path != t.path
@@ -26,7 +27,7 @@ def test_locate_names_projects_pairs_and_texts(tmp_path, project_path):
     ar.write_text("نص عربي.\n\nفقرة ثانية.\n", encoding="utf-8")
     en.write_text("Arabic text.\n\nA second paragraph.\n", encoding="utf-8")
     t1 = locate(source=ar, target=en)
-    assert t1.source_text.startswith("نص") and t1.path.parent == default_project_path("x").parent
+    assert t1.source_text.startswith("نص") and t1.path.parent == default_project_path("x", data_dir()).parent
     en.write_text("Other text.\n", encoding="utf-8")
     assert locate(source=ar, target=en).path != t1.path
     with pytest.raises(WorkbenchError):

@@ -28,6 +28,7 @@ import numpy as np
 
 from workbench.align.adapt import adapt_params
 from workbench.align.anchors import document_masks, nested_masks
+from workbench.align import confidence_model
 from workbench.align.boilerplate import PHRASES, boilerplate_likeness, split_phrases
 from workbench.align.embed import CachedEmbedder, Embedder, compose
 from workbench.align.engine import AlignStats, align_sides
@@ -340,6 +341,8 @@ class Aligner:
             params = adapt_params(params, src_side, tgt_side)
         links = align_profiled(src_side, tgt_side, params, profile=profile, max_link=max_link,
                                stats=stats, check=reporter.check)
+        # each link's confidence from the evidence around it (confidence_model.py)
+        links = confidence_model.rescore(links, src_side, tgt_side)
         reporter.advance(1)
         return links, (src_side.emb1, tgt_side.emb1), stats
 
@@ -428,6 +431,12 @@ class Aligner:
                     links.append(Link(tuple(s_idx[k] for k in lk.src),
                                       tuple(t_idx[k] for k in lk.tgt), lk.score))
             reporter.advance(1)
+        # the sentence links' confidences from the evidence around them in the document
+        links = confidence_model.rescore(
+            links, self._side([s.text for s in source], es, smasks, progress, cancel, pooled=ps,
+                              exact_joins=False),
+            self._side([t.text for t in target], et, tmasks, progress, cancel, bp, pooled=pt,
+                       exact_joins=False))
         return AlignmentResult(source, target, links, _similarity(es, et), "sentences", stats)
 
 

@@ -7,8 +7,9 @@ atomically, as each document finishes.  An interrupted run resumes: a NAME whose
 output already exists and covers every segment of both sides is read back, not
 aligned again.
 
-Documents run in parallel on all cores in worker processes; each worker builds one
-:class:`~workbench.align.api.Aligner` (so the embedder is loaded once a process)
+Documents run in parallel on all cores in worker processes (the shared batch runner,
+:mod:`workbench.runner`, whose pool helpers are re-exported here); each worker builds
+one :class:`~workbench.align.api.Aligner` (so the embedder is loaded once a process)
 and, when glossary files are given, loads the glossary once.  Every input file is
 checked before any work starts (readable UTF-8 text, an Arabic source and a
 non-Arabic target), so a bad or swapped file stops the run at once, with nothing
@@ -22,20 +23,25 @@ the standard library at import time.
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
-import time
 import warnings
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from workbench.align.links import Link, check_coverage, format_links, parse_links
 from workbench.errors import CancelledError, InputFileError, OutputFileError, WorkbenchError
 from workbench.progress import CancelToken, ProgressEvent
+from workbench.runner import (
+    InProcess,
+    abort_pool,
+    available_cores,
+    close_pool,
+    local_executor,
+    run_batch,
+    sigterm_raises,
+    watch_parent,
+)
 from workbench.text.segment import check_unit, segment
 from workbench.textio import check_output_dir, read_text, write_text_atomic
 
@@ -151,12 +157,8 @@ def _existing(path: Path, n_src: int, n_tgt: int) -> list[Link] | None:
 _WORKER: dict = {}
 
 
-def _init_worker(glossary_paths: Sequence[str] | None, threads: int | None,
-                 parent: int | None = None) -> None:
+def _init_worker(glossary_paths: Sequence[str] | None, threads: int | None) -> None:
     """Process-pool initializer: one Aligner (and glossary) for the life of the process."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    if parent is not None:
-        watch_parent(parent)
     _WORKER.clear()
     _WORKER["aligner"] = _new_aligner(threads)
     _WORKER["glossary"] = _load_glossary(glossary_paths)
@@ -206,7 +208,7 @@ def _align_texts(aligner, glossary, src: str, tgt: str, unit: str, directory: Pa
         raise WorkbenchError(f"{directory}/{{{SOURCE_DIR},{TARGET_DIR}}}/{name}: {exc}") from None
 
 
-def _worker_align(directory: str, name: str, unit: str, langs: dict | None = None,
+def _worker_align(name: str, directory: str, unit: str, langs: dict | None = None,
                   opts: dict | None = None) -> tuple[str, list[Link] | str]:
     """Runs in a worker: (name, links) or (name, error message) for a user error."""
     try:
@@ -218,13 +220,6 @@ def _worker_align(directory: str, name: str, unit: str, langs: dict | None = Non
 
 
 # --- the batch --------------------------------------------------------------------------
-
-
-def _default_workers() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "lines",
@@ -271,9 +266,9 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
     gpaths = [str(p) for p in glossary_paths] if glossary_paths is not None else None
     glossary = _load_glossary(gpaths)  # errors (file:line) before any work starts
 
-    # every input is checked (and its segments counted) before anything is aligned
-    done: dict[str, list[Link]] = {}
-    todo: list[str] = []
+    # every input is checked (and its segments counted) before anything is aligned; the
+    # documents written completely in OUT are resumed
+    existing: dict[str, list[Link]] = {}
     for name in plan.names:
         if cancel is not None:
             cancel.raise_if_cancelled()
@@ -282,35 +277,57 @@ def align_directory(directory: str | Path, out_dir: str | Path, *, unit: str = "
         n_src, n_tgt = _counts(src, tgt, unit, langs)
         links = _existing(plan.out_dir / name, n_src, n_tgt)
         if links is not None:
-            done[name] = links
-        else:
-            todo.append(name)
+            existing[name] = links
+    done: dict[str, list[Link]] = {}
     plan.out_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_temp_files(plan.out_dir, plan.names)
 
-    total = len(plan.names)
-    report = progress or (lambda event: None)
-    resumed = f"{len(done)} already aligned" if done else ""
-    report(ProgressEvent(TASK, len(done), total, resumed))
-
-    def finish(name: str, links: list[Link]) -> None:
+    def finish(result: tuple[str, list[Link] | str]) -> str:
+        name, links = result
+        if isinstance(links, str):  # a user error in a worker, as one line
+            raise WorkbenchError(links)
         write_text_atomic(plan.out_dir / name, format_links(links))
         done[name] = links
-        report(ProgressEvent(TASK, len(done), total, name))
+        return name
 
-    n_workers = min(workers or _default_workers(), max(1, len(todo)))
-    if todo and n_workers == 1:
+    def here() -> InProcess:
+        # this process: the caller's aligner (or one made now), cancel checked inside
+        # a document too
+        nonlocal aligner
         if aligner is None:
             aligner = _new_aligner(None)
-        for name in todo:
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            src, tgt = _read_pair(plan.directory, name)
-            finish(name, _align_texts(aligner, glossary, src, tgt, unit, plan.directory, name,
-                                      cancel, langs, opts))
-    elif todo:
-        _run_pool(plan, todo, unit, n_workers, gpaths, cancel, finish, langs, opts)
+        return _AlignHere(aligner, glossary, plan.directory, unit, cancel, langs, opts)
+
+    def executor(n_todo: int):
+        # worker processes: one BLAS thread each, since the documents use every core
+        return local_executor(workers or available_cores(), n_todo, initializer=_init_worker,
+                              initargs=(gpaths, 1), in_process=here)
+
+    resumed = run_batch(plan.names, partial(_worker_align, directory=str(plan.directory),
+                                            unit=unit, langs=langs, opts=opts),
+                        executor=executor, finish=finish, task=TASK, reuse=existing.get,
+                        reused=lambda n: f"{n} already aligned", progress=progress,
+                        cancel=cancel)
+    done.update(resumed)
     return {name: done[name] for name in plan.names if name in done}
+
+
+class _AlignHere(InProcess):
+    """The documents in this process, with an aligner already loaded (no pickling)."""
+
+    def __init__(self, aligner, glossary, directory: Path, unit: str,
+                 cancel: CancelToken | None, langs: dict, opts: dict) -> None:
+        self.args = (aligner, glossary, directory, unit, cancel, langs, opts)
+
+    def run(self, fn, items, on_result, check) -> None:
+        aligner, glossary, directory, unit, cancel, langs, opts = self.args
+
+        def one(name: str) -> tuple[str, list[Link]]:
+            src, tgt = _read_pair(directory, name)
+            return name, _align_texts(aligner, glossary, src, tgt, unit, directory, name,
+                                      cancel, langs, opts)
+
+        super().run(one, items, on_result, check)
 
 
 def _remove_stale_temp_files(out_dir: Path, names: Sequence[str]) -> None:
@@ -323,120 +340,3 @@ def _remove_stale_temp_files(out_dir: Path, names: Sequence[str]) -> None:
                 p.unlink()
             except OSError:  # pragma: no cover - permissions; harmless to leave
                 pass
-
-
-def _run_pool(plan: BatchPlan, todo: list[str], unit: str, n_workers: int,
-              gpaths: list[str] | None, cancel: CancelToken | None,
-              finish: Callable[[str, list[Link]], None], langs: dict | None = None,
-              opts: dict | None = None) -> None:
-    import multiprocessing
-
-    # spawn: workers start clean (no copied threads or locks from a TUI or progress bar);
-    # one BLAS thread each, since the documents themselves use every core
-    threads = 1 if n_workers > 1 else None
-    ctx = multiprocessing.get_context("spawn")
-    directory = str(plan.directory)
-    queue = list(reversed(todo))
-    pending: set[Future] = set()
-    clean = False
-    with sigterm_raises():  # SIGTERM ends the workers too, as Ctrl-C does
-        # each worker watches this process and exits if it dies (even by SIGKILL)
-        pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
-                                   initializer=_init_worker,
-                                   initargs=(gpaths, threads, os.getpid()))
-        try:
-            # keep a few documents in flight per worker; the rest wait in the queue so
-            # that a cancel does not have to drain hundreds of submitted futures
-            while queue or pending:
-                while queue and len(pending) < 2 * n_workers:
-                    pending.add(pool.submit(_worker_align, directory, queue.pop(), unit,
-                                            langs, opts))
-                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    name, result = fut.result()
-                    if isinstance(result, str):
-                        raise WorkbenchError(result)
-                    finish(name, result)
-                    if cancel is not None and cancel.cancelled:
-                        break  # once cancelled, write nothing more (even if already done)
-                if cancel is not None and cancel.cancelled:
-                    raise CancelledError("operation cancelled")
-            clean = True
-        finally:
-            close_pool(pool, clean)
-
-
-def close_pool(pool: ProcessPoolExecutor, clean: bool) -> None:
-    """Wait for the workers after a clean run; otherwise (an error, Ctrl-C, SIGTERM, a
-    cancel) end them at once with :func:`abort_pool`."""
-    if clean:
-        try:
-            pool.shutdown(wait=True)
-            return
-        except BaseException:
-            abort_pool(pool)
-            raise
-    abort_pool(pool)
-
-
-@contextmanager
-def sigterm_raises() -> Iterator[None]:
-    """While a process pool runs: SIGTERM raises ``SystemExit(143)`` in this (main) thread,
-    so that the pool's abort path runs and ends the workers (SIGTERM's default action
-    ends this process alone and leaves them running).  A second SIGTERM during the abort
-    is ignored.  Outside the main thread (the TUI's workers) nothing changes: signals
-    reach the main thread only, and the parent watchdog of :func:`watch_parent` remains."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum, frame):
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise SystemExit(128 + signum)
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except (ValueError, OSError):  # pragma: no cover - not the main interpreter
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
-
-
-def watch_parent(parent: int, interval: float = 0.5) -> None:
-    """In a worker process: a daemon thread that ends the process at once when ``parent``
-    is no longer its parent (the parent died, even by SIGKILL, and the worker was handed
-    to init or a subreaper), so that no worker outlives the command that started it."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(interval)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="workbench-parent-watchdog", daemon=True).start()
-
-
-def abort_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop at once: drop queued documents and end the workers (their output is not written)."""
-    # (shutdown forgets the processes: take them first)
-    processes = dict(getattr(pool, "_processes", None) or {})
-    manager = getattr(pool, "_executor_manager_thread", None)
-    pool.shutdown(wait=False, cancel_futures=True)
-    processes.update(getattr(pool, "_processes", None) or {})
-    for proc in list(processes.values()):
-        try:
-            proc.terminate()
-        except (OSError, AttributeError):  # pragma: no cover - already gone
-            pass
-    for proc in list(processes.values()):
-        try:
-            proc.join(timeout=5)
-            if proc.is_alive():  # a busy machine: SIGTERM not handled yet
-                proc.kill()
-                proc.join(timeout=5)
-        except (OSError, AttributeError, AssertionError, ValueError):  # pragma: no cover
-            pass
-    if manager is not None:  # it reaps the workers too: let it finish before returning
-        manager.join(timeout=5)

@@ -167,9 +167,11 @@ def corpus_index(collections: Sequence | None = None) -> tuple[Index, Index]:
     """The (Arabic, English) indexes of the corpora (default: every configured collection),
     built once a process for the same collections."""
     if collections is None:
+        # the TUI's concordance screen gives none: the configured corpus folders, read here
+        from workbench.config import load_config
         from workbench.corpus import find_collections
 
-        collections = list(find_collections().values())
+        collections = list(find_collections(load_config().corpus_paths()).values())
     key = tuple(sorted(str(c.manifest) for c in collections))
     with _corpus_lock:
         got = _corpus_cache.get(key)

@@ -17,99 +17,31 @@ Each edit is one store transaction (:meth:`Project.merge`, ``split``, ``relink``
 :meth:`~AlignmentReview.redo`; translations follow the links as the store carries
 them.  Links a person makes are confirmed by the store; re-aligned links are not.
 
-A link is *moved* when it is out of source order on the English side: the links
-with both sides, in source order, whose first English segment is not on the
-longest increasing run of first English segments.
+The rows, their kinds and the *moved* links are :mod:`workbench.app.review_rows`
+(re-exported here); the order of the links is the store's
+(:func:`workbench.store.records.order_links`).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from workbench.app.review_rows import (
+    KINDS,
+    EditResult,
+    ReviewRow,
+    as_list,
+    check_side,
+    doubt_key,
+    kind_of,
+    moved_links,
+    shape_of,
+)
 from workbench.errors import WorkbenchError
 from workbench.store.project import Project, ProjectLink
+from workbench.store.records import order_links
 
 __all__ = ["KINDS", "ReviewRow", "EditResult", "AlignmentReview", "moved_links", "order_links"]
-
-KINDS: tuple[str, ...] = ("1:1", "n:m", "deletion", "insertion", "moved")
-SIDES = ("source", "target")
-
-
-@dataclass(frozen=True)
-class ReviewRow:
-    """One link as the review screen shows it."""
-
-    number: int            # 1-based position in source order
-    link: ProjectLink
-    kind: str              # one of KINDS
-    shape: str             # "1:1", "2:1", "1:0", "0:1"...
-    moved: bool
-    confirmed: bool
-
-    @property
-    def id(self) -> int:
-        return self.link.id
-
-    @property
-    def confidence(self) -> float | None:
-        return self.link.score
-
-    @property
-    def src(self) -> tuple[int, ...]:
-        return self.link.src
-
-    @property
-    def tgt(self) -> tuple[int, ...]:
-        return self.link.tgt
-
-
-@dataclass(frozen=True)
-class EditResult:
-    """What an edit did: the links it made (ids) and the one to put the cursor on."""
-
-    kind: str
-    link_ids: tuple[int, ...]
-    focus: int | None
-
-
-def moved_links(links: Sequence[ProjectLink]) -> set[int]:
-    """Ids of the links (in source order) that are out of order on the target side."""
-    both = [lk for lk in links if lk.src and lk.tgt]
-    tails: list[int] = []
-    tail_at: list[int] = []
-    prev = [-1] * len(both)
-    for k, lk in enumerate(both):
-        pos = bisect_left(tails, lk.tgt[0])
-        if pos == len(tails):
-            tails.append(lk.tgt[0])
-            tail_at.append(k)
-        else:
-            tails[pos] = lk.tgt[0]
-            tail_at[pos] = k
-        prev[k] = tail_at[pos - 1] if pos else -1
-    keep: set[int] = set()
-    k = tail_at[-1] if tail_at else -1
-    while k >= 0:
-        keep.add(both[k].id)
-        k = prev[k]
-    return {lk.id for lk in both if lk.id not in keep}
-
-
-def _shape(lk: ProjectLink) -> str:
-    return f"{len(lk.src)}:{len(lk.tgt)}"
-
-
-def _kind(lk: ProjectLink, moved: bool) -> str:
-    if not lk.tgt:
-        return "deletion"
-    if not lk.src:
-        return "insertion"
-    if moved:
-        return "moved"
-    return "1:1" if len(lk.src) == len(lk.tgt) == 1 else "n:m"
-
 
 class AlignmentReview:
     """The review rows of a project and its alignment edits (see the module docstring)."""
@@ -134,7 +66,7 @@ class AlignmentReview:
     def _build(self, links: list[ProjectLink]) -> list[ReviewRow]:
         confirmed = self._confirmed
         moved = moved_links(links)
-        self.rows = [ReviewRow(n, lk, _kind(lk, lk.id in moved), _shape(lk), lk.id in moved,
+        self.rows = [ReviewRow(n, lk, kind_of(lk, lk.id in moved), shape_of(lk), lk.id in moved,
                                lk.id in confirmed) for n, lk in enumerate(links, 1)]
         self._by_id = {r.id: k for k, r in enumerate(self.rows)}
         self._owner = {}
@@ -183,7 +115,7 @@ class AlignmentReview:
 
     def owner(self, side: str, index: int) -> int:
         """The id of the link holding a segment."""
-        _check_side(side)
+        check_side(side)
         try:
             return self._owner[(side, index)]
         except KeyError:
@@ -196,20 +128,20 @@ class AlignmentReview:
 
     def by_confidence(self) -> list[ReviewRow]:
         """Rows from the least confident (links without a score, a person's, last)."""
-        return sorted(self.rows, key=_doubt_key)
+        return sorted(self.rows, key=doubt_key)
 
     def next_doubtful(self, after: int | None = None) -> ReviewRow | None:
         """The least confident link not confirmed; with ``after`` (a link id), the next one
         after it in that order (wrapping round).  None when every link is confirmed."""
-        todo = sorted((r for r in self.rows if not r.confirmed), key=_doubt_key)
+        todo = sorted((r for r in self.rows if not r.confirmed), key=doubt_key)
         if not todo:
             return None
         if after is not None and after in self._by_id:
             ids = [r.id for r in todo]
             if after in ids:
                 return todo[(ids.index(after) + 1) % len(todo)]
-            here = _doubt_key(self.row(after))
-            return next((r for r in todo if _doubt_key(r) > here), todo[0])
+            here = doubt_key(self.row(after))
+            return next((r for r in todo if doubt_key(r) > here), todo[0])
         return todo[0]
 
     def counts(self) -> dict[str, int]:
@@ -286,7 +218,7 @@ class AlignmentReview:
         first segment to the link holding the one before it.  A link left with no segment
         disappears; one left with one side becomes a deletion or an insertion.
         """
-        _check_side(side)
+        check_side(side)
         if delta not in (-1, 1) or edge not in ("start", "end"):
             raise WorkbenchError("move a boundary by one segment: delta -1 or +1, edge start "
                                  "or end")
@@ -330,7 +262,7 @@ class AlignmentReview:
     def unlink(self, link_id: int, side: str, index: int | None = None) -> EditResult:
         """Detach one segment (default: the link's last on ``side``) into a deletion (source)
         or an insertion (target); the rest of the link stays linked."""
-        _check_side(side)
+        check_side(side)
         row = self.row(link_id)
         mine = list(row.src if side == "source" else row.tgt)
         if not mine:
@@ -419,11 +351,11 @@ class AlignmentReview:
         frm, to = (entry.new, entry.old) if undo else (entry.old, entry.new)
         try:
             if entry.kind == "confirm":
-                for d in _as_list(to):
+                for d in as_list(to):
                     (self._confirmed.add if d["confirmed"] else self._confirmed.discard)(d["id"])
                 self._update(steps=1)
             elif entry.kind in ("edit", "import"):
-                self._update(changed=[self.project.link(d["id"]) for d in _as_list(to)], steps=1)
+                self._update(changed=[self.project.link(d["id"]) for d in as_list(to)], steps=1)
             else:
                 self._confirmed = self.project.confirmed_ids()
                 self._update(removed=[d["id"] for d in frm["links"]],
@@ -431,34 +363,3 @@ class AlignmentReview:
         except (KeyError, TypeError, WorkbenchError):
             self.reload()
         return entry
-
-
-def order_links(links: Sequence[ProjectLink]) -> list[ProjectLink]:
-    """Source order, as :meth:`Project.links` gives it: an insertion goes right after the
-    link holding the target segment before it."""
-    with_src = sorted((lk for lk in links if lk.src),
-                      key=lambda lk: (lk.src[0], lk.tgt[0] if lk.tgt else -1))
-    owner = {j: n for n, lk in enumerate(with_src) for j in lk.tgt}
-    keyed = [((n, 0, 0), lk) for n, lk in enumerate(with_src)]
-    for lk in links:
-        if lk.src:
-            continue
-        before = next((owner[j] for j in range(lk.tgt[0] - 1, -1, -1) if j in owner), -1)
-        keyed.append(((before, 1, lk.tgt[0]), lk))
-    keyed.sort(key=lambda kv: kv[0])
-    return [lk for _, lk in keyed]
-
-
-def _as_list(value) -> list:
-    if isinstance(value, list):
-        return value
-    return [value] if value else []
-
-
-def _doubt_key(r: ReviewRow) -> tuple:
-    return (r.confidence is None, r.confidence if r.confidence is not None else 0.0, r.number)
-
-
-def _check_side(side: str) -> None:
-    if side not in SIDES:
-        raise WorkbenchError(f"unknown side {side!r} (source or target)")

@@ -17,81 +17,40 @@ prints or imports the UI.  A stale write is the store's :class:`ConflictError`.
 
 from __future__ import annotations
 
-import hashlib
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from workbench.app.findings import Dismissals
+from workbench.app.proposals import Candidate, Proposals, TermHit, backend_for
+from workbench.app.targets import DEFAULT_PAIR, Target, locate, open_target
 from workbench.errors import WorkbenchError
-from workbench.glossary.qa import Finding, apply_fixes, check_pair
-from workbench.store.project import ConflictError, Project, ProjectLink, default_project_path
+from workbench.glossary.qa import Finding
+from workbench.store.project import ConflictError, Project, ProjectLink
 from workbench.store.records import ACCEPTED
 
-__all__ = ["Candidate", "ConflictError", "FILTERS", "LOW_CONFIDENCE", "Row", "Session",
-           "Target", "TermHit", "locate", "DEFAULT_PAIR", "EXPORT_SUFFIXES"]
+# Target/locate (workbench.app.targets) and Candidate/TermHit (workbench.app.proposals) are
+# re-exported: the TUI imports them from here
+__all__ = [
+    "DEFAULT_PAIR",
+    "EXPORT_SUFFIXES",
+    "FILTERS",
+    "LOW_CONFIDENCE",
+    "Candidate",
+    "ConflictError",
+    "Row",
+    "Session",
+    "Target",
+    "TermHit",
+    "locate",
+    "open_target",
+]
 
-DEFAULT_PAIR = "seeds:004-000"
 LOW_CONFIDENCE = 0.5
 FILTERS = ("all", "untranslated", "findings", "low")
 EXPORT_SUFFIXES = {"tmx": ".tmx", "xliff": ".xlf", "txt": ".en.txt"}
-
-
-# --------------------------------------------------------------------------- what to open
-
-
-@dataclass(frozen=True)
-class Target:
-    """A project to open: its path and, when it does not exist yet, how to make it."""
-
-    path: Path
-    label: str
-    pair: Any = None                 # a workbench.corpus.Pair
-    source_text: str | None = None
-    target_text: str | None = None
-    source_name: str = "source"
-    target_name: str = "target"
-    unit: str = "paragraphs"
-
-    @property
-    def exists(self) -> bool:
-        return self.path.exists()
-
-
-def locate(spec: str | None = None, *, source: str | Path | None = None,
-           target: str | Path | None = None, unit: str = "paragraphs",
-           corpora: Iterable[Path] | None = None) -> Target:
-    """The project for ``PROJECT`` (a ``.wbproj`` file), ``COLLECTION:PAIR`` (its default
-    project), or ``source``/``target`` text files (a default project keyed by their
-    content); nothing at all is the bundled pair."""
-    from workbench.text.segment import check_unit
-
-    check_unit(unit)
-    if source is not None or target is not None:
-        if spec is not None:
-            raise WorkbenchError("give a project or pair, or --source and --target, not both")
-        if source is None or target is None:
-            raise WorkbenchError("--source and --target go together")
-        from workbench.config import data_dir
-        from workbench.textio import read_text
-
-        src = read_text(source, what="source file")
-        tgt = read_text(target, what="target file")
-        digest = hashlib.sha256(f"{unit}\0{src}\0{tgt}".encode()).hexdigest()[:16]
-        path = data_dir() / "projects" / f"texts-{Path(source).stem[:40]}-{digest}.wbproj"
-        return Target(path, f"{Path(source).name} -> {Path(target).name}", source_text=src,
-                      target_text=tgt, source_name=str(source), target_name=str(target),
-                      unit=unit)
-    spec = spec or DEFAULT_PAIR
-    as_path = Path(spec).expanduser()
-    if as_path.suffix == ".wbproj" or as_path.is_file():
-        return Target(as_path, as_path.stem, unit=unit)
-    from workbench.corpus import resolve_pair
-
-    pair = resolve_pair(spec, list(corpora) if corpora is not None else None)
-    key = pair.qualified_id if unit == "paragraphs" else f"{pair.qualified_id}:{unit}"
-    return Target(default_project_path(key), pair.qualified_id, pair=pair, unit=unit)
 
 
 # --------------------------------------------------------------------------- records
@@ -110,48 +69,6 @@ class Row:
         return self.link.id
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A proposal for the editor: from the memory, the model, or the aligned rewrite."""
-
-    kind: str                # tm | mt | rewrite
-    text: str
-    label: str               # "100%", "87%", "context", "MT 1", "rewrite"
-    score: float = 0.0
-    diff: tuple[tuple[str, str], ...] = ()   # TM: (equal|removed|added, text) of the sources
-    findings: tuple[Finding, ...] = ()
-    cached: bool = False
-
-
-@dataclass(frozen=True)
-class TermHit:
-    """A glossary term in the Arabic: where, and its entry."""
-
-    start: int
-    end: int
-    entry_id: str
-    en: str
-    variants: tuple[str, ...] = ()
-    deprecated: tuple[str, ...] = ()
-    forbidden: tuple[str, ...] = ()
-    note: str = ""
-
-
-class _CacheMiss(Exception):
-    pass
-
-
-class _CacheOnly:
-    """A backend that only answers from the cache (a miss raises): proposals without
-    loading the model."""
-
-    def __init__(self, backend: Any) -> None:
-        self.fingerprint = backend.fingerprint
-
-    def translate(self, segments: list[str], **_kw: Any) -> list:
-        raise _CacheMiss()
-
-
 # --------------------------------------------------------------------------- the session
 
 
@@ -163,7 +80,7 @@ class _State:
     revision: int = 0
 
 
-class Session:
+class Session(Proposals):
     """An open project with the glossary and (optionally) an MT model."""
 
     def __init__(self, project: Project, *, glossary: Any = None, model: str | Path | None = None,
@@ -184,31 +101,19 @@ class Session:
         self.backend = backend
         self.mt_notice = ""
         if backend is None:
-            self.backend, self.mt_notice = _backend_for(model, models_dir)
+            self.backend, self.mt_notice = backend_for(model, models_dir)
         self.refresh()
 
     # ---- opening
 
     @classmethod
     def open(cls, target: Target, *, glossary: Any = None, links: Any = None,
-             progress: Callable[[Any], None] | None = None, cancel: Any = None,
+             aligner: Any = None, progress: Callable[[Any], None] | None = None, cancel: Any = None,
              **kwargs: Any) -> Session:
         """Open ``target``'s project, creating it (aligning the pair unless ``links``
         are given) when it does not exist yet."""
-        if target.exists:
-            project = Project.open(target.path)
-        elif target.pair is not None:
-            project = Project.create(target.path, pair=target.pair, unit=target.unit, links=links,
-                                     glossary=glossary, progress=progress, cancel=cancel)
-        elif target.source_text is not None:
-            project = Project.create(target.path, source_text=target.source_text,
-                                     target_text=target.target_text, unit=target.unit,
-                                     links=links, glossary=glossary,
-                                     source_name=target.source_name,
-                                     target_name=target.target_name, progress=progress,
-                                     cancel=cancel)
-        else:
-            raise WorkbenchError("project not found", path=target.path)
+        project = open_target(target, glossary=glossary, links=links, aligner=aligner,
+                              progress=progress, cancel=cancel)
         try:
             return cls(project, glossary=glossary, label=target.label, **kwargs)
         except BaseException:
@@ -236,19 +141,6 @@ class Session:
         with self._lock:
             self._state = _State(links, findings, {lk.id: n for n, lk in enumerate(links)},
                                  revision)
-
-    def _findings_of(self, link: ProjectLink, text: str | None = None) -> list[Finding]:
-        if self.glossary is None or link.is_insertion:
-            return []
-        text = link.target_text if text is None else text
-        key = (link.source_text, text)
-        got = self._finding_cache.get(key)
-        if got is None:
-            got = check_pair(self.glossary, 0, link.source_text, text)
-            if len(self._finding_cache) > 20_000:
-                self._finding_cache.clear()
-            self._finding_cache[key] = got
-        return self.dismissals.open(got, link.source_text, text)
 
     @property
     def links(self) -> list[ProjectLink]:
@@ -326,116 +218,6 @@ class Session:
         if self.backend is None:
             return "no model"
         return str(getattr(self.backend, "model_id", None) or "model")
-
-    # ---- the editor
-
-    def check(self, link: ProjectLink, text: str) -> list[Finding]:
-        """Term findings of ``text`` as the English of ``link`` (live, as one types)."""
-        return list(self._findings_of(link, text))
-
-    def fix(self, link: ProjectLink, text: str) -> str:
-        """``text`` with every variant and deprecated spelling replaced by the preferred form."""
-        if not text.strip():
-            return text
-        return apply_fixes(text, self._findings_of(link, text))
-
-    def terms(self, link: ProjectLink) -> list[TermHit]:
-        """The glossary terms in the link's Arabic, for highlights and the entry view."""
-        if self.glossary is None or not link.source_text.strip():
-            return []
-        out = []
-        for m in self.glossary.match_arabic(link.source_text):
-            e = self.glossary.entries[m.entry_id]
-            out.append(TermHit(m.start, m.end, m.entry_id, e.en, tuple(e.variants),
-                               tuple(e.deprecated), tuple(e.forbidden), e.note or ""))
-        return out
-
-    def rewrite_marks(self, link: ProjectLink) -> list[Finding]:
-        """Deprecated or forbidden spellings in the aligned rewrite (``variant`` and
-        ``forbidden`` findings with their spans in ``link.reference_text``)."""
-        if self.glossary is None or not link.reference_text.strip():
-            return []
-        return [f for f in check_pair(self.glossary, 0, link.source_text, link.reference_text,
-                                      numbers=False)
-                if f.kind in ("variant", "forbidden") and f.target_span is not None]
-
-    def initial_text(self, link: ProjectLink, *, prefill: str = "empty",
-                     candidates: list[Candidate] | None = None) -> str:
-        """What the editor shows for ``link``: the translator's text once there is one;
-        for a new link nothing, or the best proposal with ``prefill="best"``."""
-        if link.status != "new":
-            return link.target_text
-        if prefill == "best" and candidates:
-            return candidates[0].text
-        return ""
-
-    # ---- proposals
-
-    def tm_candidates(self, link: ProjectLink, limit: int = 3) -> list[Candidate]:
-        if not link.source_text.strip():
-            return []
-        segs = self.project.segments("source")
-        prev = segs[link.src[0] - 1].text if link.src[0] > 0 else None
-        nxt = segs[link.src[-1] + 1].text if link.src[-1] + 1 < len(segs) else None
-        matches = self.project.memory().lookup(link.source_text, limit=limit,
-                                               threshold=self.tm_threshold,
-                                               context_prev=prev, context_next=nxt)
-        return [Candidate("tm", m.target, m.label, float(m.score), tuple(map(tuple, m.diff)),
-                          tuple(self.check(link, m.target)))
-                for m in matches]
-
-    def rewrite_candidate(self, link: ProjectLink) -> Candidate | None:
-        if not link.reference_text.strip() or link.is_insertion:
-            return None
-        fixed = self.fix(link, link.reference_text)
-        return Candidate("rewrite", fixed, "rewrite", 0.0, (), tuple(self.check(link, fixed)))
-
-    def mt_candidates(self, link: ProjectLink, *, cached_only: bool = False,
-                      cancel: Any = None) -> list[Candidate]:
-        """MT n-best for the link (best first, with term checks); from the project's cache
-        when there (no model loaded), else from the model unless ``cached_only``."""
-        if self.backend is None or not link.source_text.strip():
-            return []
-        from workbench.mt.propose import propose
-
-        backend = _CacheOnly(self.backend) if cached_only else self.backend
-        try:
-            (p,) = propose(backend, [link.source_text], glossary=self.glossary,
-                           n_best=self.n_best, cache=self.project.proposal_cache(),
-                           cancel=cancel)
-        except _CacheMiss:
-            return []
-        out = []
-        for k, (text, score) in enumerate(p.n_best or [(p.text, p.score)]):
-            if not text.strip():
-                continue
-            out.append(Candidate("mt", text, f"MT {k + 1}", score, (),
-                                 tuple(self.check(link, text)), p.cached))
-        return out
-
-    def translate_all(self, *, progress: Callable[[Any], None] | None = None,
-                      cancel: Any = None) -> int:
-        """MT proposals for every link into the project's cache (what is cached already is
-        not translated again); returns how many segments were proposed."""
-        if self.backend is None:
-            return 0
-        from workbench.mt.propose import propose
-
-        sources = [lk.source_text for lk in self.links if lk.source_text.strip()]
-        propose(self.backend, sources, glossary=self.glossary, n_best=self.n_best,
-                cache=self.project.proposal_cache(), progress=progress, cancel=cancel)
-        return len(sources)
-
-    def candidates(self, link: ProjectLink, *, mt: bool = True, cached_only: bool = True,
-                   ) -> list[Candidate]:
-        """TM matches, then MT (cached only by default), then the rewrite with its fixes."""
-        out = self.tm_candidates(link)
-        if mt:
-            out += self.mt_candidates(link, cached_only=cached_only)
-        rw = self.rewrite_candidate(link)
-        if rw is not None:
-            out.append(rw)
-        return out
 
     # ---- writing (each a committed store transaction)
 
@@ -555,16 +337,3 @@ class Session:
         result = export_project(self.project, fmt, out,
                                 glossary=self.glossary if fmt == "xliff" else None)
         return result.describe()
-
-
-def _backend_for(model: str | Path | None, models_dir: Path | None) -> tuple[Any, str]:
-    """The configured model's backend (not loaded) or None with the notice to show."""
-    from workbench.mt.modeldir import HOW_TO_GET_A_MODEL
-
-    if model is None:
-        where = models_dir if models_dir is not None else "the models folder"
-        return None, ("no machine-translation model is configured; "
-                      + HOW_TO_GET_A_MODEL.format(models_dir=where))
-    from workbench.mt.backend import available_backend
-
-    return available_backend(model)

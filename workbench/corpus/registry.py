@@ -1,4 +1,7 @@
-"""Finding collections under the configured corpus folders and resolving ``COLLECTION:PAIR``."""
+"""Finding collections under corpus folders and resolving ``COLLECTION:PAIR``.
+
+The folders are an argument (the configuration's ``corpus_paths()``, read at the edge);
+without one, the corpora bundled with the workbench."""
 
 from __future__ import annotations
 
@@ -8,10 +11,18 @@ from typing import Iterable
 from workbench.corpus.manifest import MANIFEST_NAME, Collection, Pair, load_collection
 from workbench.errors import CorpusError
 
-__all__ = ["find_collections", "resolve_pair", "DEFAULT_PAIR"]
+__all__ = ["bundled_corpora", "find_collections", "resolve_pair", "DEFAULT_PAIR"]
 
 #: The bundled main example, the Sputnik/Al-Watan pair.
 DEFAULT_PAIR = "seeds:004-000"
+
+
+def bundled_corpora() -> list[Path]:
+    """The corpora folder of the checkout the package runs from, if there is one."""
+    from workbench.config import project_root
+
+    bundled = project_root() / "corpora"
+    return [bundled] if bundled.is_dir() else []
 
 
 def _manifests(roots: Iterable[Path]) -> list[Path]:
@@ -26,11 +37,9 @@ def _manifests(roots: Iterable[Path]) -> list[Path]:
 
 
 def find_collections(roots: Iterable[Path] | None = None) -> dict[str, Collection]:
-    """Every collection under ``roots`` (default: the configured corpus folders), by name."""
+    """Every collection under ``roots`` (default: the bundled corpora), by name."""
     if roots is None:
-        from workbench.config import load_config
-
-        roots = load_config().corpus_paths()
+        roots = bundled_corpora()
     collections: dict[str, Collection] = {}
     for manifest in _manifests(roots):
         coll = load_collection(manifest)

@@ -6,7 +6,8 @@ equals, or is close to, the key of one of the entry's allowed forms.
 
 The key of a word (:func:`word_key`) undoes the usual differences between house styles:
 apostrophes for hamza/ayn dropped (``Dar'a``), ``ph``->``f``, ``gh``->``g`` (``Shugour``),
-``dh``->``d``, ``th``->``t``, ``q``/``c``/``ck``->``k``, ``ee``->``i``, ``oo``/``ou``->``u``,
+``dh``->``d``, ``th``->``t``, ``ch``->``sh`` (the French system: ``Khan Cheikhoun``,
+``Bachar``), ``q``/``c``/``ck``->``k``, ``ee``->``i``, ``oo``/``ou``->``u``,
 ``ei``/``ai``/``ey``->``ay``,
 doubled letters single (``Hazzarin``, ``Daraa``), a final ``h`` after a vowel dropped
 (``Hamah``, ``Tamaneh``), a final ``e`` after a consonant read as ``a`` in ``-eh``; the
@@ -31,7 +32,8 @@ A candidate is a variant when, word for word:
 4. a form that ends in a doubled vowel, the mark of a final ayn or hamza (``Daraa``), is
    matched only by a candidate whose word also ends in a marked vowel (``Deraa``, ``Dar'a``,
    ``Daraah``): ``Darra`` or ``Dura`` drop a consonant of the name;
-5. the rapidfuzz ratio of the keys is at least :data:`HOUSE_MIN_SCORE` (calibrated on
+5. the rapidfuzz ratio of the keys (a free first vowel counted as the form's) is at least
+   :data:`HOUSE_MIN_SCORE` (calibrated on
    ``benchmarks/data/glossary/press_spellings.tsv``; see ``benchmarks/glossary_qa.py``).
 """
 
@@ -60,7 +62,7 @@ _ARTICLES = frozenset(["al", "el"])
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ`][^\W\d_]+)*")
 _DASHES = "-‐‑‒–"
 _REPLACE = (("'", ""), ("’", ""), ("ʼ", ""), ("`", ""), ("ph", "f"), ("gh", "g"), ("dh", "d"),
-            ("th", "t"), ("ck", "k"), ("q", "k"), ("c", "k"), ("ee", "i"), ("oo", "u"),
+            ("th", "t"), ("ck", "k"), ("ch", "sh"), ("q", "k"), ("c", "k"), ("ee", "i"), ("oo", "u"),
             ("ou", "u"), ("ei", "ay"), ("ai", "ay"), ("ey", "ay"))
 _VOWELS = "aeiou"
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -100,6 +102,7 @@ class _Shape:
     ends_vowel: bool
     onset_cluster: bool  # two consonants open the word (Hbeit, Sbol, Sraqib)
     marked: bool  # the word ends in a marked vowel (Daraa)
+    first_run: tuple[int, int] | None = None  # where the first vowel group is in the key
 
 
 def _group_class(chars: str, last_closed: bool = False) -> frozenset:
@@ -152,8 +155,9 @@ def _shape(key: str) -> _Shape:
                                      and key[-1] != "t")
                         for k, (chars, end) in enumerate(runs))
     onset = n > 1 and not vowel[0] and not vowel[1]
+    first = (runs[0][1] - len(runs[0][0]), runs[0][1]) if runs else None
     return _Shape(skel, len(skel.replace("V", "")), groups, form_groups, vowel[-1], onset,
-                  marked)
+                  marked, first)
 
 
 def name_key(text: str) -> tuple[str, ...]:
@@ -200,7 +204,19 @@ def house_score(form_key: tuple[str, ...], cand_key: tuple[str, ...]) -> float |
         if not _vowels_agree(fs, cs):
             return None
     return float(fuzz.ratio(" ".join(k.rstrip(_MARK) for k in form_key),
-                            " ".join(k.rstrip(_MARK) for k in cand_key)))
+                            " ".join(_scored(f, c) for f, c in zip(form_key, cand_key))))
+
+
+def _scored(f: str, c: str) -> str:
+    """The candidate word's key as it is scored: a first vowel that differs where it is free
+    (rule 2) is the form's, so that the free vowel costs no similarity (al-Hobeit)."""
+    f, c = f.rstrip(_MARK), c.rstrip(_MARK)
+    fs, cs = _shape(f), _shape(c)
+    if fs.consonants < 3 or len(fs.groups) != len(cs.groups) or not fs.groups \
+            or fs.form_groups[0] & cs.groups[0] or fs.first_run is None or cs.first_run is None:
+        return c
+    (fa, fb), (ca, cb) = fs.first_run, cs.first_run
+    return c[:ca] + f[fa:fb] + c[cb:]
 
 
 @dataclass(frozen=True)
@@ -236,14 +252,17 @@ def _forms(entry: Entry) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def find_house_variant(entry: Entry, text: str, taken: Iterable[tuple[int, int]] = (), *,
-                       min_score: float | None = None) -> HouseVariant | None:
+                       min_score: float | None = None, forms: Iterable[str] | None = None,
+                       covering: tuple[int, int] | None = None) -> HouseVariant | None:
     """The best capitalised name in ``text`` that is a house-style spelling of ``entry``
-    (not overlapping the ``taken`` spans: other terms already matched), or None."""
+    (of ``forms`` if given, else of its allowed forms), not overlapping the ``taken`` spans
+    (other terms already matched) and, with ``covering``, containing that span; or None."""
     threshold = HOUSE_MIN_SCORE if min_score is None else min_score
     words = _words(text)
     taken = list(taken)
     best: HouseVariant | None = None
-    for form, fkey in _forms(entry):
+    todo = _forms(entry) if forms is None else [(f, name_key(f)) for f in forms]
+    for form, fkey in todo:
         n = len(fkey)
         if not n:
             continue
@@ -265,6 +284,8 @@ def find_house_variant(entry: Entry, text: str, taken: Iterable[tuple[int, int]]
                     text[words[idx[0] - 1][1]:a] in ("-", " ", "‐") + tuple(_DASHES):
                 a = words[idx[0] - 1][0]
             if any(s < b and a < e for s, e in taken):
+                continue
+            if covering is not None and not (a <= covering[0] and covering[1] <= b):
                 continue
             if best is None or score > best.score:
                 best = HouseVariant(a, b, text[a:b], form, score)

@@ -119,6 +119,19 @@ def _source_verdict(glossary: Glossary, m: TermMatch, verdict: str, target: str,
                     f"{entry.en!r}: check that the English needs it"), None
 
 
+def _longer_spelling(entry, m: TermMatch, target: str) -> HouseVariant | None:
+    """A house-style spelling of the preferred form around an allowed shorter form ("Bashar
+    Assad" around "Assad": AP's style, not the glossary's), or None."""
+    if m.status not in ("preferred", "variant") or m.form == entry.en \
+            or len(name_key(entry.en)) <= len(name_key(m.form or "")):
+        return None
+    house = find_house_variant(entry, target, forms=[entry.en], covering=(m.start, m.end))
+    if house is None or house.end - house.start <= m.end - m.start \
+            or house.surface == case_like(entry.en, target, house.start):
+        return None
+    return house
+
+
 def _target_verdict(glossary: Glossary, m: TermMatch, target: str) -> tuple[int, str]:
     """Whether the English term ``m`` that the Arabic lacks is reported as unsourced."""
     entry = glossary.entries[m.entry_id]
@@ -208,6 +221,14 @@ def _findings(glossary: Glossary, index: int, source: str, target: str,
         entry = glossary.entries[m.entry_id]
         src = src_by_id.get(m.entry_id)
         sspan = (src.start, src.end) if src else None
+        longer = _longer_spelling(entry, m, target)
+        if longer is not None:
+            out.append(Finding(index, "variant", m.entry_id, entry.en, longer.surface, sspan,
+                               (longer.start, longer.end), case_like(entry.en, target,
+                                                                     longer.start),
+                               "probable", f"house-style spelling of {entry.en!r} around the "
+                                           f"allowed {m.form!r}"))
+            continue
         if m.status in _DEVIANT:
             fix = case_like(entry.en, target, m.start)  # always the preferred form
             if fix == m.surface:

@@ -13,14 +13,19 @@ the proposal cache never loads its weights.
 
 from __future__ import annotations
 
-import os
 import threading
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable
 
 from workbench.errors import WorkbenchError
+from workbench.mt.hypotheses import (
+    Hypothesis,
+    TranslationBackend,
+    default_threads,
+    join_parts,
+    translate_texts,
+)
 from workbench.mt.modeldir import (
     ModelDir,
     ModelNotFoundError,
@@ -37,6 +42,7 @@ __all__ = [
     "load_backend",
     "available_backend",
     "default_threads",
+    "translate_texts",
 ]
 
 #: Language codes of the multilingual families (source Arabic, target English).
@@ -44,50 +50,6 @@ LANG_CODES = {
     "nllb": ("arb_Arab", "eng_Latn"),
     "m2m100": ("ar", "en"),
 }
-
-
-@dataclass(frozen=True)
-class Hypothesis:
-    """One translation of a segment and its model score (mean log-probability per token)."""
-
-    text: str
-    score: float
-    tokens: int = 0
-
-    def as_tuple(self) -> tuple[str, float]:
-        return (self.text, self.score)
-
-
-@runtime_checkable
-class TranslationBackend(Protocol):
-    """What proposal code needs from a translation model."""
-
-    model_id: str
-    fingerprint: str
-
-    def translate(self, segments: list[str], *, n_best: int = 1,
-                  progress: Callable[[ProgressEvent], None] | None = None,
-                  cancel: CancelToken | None = None) -> list[list[Hypothesis]]: ...
-
-
-def default_threads() -> int:
-    """Threads for torch: one core left for the UI and everything else, at most 8.
-
-    ``WORKBENCH_MT_THREADS`` overrides.  Never more than the cores this process may use:
-    oversubscribed torch threads spin and make decoding many times slower (see
-    benchmarks/README.md).
-    """
-    try:
-        cores = max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - non-Linux
-        cores = max(1, os.cpu_count() or 1)
-    env = os.environ.get("WORKBENCH_MT_THREADS")
-    if env:
-        try:
-            return max(1, min(int(env), cores))
-        except ValueError:
-            raise WorkbenchError(f"WORKBENCH_MT_THREADS must be a number, not {env!r}") from None
-    return max(1, min(cores - 1, 8))
 
 
 class TransformersBackend:
@@ -263,7 +225,7 @@ class TransformersBackend:
             elif len(parts) == 1:
                 out.append(parts[0])
             else:
-                out.append(_join_parts(parts, n_best))
+                out.append(join_parts(parts, n_best))
         return out
 
     def _split_to_fit(self, text: str) -> list[str]:
@@ -372,35 +334,20 @@ class TransformersBackend:
         return result
 
 
-def _join_parts(parts: list[list[Hypothesis]], n_best: int) -> list[Hypothesis]:
-    """Combine the n-best lists of the pieces of one long segment into one n-best list."""
-    out: list[Hypothesis] = []
-    seen: set[str] = set()
-    for k in range(n_best):
-        chosen = [p[k] if k < len(p) else p[0] for p in parts]
-        text = " ".join(h.text for h in chosen if h.text)
-        if text in seen:
-            continue
-        seen.add(text)
-        tokens = sum(h.tokens for h in chosen)
-        score = (sum(h.score * max(1, h.tokens) for h in chosen)
-                 / max(1, sum(max(1, h.tokens) for h in chosen)))
-        out.append(Hypothesis(text, score, tokens))
-    return out
-
-
-def load_backend(model: str | Path | None = None, *, device: str = "auto",
+def load_backend(model: str | Path | None, *, models_dir: str | Path | None = None,
+                 device: str = "auto",
                  num_beams: int | None = None, batch_size: int = 16,
                  max_input_tokens: int | None = None, threads: int | None = None,
                  lazy: bool = True) -> TransformersBackend:
-    """Resolve ``model`` (None = the configured default) and return its backend.
+    """Resolve ``model`` (a folder, or an id under ``models_dir`` or in the Hugging Face
+    cache; None: no model configured) and return its backend.
 
     Raises :class:`ModelNotFoundError` (a :class:`WorkbenchError`) when no model
     is configured or found, with a message saying how to get one.  With
     ``lazy=False`` the weights load now (errors surface here); otherwise on the
     first translation.
     """
-    model_dir = inspect_model_dir(resolve_model(model))
+    model_dir = inspect_model_dir(resolve_model(model, models_dir))
     backend = TransformersBackend(model_dir, device=device, num_beams=num_beams,
                                   batch_size=batch_size, max_input_tokens=max_input_tokens,
                                   threads=threads)
@@ -409,7 +356,7 @@ def load_backend(model: str | Path | None = None, *, device: str = "auto",
     return backend
 
 
-def available_backend(model: str | Path | None = None, **kwargs: Any
+def available_backend(model: str | Path | None, **kwargs: Any
                       ) -> tuple[TransformersBackend | None, str]:
     """``(backend, "")`` if a model is found, else ``(None, message)``: for a quiet notice
     (the TUI) where a missing model must not stop anything else."""
@@ -417,8 +364,3 @@ def available_backend(model: str | Path | None = None, **kwargs: Any
         return load_backend(model, **kwargs), ""
     except WorkbenchError as exc:
         return None, str(exc)
-
-
-def translate_texts(backend: TranslationBackend, segments: Sequence[str]) -> list[str]:
-    """The best translation of each segment (a convenience for scripts and benchmarks)."""
-    return [h[0].text if h else "" for h in backend.translate(list(segments), n_best=1)]

@@ -17,11 +17,10 @@ from workbench.mt.tm_schema import ensure_tm_schema
 __all__ = ["open_tm_db", "default_cache_path"]
 
 
-def default_cache_path() -> Path:
-    """The stand-alone proposal cache used when no project is given."""
-    from workbench.config import data_dir
-
-    return data_dir() / "cache" / "mt-cache.sqlite"
+def default_cache_path(data_dir: str | Path) -> Path:
+    """The stand-alone proposal cache used when no project is given, in the user data
+    folder ``data_dir``."""
+    return Path(data_dir) / "cache" / "mt-cache.sqlite"
 
 
 def open_tm_db(path: str | Path, *, create: bool = True, what: str = "translation memory"

@@ -1,6 +1,6 @@
 """Translation memory over the ``tm_unit`` table (project file or stand-alone SQLite).
 
-Matching is on normalised Arabic (:func:`workbench.text.normalize.arabic_key`:
+Matching is on normalised Arabic (:func:`workbench.text.normalize.normalized_arabic`:
 diacritics, hamza forms, tatweel... do not count).  Scores are percentages as CAT
 tools show them:
 
@@ -29,7 +29,7 @@ from rapidfuzz.distance import Levenshtein
 
 from workbench.errors import WorkbenchError
 from workbench.mt.tm_schema import ensure_tm_schema, upsert_tm_unit
-from workbench.text.normalize import arabic_key
+from workbench.text.normalize import normalized_arabic
 
 __all__ = ["TranslationMemory", "TMMatch", "match_score", "word_diff"]
 
@@ -41,14 +41,14 @@ def _tokens(text: str) -> list[tuple[str, str, str]]:
     out = []
     for m in _TOKEN.finditer(text):
         tok = m.group(2)
-        out.append((m.group(1), tok, arabic_key(tok) or tok))
+        out.append((m.group(1), tok, normalized_arabic(tok) or tok))
     return out
 
 
 def match_score(query: str, candidate: str) -> int:
     """CAT-style percentage (0-100) of ``candidate`` for ``query``; 100 only if equal when
     normalised."""
-    qk, ck = arabic_key(query), arabic_key(candidate)
+    qk, ck = normalized_arabic(query), normalized_arabic(candidate)
     if qk == ck:
         return 100
     qt = [t[2] for t in _tokens(query)]
@@ -203,7 +203,7 @@ class TranslationMemory:
         """The best matches for ``source`` at or above ``threshold`` percent (see module doc)."""
         if not source.strip() or limit < 1:
             return []
-        key = arabic_key(source)
+        key = normalized_arabic(source)
         with self._lock:
             self._refresh()
             exact_ids = [r[0] for r in self.conn.execute(
@@ -230,7 +230,7 @@ class TranslationMemory:
             context = False
             if exact and (context_prev is not None or context_next is not None):
                 context = all(
-                    given is None or (stored is not None and arabic_key(given) == arabic_key(stored))
+                    given is None or (stored is not None and normalized_arabic(given) == normalized_arabic(stored))
                     for given, stored in ((context_prev, cprev), (context_next, cnext)))
             out.append(TMMatch(src, tgt, score, exact, context, word_diff(src, source), uid,
                                origin or "", note or "", created or ""))

@@ -62,15 +62,10 @@ def local_dir_name(model_id: str) -> str:
     return model_id.strip("/").replace("/", "--")
 
 
-def _models_dir() -> Path:
-    from workbench.config import load_config
-
-    return load_config().models_dir
-
-
-def _not_found(what: str) -> ModelNotFoundError:
+def _not_found(what: str, models_dir: Path | None) -> ModelNotFoundError:
     return ModelNotFoundError(
-        f"{what}; " + HOW_TO_GET_A_MODEL.format(models_dir=_models_dir()))
+        f"{what}; " + HOW_TO_GET_A_MODEL.format(
+            models_dir=models_dir if models_dir is not None else "the models folder"))
 
 
 def _from_hf_cache(model_id: str) -> Path | None:
@@ -93,14 +88,13 @@ def _from_hf_cache(model_id: str) -> Path | None:
     return path
 
 
-def resolve_model(model: str | Path | None = None) -> Path:
-    """The directory of ``model`` (None = the configured default), or :class:`ModelNotFoundError`."""
+def resolve_model(model: str | Path | None, models_dir: str | Path | None = None) -> Path:
+    """The directory of ``model`` -- a model folder, or an id looked up under ``models_dir``
+    (the configuration's, given by the caller) and in the Hugging Face cache -- or
+    :class:`ModelNotFoundError` (also for None: no model configured)."""
+    folder = Path(models_dir).expanduser() if models_dir is not None else None
     if model is None or (isinstance(model, str) and not model.strip()):
-        from workbench.config import load_config
-
-        model = load_config().model
-        if not model:
-            raise _not_found("no machine-translation model is configured")
+        raise _not_found("no machine-translation model is configured", folder)
     text = str(model).strip()
     path = Path(text).expanduser()
     looks_like_path = (isinstance(model, Path) or text.startswith((".", "/", "~"))
@@ -115,18 +109,18 @@ def resolve_model(model: str | Path | None = None) -> Path:
     if path.exists():
         raise ModelNotFoundError("expected a model directory, got a file", path=path)
     if looks_like_path and not _REPO_ID.match(text):
-        raise _not_found(f"model directory {text} not found")
-    models_dir = _models_dir()
-    candidates = [models_dir / local_dir_name(text), models_dir / text,
-                  models_dir / text.rsplit("/", 1)[-1]]
+        raise _not_found(f"model directory {text} not found", folder)
+    candidates = [folder / local_dir_name(text), folder / text,
+                  folder / text.rsplit("/", 1)[-1]] if folder is not None else []
     for cand in candidates:
         if (cand / "config.json").is_file():
             return cand.resolve()
     cached = _from_hf_cache(text)
     if cached is not None:
         return cached
-    raise _not_found(f"model {text!r} not found (looked in {models_dir} and the Hugging Face "
-                     f"cache {hf_cache_dir()}, offline)")
+    where = f"{folder} and " if folder is not None else ""
+    raise _not_found(f"model {text!r} not found (looked in {where}the Hugging Face "
+                     f"cache {hf_cache_dir()}, offline)", folder)
 
 
 @dataclass

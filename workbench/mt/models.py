@@ -17,10 +17,9 @@ from workbench.mt.modeldir import (
     hf_cache_dir,
     inspect_model_dir,
     local_dir_name,
-    resolve_model,
 )
 
-__all__ = ["list_models", "fetch_model", "use_model", "FetchError", "FETCH_PATTERNS"]
+__all__ = ["list_models", "fetch_model", "FetchError", "FETCH_PATTERNS"]
 
 #: Files a translation model needs (weights in safetensors when the repository has them).
 FETCH_PATTERNS = ["*.json", "*.spm", "*.model", "*.txt", "model.safetensors",
@@ -36,12 +35,8 @@ def _truthy(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def list_models(models_dir: Path | None = None, *, include_hf_cache: bool = True) -> list[ModelDir]:
-    """Models under ``models_dir`` (default: configured) and, optionally, in the Hub cache."""
-    if models_dir is None:
-        from workbench.config import load_config
-
-        models_dir = load_config().models_dir
+def list_models(models_dir: Path, *, include_hf_cache: bool = True) -> list[ModelDir]:
+    """Models under ``models_dir`` and, optionally, in the Hub cache."""
     found: list[ModelDir] = []
     seen: set[Path] = set()
 
@@ -70,7 +65,7 @@ def list_models(models_dir: Path | None = None, *, include_hf_cache: bool = True
     return found
 
 
-def fetch_model(model_id: str, models_dir: Path | None = None, *, endpoint: str | None = None,
+def fetch_model(model_id: str, models_dir: Path, *, endpoint: str | None = None,
                 timeout: float = 10.0) -> Path:
     """Download ``model_id`` from the Hugging Face Hub into ``models_dir/<org--name>``.
 
@@ -83,10 +78,6 @@ def fetch_model(model_id: str, models_dir: Path | None = None, *, endpoint: str 
     if not re.fullmatch(r"[A-Za-z0-9][\w.-]*/[\w.-]+|[A-Za-z0-9][\w.-]*", model_id):
         raise FetchError(f"{model_id!r} is not a Hugging Face model id (e.g. "
                          "Helsinki-NLP/opus-mt-ar-en)")
-    if models_dir is None:
-        from workbench.config import load_config
-
-        models_dir = load_config().models_dir
     target = models_dir / local_dir_name(model_id)
     offline_hint = (f"on a machine with internet run `workbench models fetch {model_id}` (or "
                     f"`huggingface-cli download {model_id} --local-dir {local_dir_name(model_id)}`)"
@@ -144,21 +135,6 @@ def _probe(endpoint: str, timeout: float, model_id: str, hint: str) -> None:
         reason = exc.strerror or type(exc).__name__
         raise FetchError(f"cannot download {model_id}: the Hugging Face Hub ({host}) cannot be "
                          f"reached (no network? {reason}); " + hint) from None
-
-
-def use_model(model: str, config_path: Path | None = None) -> tuple[str, Path]:
-    """Make ``model`` (an id or a directory) the default; returns (value written, config file).
-
-    The model must be found locally first, so that a typo does not become the default.
-    """
-    path = resolve_model(model)
-    text = model.strip()
-    candidate = Path(text).expanduser()
-    value = str(path) if candidate.exists() else text
-    from workbench.config import save_config_value
-
-    written = save_config_value("model", value, config_path)
-    return value, written
 
 
 __all__ += ["ModelNotFoundError"]

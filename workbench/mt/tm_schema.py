@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timezone
 
-from workbench.text.normalize import arabic_key
+from workbench.text.normalize import normalized_arabic
 
 __all__ = ["TM_SCHEMA", "ensure_tm_schema", "upsert_tm_unit", "utc_timestamp",
            "parse_timestamp"]
@@ -91,6 +91,6 @@ def upsert_tm_unit(conn: sqlite3.Connection, source: str, target: str, *,
         "context_prev = COALESCE(tm_unit.context_prev, excluded.context_prev), "
         "context_next = COALESCE(tm_unit.context_next, excluded.context_next) "
         "WHERE tm_unit.context_prev IS NULL OR tm_unit.context_next IS NULL",
-        (source, target, arabic_key(source), context_prev, context_next, origin or "",
+        (source, target, normalized_arabic(source), context_prev, context_next, origin or "",
          note or "", created_at or utc_timestamp()))
     return cur.rowcount > 0

@@ -28,7 +28,7 @@ from workbench.store.project import ConflictError, Project, ProjectLink
 from workbench.textio import write_text_atomic
 
 __all__ = ["EXPORT_FORMATS", "ExportResult", "ImportResult", "export_project", "import_file",
-           "import_tmx", "import_xliff", "term_findings", "load_default_glossary",
+           "import_tmx", "import_xliff", "term_findings",
            "detect_format"]
 
 EXPORT_FORMATS = ("tmx", "xliff", "csv", "txt")
@@ -65,15 +65,6 @@ class ImportResult:
 
 
 # --------------------------------------------------------------------------- glossary
-
-
-def load_default_glossary() -> Any | None:
-    """The configured glossary, or None if the glossary package is not installed yet."""
-    try:
-        from workbench.glossary import load_glossary
-    except ImportError:
-        return None
-    return load_glossary()
 
 
 def term_findings(project: Project, glossary: Any,

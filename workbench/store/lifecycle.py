@@ -1,11 +1,11 @@
 """Opening and creating project files (a part of :class:`workbench.store.project.Project`).
 
-:meth:`Lifecycle.create` (and :meth:`Lifecycle.create_aligned`, the store's part of it:
-storing documents already segmented and linked) builds the file under a temporary name
-and renames it into place, so a crash during creation leaves no half-made project;
-opening checks the file and migrates it forward (:data:`workbench.store.schema.MIGRATIONS`).
-Looking pairs up and aligning them is the application's
-(:mod:`workbench.app.projects`); :meth:`Lifecycle.create` still does both for its callers.
+:meth:`Lifecycle.create_aligned` stores documents already segmented and linked: it
+builds the file under a temporary name and renames it into place, so a crash during
+creation leaves no half-made project; opening checks the file and migrates it forward
+(:data:`workbench.store.schema.MIGRATIONS`).  Looking pairs up and aligning them is the
+application's (:func:`workbench.app.projects.create_project`), which uses
+:func:`check_new_project`, :func:`new_documents` and :func:`segments_and_links` here.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import os
 import re
 import sqlite3
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Self, Sequence
+from typing import Any, Self
 
 from workbench.align.links import Link, check_coverage
 from workbench.errors import WorkbenchError
@@ -33,12 +34,11 @@ from workbench.textio import MAX_TEXT_BYTES
 PROJECT_SUFFIX = ".wbproj"
 
 
-def default_project_path(pair_id: str) -> Path:
-    """Where the TUI keeps its default project for a pair such as ``seeds:004-000``."""
-    from workbench.config import data_dir
-
+def default_project_path(pair_id: str, data_dir: str | Path) -> Path:
+    """Where the TUI keeps its default project for a pair such as ``seeds:004-000``, under
+    the user data folder ``data_dir`` (the configuration's, read at the edge)."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", pair_id.replace(":", "__")).strip("._") or "project"
-    return data_dir() / "projects" / f"{slug}{PROJECT_SUFFIX}"
+    return Path(data_dir) / "projects" / f"{slug}{PROJECT_SUFFIX}"
 
 
 def _complete(links: list[Link], n_src: int, n_tgt: int) -> list[Link]:
@@ -146,65 +146,6 @@ class Lifecycle:
         if not _file_header_ok(p):
             raise WorkbenchError("not a workbench project (not an SQLite database)", path=p)
         return cls(p)
-
-    @classmethod
-    def open_default(cls, pair: str, *, unit: str = "paragraphs",
-                     progress: Callable[[ProgressEvent], None] | None = None,
-                     cancel: CancelToken | None = None) -> Self:
-        """The user's default project for a ``COLLECTION:PAIR`` (see
-        :func:`default_project_path`), aligned and created on first use."""
-        return cls.open_or_create(default_project_path(pair), pair=pair, unit=unit,
-                                  progress=progress, cancel=cancel)
-
-    @classmethod
-    def open_or_create(cls, path: str | Path, **create_args: Any) -> Self:
-        """Open ``path`` if it exists, else :meth:`create` it with ``create_args``."""
-        p = Path(path)
-        if p.exists():
-            return cls.open(p)
-        return cls.create(p, **create_args)
-
-    @classmethod
-    def create(cls, path: str | Path, *, pair: Any = None, source_text: str | None = None,
-               target_text: str | None = None, unit: str = "paragraphs",
-               links: Sequence[Link] | None = None, glossary: Any = None,
-               source_name: str = "source", target_name: str = "target",
-               source_language: str = "ar", target_language: str = "en",
-               links_origin: str = "aligner", overwrite: bool = False,
-               progress: Callable[[ProgressEvent], None] | None = None,
-               cancel: CancelToken | None = None) -> Self:
-        """Segment, align (unless ``links`` are given) and store a pair; return the open project.
-
-        ``pair`` is a :class:`workbench.corpus.Pair` or a ``COLLECTION:PAIR`` id;
-        otherwise give ``source_text`` and ``target_text``.  Without ``links`` the
-        aligner (:func:`workbench.align.api.align_texts`) links the segments.
-        Links that leave segments out are completed with 1:0 / 0:1 links.
-        ``links_origin`` says who made given links (``person`` for a gold alignment).
-
-        Kept for its callers: :func:`workbench.app.projects.create_project` does the same
-        with the corpus look-up and the aligner in the application layer (and any aligner);
-        the store's own part is :meth:`create_aligned`.
-        """
-        p = check_new_project(path, unit=unit, links_origin=links_origin, overwrite=overwrite)
-        if isinstance(pair, str) and source_text is None and target_text is None:
-            from workbench.corpus import resolve_pair
-
-            pair = resolve_pair(pair)
-        documents = new_documents(pair, source_text, target_text, source_name=source_name,
-                                  target_name=target_name, source_language=source_language,
-                                  target_language=target_language)
-        align = None
-        if links is None:
-            try:
-                from workbench.align.api import align_texts as align
-            except ImportError:
-                pass
-        src_segs, tgt_segs, links = segments_and_links(documents, unit, links, align=align,
-                                                       glossary=glossary, progress=progress,
-                                                       cancel=cancel)
-        return cls._store(p, documents, src_segs, tgt_segs, links, unit=unit,
-                          links_origin=links_origin, overwrite=overwrite, progress=progress,
-                          cancel=cancel)
 
     @classmethod
     def create_aligned(cls, path: str | Path, documents: NewDocuments,

@@ -17,8 +17,9 @@ Durability and concurrency
   overwritten).
 * Each thread gets its own connection, so the TUI can call any method from a
   worker thread.
-* :meth:`Project.create` builds the file under a temporary name and renames it
-  into place, so a crash during creation leaves no half-made project.
+* :meth:`Project.create_aligned` builds the file under a temporary name and renames
+  it into place, so a crash during creation leaves no half-made project (making a
+  project for a pair, aligning it first, is :func:`workbench.app.projects.create_project`).
 
 Undo and redo
 -------------
@@ -55,6 +56,7 @@ from workbench.store.records import (
     ProjectLink,
     StoredDocument,
     check_text,
+    order_links,
 )
 from workbench.store.schema import SIDES, STATUSES
 from workbench.text.segment import Segment
@@ -86,7 +88,7 @@ class Project(Lifecycle, Connections, Edits, AlignmentEdits, History, MemorySync
     """
 
     def __init__(self, path: Path) -> None:
-        # use Project.open / Project.create
+        # use Project.open / Project.create_aligned
         self.path = Path(path)
         self._lock = threading.Lock()
         self._conns: dict[int, sqlite3.Connection] = {}
@@ -161,7 +163,7 @@ class Project(Lifecycle, Connections, Edits, AlignmentEdits, History, MemorySync
                                 "updated_at FROM link").fetchall()
             members = conn.execute(
                 "SELECT link_id, side, idx FROM link_segment ORDER BY idx").fetchall()
-        return _order(self._build(rows, members))
+        return order_links(self._build(rows, members))
 
     def link(self, link_id: int) -> ProjectLink:
         with self._read() as conn:
@@ -210,23 +212,3 @@ class Project(Lifecycle, Connections, Edits, AlignmentEdits, History, MemorySync
         """``ok`` or SQLite's description of the damage."""
         rows = self._conn().execute("PRAGMA integrity_check").fetchall()
         return "; ".join(r[0] for r in rows)
-
-
-def _order(links: list[ProjectLink]) -> list[ProjectLink]:
-    """Source order; an insertion goes right after the link holding the target segment before it."""
-    with_src = sorted((lk for lk in links if lk.src),
-                      key=lambda lk: (lk.src[0], lk.tgt[0] if lk.tgt else -1))
-    owner: dict[int, ProjectLink] = {j: lk for lk in with_src for j in lk.tgt}
-    pos = {lk.id: n for n, lk in enumerate(with_src)}
-    keyed: list[tuple[tuple, ProjectLink]] = [((pos[lk.id], 0, 0), lk) for lk in with_src]
-    for lk in links:
-        if lk.src:
-            continue
-        before = -1
-        for j in range(lk.tgt[0] - 1, -1, -1):
-            if j in owner:
-                before = pos[owner[j].id]
-                break
-        keyed.append(((before, 1, lk.tgt[0]), lk))
-    keyed.sort(key=lambda kv: kv[0])
-    return [lk for _, lk in keyed]

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from workbench.align.links import Link
 from workbench.errors import WorkbenchError
 
 __all__ = ["ACCEPTED", "HistoryEntry", "ProjectLink", "StoredDocument", "check_text",
-           "MAX_SEGMENT_CHARS"]
+           "order_links", "MAX_SEGMENT_CHARS"]
 
 #: Statuses that count as accepted: the pair goes into the translation memory.
 ACCEPTED: tuple[str, ...] = ("translated", "reviewed")
@@ -88,6 +88,22 @@ class ProjectLink:
                 "origin": self.origin, "target_text": self.target_text, "status": self.status,
                 "version": self.version, "updated_at": self.updated_at,
                 "source_text": self.source_text, "reference_text": self.reference_text}
+
+
+def order_links(links: Sequence[ProjectLink]) -> list[ProjectLink]:
+    """A project's links in the order :meth:`Project.links` gives them: source order, an
+    insertion right after the link holding the target segment before it."""
+    with_src = sorted((lk for lk in links if lk.src),
+                      key=lambda lk: (lk.src[0], lk.tgt[0] if lk.tgt else -1))
+    owner = {j: n for n, lk in enumerate(with_src) for j in lk.tgt}
+    keyed = [((n, 0, 0), lk) for n, lk in enumerate(with_src)]
+    for lk in links:
+        if lk.src:
+            continue
+        before = next((owner[j] for j in range(lk.tgt[0] - 1, -1, -1) if j in owner), -1)
+        keyed.append(((before, 1, lk.tgt[0]), lk))
+    keyed.sort(key=lambda kv: kv[0])
+    return [lk for _, lk in keyed]
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from workbench.text.normalize import (
     NormalizedText,
-    arabic_key,
-    english_key,
+    normalized_arabic,
+    normalized_english,
     normalize_arabic,
     normalize_digits,
     normalize_english,
@@ -15,8 +15,8 @@ __all__ = [
     "UNITS",
     "NormalizedText",
     "Segment",
-    "arabic_key",
-    "english_key",
+    "normalized_arabic",
+    "normalized_english",
     "lines",
     "normalize_arabic",
     "normalize_digits",

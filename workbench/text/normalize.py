@@ -31,8 +31,8 @@ __all__ = [
     "NormalizedText",
     "normalize_arabic",
     "normalize_english",
-    "arabic_key",
-    "english_key",
+    "normalized_arabic",
+    "normalized_english",
     "normalize_digits",
     "is_arabic_char",
     "ARABIC_LETTER_CLASS",
@@ -219,13 +219,13 @@ def normalize_english(text: str) -> NormalizedText:
 
 
 @lru_cache(maxsize=65536)
-def arabic_key(text: str) -> str:
+def normalized_arabic(text: str) -> str:
     """The normalised Arabic string alone (cached), for keys and lookups."""
     return normalize_arabic(text).text
 
 
 @lru_cache(maxsize=65536)
-def english_key(text: str) -> str:
+def normalized_english(text: str) -> str:
     """The normalised English string alone (cached), for keys and lookups."""
     return normalize_english(text).text
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from workbench.errors import WorkbenchError
+from workbench.text.normalize import is_arabic_char
 
 Unit = Literal["paragraphs", "sentences", "lines"]
 UNITS: tuple[str, ...] = ("paragraphs", "sentences", "lines")
@@ -114,7 +115,6 @@ AR_ABBREVIATIONS = frozenset(["د", "م", "أ", "ا", "ج", "ص", "ه", "ق", "�
 
 _AR_TERMINATORS = ".!?؟…"
 _EN_TERMINATORS = ".!?…"
-_AR_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3]")
 
 
 def _previous_token(text: str, i: int) -> str:
@@ -166,7 +166,7 @@ def _is_boundary(text: str, t: int, end: int, lang: str) -> bool:
         bare = prev.lstrip(_OPENERS)
         if bare in AR_ABBREVIATIONS:
             return False
-        if len(bare) == 1 and _AR_LETTER.match(bare):
+        if len(bare) == 1 and is_arabic_char(bare):
             return False  # an Arabic initial
         return True
     # English

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 from workbench.cli import argtypes
 from workbench.cli.argtypes import int_range
+from workbench.cli.progress import progress_bar
 from workbench.cli.registry import Cli
 from workbench.errors import WorkbenchError
 
@@ -73,36 +73,10 @@ def register(cli: Cli) -> None:
     p.set_defaults(func=cmd_align)
 
 
-@contextmanager
-def progress_bar(enabled: bool):
-    """A rich progress bar on stderr, driven by ProgressEvent callbacks (None if disabled)."""
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
-        TimeElapsedColumn
-
-    console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def callback(event) -> None:
-            if event.task not in tasks:
-                tasks[event.task] = bar.add_task(event.task, total=event.total)
-            bar.update(tasks[event.task], completed=event.done, total=event.total)
-
-        yield callback
-
-
 def cmd_align(args: argparse.Namespace) -> int:
-    from workbench.align.api import Aligner
-    from workbench.align.links import check_coverage, format_links, read_links
-    from workbench.textio import read_text
+    from workbench.align.links import format_links
+    from workbench.app.aligning import align_files
 
-    if args.max_link is not None and (args.max_link < 1 or args.max_link > 8):
-        raise WorkbenchError(f"--max-link must be between 1 and 8 (got {args.max_link})")
     if args.format != "links" and args.no_scores:
         raise WorkbenchError("--no-scores only applies to --format links")
     if args.plot:
@@ -111,32 +85,15 @@ def cmd_align(args: argparse.Namespace) -> int:
         check_output(args.plot, inputs=[args.source, args.target, args.gold,
                                         *(args.glossary or [])],
                      force=args.force, what="plot", own=b"\x89PNG")
-    src_text = read_text(args.source, what="source file")
-    tgt_text = read_text(args.target, what="target file")
-    gold = read_links(args.gold) if args.gold else None
-    if gold is not None and not gold:
-        raise WorkbenchError("the gold file has no links", path=args.gold)
-    glossary = None
-    if args.glossary:
-        from workbench.glossary import load_glossary
-
-        glossary = load_glossary([Path(p) for p in args.glossary])
-    aligner = Aligner(disk_cache=not args.no_cache)
-    from workbench.align.langs import check_lang, check_scripts
-
-    langs = dict(source_lang=check_lang(args.source_lang, "--source-lang"),
-                 target_lang=check_lang(args.target_lang, "--target-lang"))
-    check_scripts(src_text, tgt_text, src_name=f"source {args.source}",
-                  tgt_name=f"target {args.target}", **langs)
-    with progress_bar(sys.stderr.isatty()) as callback:
-        result = aligner.align_texts(src_text, tgt_text, args.segments, glossary=glossary,
-                                     max_link=args.max_link, progress=callback,
-                                     profile=args.profile, **langs)
-    if gold is not None:
-        check_coverage(gold, len(result.source), len(result.target), path=args.gold)
-        from workbench.scoring.alignment import score_alignment
-
-        s = score_alignment(gold, result.links)
+    with progress_bar() as callback:
+        done = align_files(args.source, args.target, unit=args.segments,
+                           glossary_paths=args.glossary, gold=args.gold,
+                           max_link=args.max_link, profile=args.profile,
+                           source_lang=args.source_lang, target_lang=args.target_lang,
+                           disk_cache=not args.no_cache, progress=callback)
+    result, gold = done.result, done.gold
+    if done.score is not None:
+        s = done.score
         print(f"gold {args.gold}: strict P {s.precision_strict:.3f} R {s.recall_strict:.3f} "
               f"F1 {s.f1_strict:.3f}; lax P {s.precision_lax:.3f} R {s.recall_lax:.3f} "
               f"F1 {s.f1_lax:.3f}", file=sys.stderr)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from pathlib import Path
 
 from workbench.cli import argtypes
@@ -57,54 +56,23 @@ def register(cli: Cli) -> None:
 
 
 def cmd_batch_align(args: argparse.Namespace) -> int:
-    import time
-
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
 
-    from workbench.align.batch import BatchWarning, align_directory, plan_directory
-    from workbench.errors import WorkbenchError
+    from workbench.app.batch import align_batch, plan_batch
+    from workbench.cli.progress import progress_bar
 
-    if args.workers is not None and args.workers < 1:
-        raise WorkbenchError(f"--workers must be at least 1 (got {args.workers})")
     err = Console(stderr=True)
-    plan = plan_directory(args.directory, args.out)  # layout errors before the bar appears
+    plan = plan_batch(args.directory, args.out)  # layout errors before the bar appears
     for message in plan.warnings():
         err.print(f"workbench: warning: {message}", highlight=False, soft_wrap=True)
-
-    started = time.perf_counter()
-    first: dict[str, int] = {}
-    with Progress(TextColumn("[bold]aligning"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
-                  TextColumn("ETA"), TimeRemainingColumn(), console=err,
-                  disable=not err.is_terminal) as bar:
-        task_id = None
-
-        def progress(event) -> None:
-            nonlocal task_id
-            if task_id is None:
-                # documents resumed from OUT start the bar, so they do not skew the ETA
-                first["resumed"] = event.done
-                task_id = bar.add_task("aligning", total=event.total, completed=event.done,
-                                       detail=event.detail)
-            else:
-                bar.update(task_id, total=event.total, completed=event.done,
-                           detail=event.detail)
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", BatchWarning)  # printed above already
-            results = align_directory(args.directory, args.out, unit=args.segments,
-                                      workers=args.workers,
-                                      glossary_paths=args.glossary, progress=progress,
-                                      source_lang=args.source_lang,
-                                      target_lang=args.target_lang,
-                                      profile=args.profile, max_link=args.max_link)
-    resumed = first.get("resumed", 0)
-    n_links = sum(len(v) for v in results.values())
-    what = f"{len(results) - resumed} aligned"
-    if resumed:
-        what += f", {resumed} already done"
-    print(f"{len(results)} documents ({what}), {n_links} links written to {args.out} "
-          f"in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    with progress_bar("aligning", transient=False) as progress:
+        run = align_batch(args.directory, args.out, unit=args.segments, workers=args.workers,
+                          glossary_paths=args.glossary, source_lang=args.source_lang,
+                          target_lang=args.target_lang, profile=args.profile,
+                          max_link=args.max_link, progress=progress)
+    what = f"{len(run.links) - run.resumed} aligned"
+    if run.resumed:
+        what += f", {run.resumed} already done"
+    print(f"{len(run.links)} documents ({what}), {run.n_links} links written to {args.out} "
+          f"in {run.seconds:.1f}s", file=sys.stderr)
     return 0

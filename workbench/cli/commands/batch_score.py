@@ -63,54 +63,23 @@ def register(cli: Cli) -> None:
     p.set_defaults(func=cmd_score)
 
 
-def _default_out(args: argparse.Namespace) -> Path:
-    if args.out is not None:
-        return args.out
-    if args.pred is not None:
-        return args.pred
-    name = Path(str(args.source).rstrip("/")).name or "input"
-    return Path(f"batch-{name}")
-
-
 def cmd_score(args: argparse.Namespace) -> int:
-    from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
+    from workbench.app.batch import default_score_out, score_batch
+    from workbench.cli.progress import progress_bar
 
-    from workbench.errors import WorkbenchError
-    from workbench.scoring.batch import ScoreSettings, score_directory, settings_glossary
-    from workbench.scoring.report import REPORT_SUFFIXES, write_report
-
-    if args.workers is not None and args.workers < 1:
-        raise WorkbenchError("--workers must be at least 1")
-    for path in args.report:
-        if path.suffix.lower() not in REPORT_SUFFIXES + (".htm", ".markdown"):
-            raise WorkbenchError("unknown report format; name the file .json, .md or .html",
-                                 path=path)
-    if args.pred is not None and not args.pred.is_dir():
-        raise WorkbenchError("--pred must be a folder of link files", path=args.pred)
-    settings = ScoreSettings(
-        mt_model=args.mt,
-        glossary_paths=tuple(str(p.resolve()) for p in args.glossary) if args.glossary else None,
-        terms=not args.no_terms)
-    out = _default_out(args)
-    err = Console(stderr=True)
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
-                  TextColumn("ETA"), TimeRemainingColumn(), console=err,
-                  transient=False, disable=not err.is_terminal) as bar:
-        task_id = bar.add_task("scoring", total=None, detail="")
-
-        def progress(event) -> None:
-            bar.update(task_id, total=event.total, completed=event.done, detail=event.detail)
-
-        result = score_directory(args.source, out, pred_dir=args.pred, unit=args.segments,
-                                 settings=settings, workers=args.workers,
-                                 scheduler=args.scheduler, fresh=args.fresh, progress=progress)
-    summary = result.summary(settings_glossary(settings))
-    _print_summary(summary, result, out)
-    for path in args.report:
-        write_report(summary, path, result.documents, worst=args.worst)
+    cfg = args.cfg
+    glossaries = ([p.resolve() for p in args.glossary] if args.glossary
+                  else cfg.glossary_paths())
+    out = default_score_out(args.source, args.out, args.pred)
+    with progress_bar("scoring", transient=False) as progress:
+        run = score_batch(args.source, out, glossary_paths=glossaries, pred_dir=args.pred,
+                          unit=args.segments, mt_model=args.mt, models_dir=cfg.models_dir,
+                          terms=not args.no_terms,
+                          workers=args.workers, scheduler=args.scheduler, fresh=args.fresh,
+                          reports=args.report, worst=args.worst,
+                          corpus_roots=cfg.corpus_paths(), progress=progress)
+    _print_summary(run.summary, run.result, out)
+    for path in run.reports:
         print(f"report written to {path}", file=sys.stderr)
     return 0
 

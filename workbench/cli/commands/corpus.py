@@ -29,7 +29,7 @@ def register(cli: Cli) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     from workbench.corpus import find_collections
 
-    collections = find_collections()
+    collections = find_collections(args.cfg.corpus_paths())
     if args.format == "json":
         out = []
         for c in collections.values():
@@ -64,7 +64,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from workbench.corpus import resolve_pair
 
-    pair = resolve_pair(args.pair)
+    pair = resolve_pair(args.pair, args.cfg.corpus_paths())
     sides = [("source", pair.source), ("target", pair.target)]
     if args.side != "both":
         sides = [s for s in sides if s[0] == args.side]

@@ -111,15 +111,13 @@ def _format_option(p: argparse.ArgumentParser) -> None:
 def _load(args: argparse.Namespace):
     from workbench.glossary import load_glossary
 
-    return load_glossary(args.glossary)
+    return load_glossary(args.glossary or args.cfg.glossary_paths())
 
 
 def _paths(args: argparse.Namespace) -> list[Path]:
     if args.paths:
         return list(args.paths)
-    from workbench.config import load_config
-
-    return load_config().glossary_paths()
+    return args.cfg.glossary_paths()
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -169,7 +167,6 @@ def cmd_find(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from workbench.config import load_config
     from workbench.glossary.edit import add_entry, default_file_for, entry_yaml
     from workbench.glossary.model import Entry, Related
 
@@ -182,7 +179,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     entry = Entry(id=args.id, type=args.type, en=args.en, ar=list(args.ar),
                   variants=args.variant, deprecated=args.deprecated, forbidden=args.forbidden,
                   related=related, note=args.note)
-    paths = args.glossary or load_config().glossary_paths()
+    paths = args.glossary or args.cfg.glossary_paths()
     target = args.file or default_file_for(args.type, paths)
     add_entry(entry, target, glossary_paths=paths, dry_run=args.dry_run)
     if args.dry_run:
@@ -200,11 +197,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if not args.no_corpora:
         from workbench.corpus import find_collections
 
-        collections = list(find_collections().values())
-    from workbench.cli.commands.qa import _ProgressBars
+        collections = list(find_collections(args.cfg.corpus_paths()).values())
+    from workbench.cli.progress import progress_bar
 
-    with _ProgressBars(enabled=sys.stderr.isatty()) as bars:
-        stats = glossary_stats(glossary, collections, progress=bars.callback)
+    with progress_bar() as progress:
+        stats = glossary_stats(glossary, collections, progress=progress)
     if args.format == "json":
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0
@@ -287,9 +284,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         check_output(args.output, inputs=[args.file], force=args.force,
                      what="imported glossary")
     # the imported entries must form a valid glossary, alone and with the configured ones
-    from workbench.config import load_config
 
-    others = [p for p in (args.glossary or load_config().glossary_paths())]
+    others = [p for p in (args.glossary or args.cfg.glossary_paths())]
     report = lint_glossary(others + [out], near_duplicates=False, overrides={out: text})
     if report.errors:
         first = report.errors[0]
@@ -308,7 +304,7 @@ def cmd_mine(args: argparse.Namespace) -> int:
     from workbench.glossary.mine import mine_collections
 
     glossary = _load(args)
-    collections = find_collections()
+    collections = find_collections(args.cfg.corpus_paths())
     if args.collection:
         if args.collection not in collections:
             raise WorkbenchError(f"unknown collection {args.collection!r} (known: "
@@ -316,11 +312,11 @@ def cmd_mine(args: argparse.Namespace) -> int:
         chosen = [collections[args.collection]]
     else:
         chosen = list(collections.values())
-    from workbench.cli.commands.qa import _ProgressBars
+    from workbench.cli.progress import progress_bar
 
-    with _ProgressBars(enabled=sys.stderr.isatty()) as bars:
+    with progress_bar() as progress:
         proposals = mine_collections(glossary, chosen, fuzzy_cutoff=args.cutoff,
-                                     progress=bars.callback)
+                                     progress=progress)
     if args.format == "json":
         print(json.dumps([p.to_dict() for p in proposals], ensure_ascii=False, indent=2))
         return 0

@@ -48,11 +48,10 @@ def _size(n: int) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from workbench.config import load_config
     from workbench.mt.modeldir import HOW_TO_GET_A_MODEL, hf_cache_dir
     from workbench.mt.models import list_models
 
-    cfg = load_config()
+    cfg = args.cfg
     models = list_models(cfg.models_dir)
     default_dir = None
     if cfg.model:
@@ -60,7 +59,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         from workbench.mt.modeldir import inspect_model_dir, resolve_model
 
         try:
-            default_dir = resolve_model(cfg.model)
+            default_dir = resolve_model(cfg.model, cfg.models_dir)
         except WorkbenchError:
             default_dir = None
         if default_dir is not None and all(m.path.resolve() != default_dir for m in models):
@@ -87,19 +86,21 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from workbench.mt.models import fetch_model, use_model
+    from workbench.app.models import use_model
+    from workbench.mt.models import fetch_model
 
-    path = fetch_model(args.model, timeout=args.timeout)
+    path = fetch_model(args.model, args.cfg.models_dir, timeout=args.timeout)
     print(f"downloaded {args.model} to {path}")
     if args.use:
-        value, cfg = use_model(str(path))
+        value, cfg = use_model(str(path), models_dir=args.cfg.models_dir,
+                               config_path=args.config)
         print(f"default model is now {value} ({cfg})")
     return 0
 
 
 def cmd_use(args: argparse.Namespace) -> int:
-    from workbench.mt.models import use_model
+    from workbench.app.models import use_model
 
-    value, cfg = use_model(args.model)
+    value, cfg = use_model(args.model, models_dir=args.cfg.models_dir, config_path=args.config)
     print(f"default model is now {value} (written to {cfg})")
     return 0

@@ -43,7 +43,7 @@ def cmd_open(args: argparse.Namespace) -> int:
         from workbench.cli.commands.tui import run_tui
 
         return run_tui(args, args.pair)
-    pair = resolve_pair(args.pair)
+    pair = resolve_pair(args.pair, args.cfg.corpus_paths())
     return print_pair(pair, args.segments)
 
 
@@ -53,11 +53,11 @@ def print_pair(pair, unit: str = "paragraphs") -> int:
     from rich.text import Text
 
     from workbench.align.api import Aligner
-    from workbench.cli.commands.align import progress_bar
+    from workbench.cli.progress import progress_bar
 
     console = Console()
     aligner = Aligner(disk_cache=True)
-    with progress_bar(sys.stderr.isatty()) as callback:
+    with progress_bar() as callback:
         result = aligner.align_texts(pair.source.text, pair.target.text, unit, progress=callback)
     gold = pair.gold_links() if pair.gold_unit == unit else None
     gold_keys = {g.key() for g in gold} if gold else None

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from workbench.cli import argtypes
 from workbench.cli.argtypes import int_range
@@ -120,27 +119,6 @@ def register(cli: Cli) -> None:
     p.set_defaults(func=cmd_redo)
 
 
-@contextmanager
-def _progress_bar() -> Iterator[Any]:
-    """A rich progress bar on stderr fed by ProgressEvents (silent when not a terminal)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield None
-        return
-    tasks: dict[str, Any] = {}
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}"
-                  "/{task.total}"), TimeElapsedColumn(), console=console, transient=True) as bar:
-        def callback(event: Any) -> None:
-            if event.task not in tasks:
-                tasks[event.task] = bar.add_task(event.task, total=event.total)
-            bar.update(tasks[event.task], completed=event.done, total=event.total)
-
-        yield callback
-
-
 def _open(path: Path) -> Any:
     from workbench.store.project import Project
 
@@ -148,45 +126,16 @@ def _open(path: Path) -> Any:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from workbench.align.links import read_links
-    from workbench.store.project import Project
-    from workbench.textio import read_text
+    from workbench.app.projects import new_project
 
-    if args.pair and (args.source or args.target):
-        raise WorkbenchError("give --pair or --source/--target, not both")
-    if not args.pair and not (args.source and args.target):
-        raise WorkbenchError("give --pair COLLECTION:PAIR, or both --source and --target")
-    links = read_links(args.links) if args.links else None
-    kwargs: dict[str, Any] = {}
-    if args.pair:
-        from workbench.corpus import resolve_pair
+    from workbench.cli.progress import progress_bar
 
-        pair = resolve_pair(args.pair)
-        kwargs["pair"] = pair
-        if args.gold:
-            if pair.gold_path is None:
-                raise WorkbenchError(f"pair {pair.qualified_id} has no gold alignment")
-            if pair.gold_unit != args.segments:
-                raise WorkbenchError(f"the gold alignment of {pair.qualified_id} is by "
-                                     f"{pair.gold_unit}; add --segments {pair.gold_unit}")
-            links = pair.gold_links()
-            kwargs["links_origin"] = "person"
-    else:
-        if args.gold:
-            raise WorkbenchError("--gold needs --pair")
-        kwargs.update(source_text=read_text(args.source, what="source file"),
-                      target_text=read_text(args.target, what="target file"),
-                      source_name=str(args.source), target_name=str(args.target))
-    if args.glossary:
-        if links is not None:
-            raise WorkbenchError("--glossary guides the aligner; it cannot be used with "
-                                 "--links or --gold")
-        from workbench.glossary import load_glossary
-
-        kwargs["glossary"] = load_glossary([Path(g) for g in args.glossary])
-    with _progress_bar() as progress:
-        project = Project.create(args.project, unit=args.segments, links=links,
-                                 overwrite=args.force, progress=progress, **kwargs)
+    with progress_bar() as progress:
+        project = new_project(args.project, pair=args.pair, source=args.source,
+                              target=args.target, unit=args.segments, links_file=args.links,
+                              gold=args.gold, glossary_paths=args.glossary or (),
+                              overwrite=args.force, corpus_roots=args.cfg.corpus_paths(),
+                              progress=progress)
     with project:
         links_ = project.links()
         n_src, n_tgt = len(project.segments("source")), len(project.segments("target"))
@@ -195,12 +144,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _glossary_or_none(skip: bool) -> Any:
-    if skip:
+def _glossary_or_none(args: argparse.Namespace) -> Any:
+    """The configured glossary, unless --no-glossary."""
+    if args.no_glossary:
         return None
-    from workbench.store.exchange import load_default_glossary
+    from workbench.glossary import load_glossary
 
-    return load_default_glossary()
+    return load_glossary(args.cfg.glossary_paths())
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -209,7 +159,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     with _open(args.project) as project:
         links = project.links()
         counts = project.status_counts()
-        glossary = _glossary_or_none(args.no_glossary)
+        glossary = _glossary_or_none(args)
         findings = term_findings(project, glossary, links) if glossary is not None else None
         by_kind: dict[str, int] = {}
         for fs in (findings or {}).values():
@@ -316,7 +266,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     check_output(args.out, inputs=[args.project], force=args.force, what="export",
                  own=own_output("links-csv" if args.fmt == "csv" else args.fmt))
     with _open(args.project) as project:
-        glossary = _glossary_or_none(args.no_glossary) if args.fmt == "xliff" else None
+        glossary = _glossary_or_none(args) if args.fmt == "xliff" else None
         result = export_project(project, args.fmt, args.out, all_links=args.all_links,
                                 memory=args.memory, glossary=glossary)
     print(result.describe())

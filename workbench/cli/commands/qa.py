@@ -71,14 +71,16 @@ def cmd_qa(args: argparse.Namespace) -> int:
     if args.fix:
         check_output(args.fix, inputs=[args.ar, args.en, *(args.glossary or [])],
                      force=args.force, what="--fix file")
-    glossary = load_glossary(args.glossary)
+    glossary = load_glossary(args.glossary or args.cfg.glossary_paths())
     ar_text = read_text(args.ar, what="Arabic file")
     en_text = read_text(args.en, what="English file")
-    with _ProgressBars(enabled=sys.stderr.isatty()) as bars:
+    from workbench.cli.progress import progress_bar
+
+    with progress_bar() as progress:
         result = check_documents(glossary, ar_text, en_text, aligned=args.aligned,
                                  unit=args.segments, numbers=not args.no_numbers,
                                  ar_name=str(args.ar), en_name=str(args.en),
-                                 progress=bars.callback)
+                                 progress=progress)
     from workbench.glossary.qa import at_least
 
     findings = at_least(result.findings, args.min_severity)
@@ -140,33 +142,3 @@ def _dismissals(args: argparse.Namespace, result, findings):
             if any(f.kind == k and (t is None or f.term == t) for k, t in wanted):
                 dismiss(project, f, *texts(f), note="workbench qa --dismiss")
         return without_dismissed(project, findings, texts)
-
-
-class _ProgressBars:
-    """rich progress bars on stderr for the long steps (aligning, checking), one per task."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.bar = None
-        self.tasks: dict[str, int] = {}
-
-    def __enter__(self) -> "_ProgressBars":
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.bar = Progress(transient=True, console=Console(stderr=True))
-            self.bar.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    def callback(self, event) -> None:
-        if self.bar is None:
-            return
-        task = self.tasks.get(event.task)
-        if task is None:
-            task = self.tasks[event.task] = self.bar.add_task(event.task, total=event.total)
-        self.bar.update(task, completed=event.done, total=event.total)

