@@ -172,6 +172,33 @@ async def test_a_stale_write_is_refused_and_the_text_kept(project_path, curated)
         assert stored(project_path, link_id).target_text == "my own text"
 
 
+async def test_text_kept_over_a_conflict_survives_the_next_poll(project_path, curated):
+    """The 1 s poll used to take the kept text for an unchanged editor and reload the link
+    over it (seen when the suite ran on a loaded machine): the translator's text was lost."""
+    app = app_for(project_path, curated)
+    async with running(app) as pilot:
+        s = screen(app)
+        link_id = s.current
+        for text in ("written in another window", "and written there again"):
+            other = Project.open(project_path)
+            other.edit(link_id, text, base_version=other.link(link_id).version)
+            other.close()
+            if text.startswith("written"):
+                s.editor.replace_all("my own text")
+                await pilot.press("f9")                  # refused: a conflict, text kept
+                await pilot.pause()
+            s.poll()                                     # the other window's change arrives
+            await pilot.pause()
+            assert s.current == link_id and s.editor.text == "my own text"
+        assert stored(project_path, link_id).target_text == "and written there again"
+        await pilot.press("f9")                          # refused again: changed since
+        await pilot.pause()
+        assert stored(project_path, link_id).target_text == "and written there again"
+        await pilot.press("f9")                          # the translator's text applies
+        await pilot.pause()
+        assert stored(project_path, link_id).target_text == "my own text"
+
+
 async def test_changes_from_another_process_show_up(project_path, curated):
     app = app_for(project_path, curated)
     async with running(app) as pilot:

@@ -11,7 +11,7 @@ from workbench.align.links import Link
 from workbench.errors import WorkbenchError
 from workbench.progress import ProgressEvent
 
-__all__ = ["AlignedFiles", "align_files"]
+__all__ = ["AlignedFiles", "align_files", "align_pair"]
 
 
 @dataclass
@@ -62,3 +62,20 @@ def align_files(source: str | Path, target: str | Path, *, unit: str = "paragrap
 
         score = score_alignment(gold_links, result.links)
     return AlignedFiles(result, gold_links, score)
+
+
+def align_pair(pair: Any, unit: str = "paragraphs", *, disk_cache: bool = True,
+               progress: Callable[[ProgressEvent], None] | None = None) -> AlignedFiles:
+    """Align a corpus pair (:class:`workbench.corpus.Pair`), scored against its gold
+    alignment when it has one by ``unit``."""
+    from workbench.align.api import Aligner
+
+    result = Aligner(disk_cache=disk_cache).align_texts(pair.source.text, pair.target.text,
+                                                       unit, progress=progress)
+    gold = pair.gold_links() if pair.gold_unit == unit else None
+    score = None
+    if gold is not None:
+        from workbench.scoring.alignment import score_alignment
+
+        score = score_alignment(gold, result.links)
+    return AlignedFiles(result, gold, score)

@@ -10,6 +10,7 @@ can write the fixes into the original English.
 
 from __future__ import annotations
 
+from workbench.errors import WorkbenchError
 from workbench.glossary.documents import (
     DocumentQA,
     aligned_pairs,
@@ -21,7 +22,7 @@ from workbench.glossary.documents import (
 from workbench.glossary.model import Glossary
 from workbench.text.segment import check_unit
 
-__all__ = ["DocumentQA", "check_documents", "fix_document"]
+__all__ = ["DocumentQA", "apply_dismissals", "check_documents", "fix_document"]
 
 
 def check_documents(glossary: Glossary, ar_text: str, en_text: str, *, aligned: bool = False,
@@ -51,3 +52,34 @@ def check_documents(glossary: Glossary, ar_text: str, en_text: str, *, aligned: 
         pairs = pairs_from_links(ar_text, en_text, result.source, result.target, links)
     return check_pairs(glossary, pairs, numbers=numbers, links=links, progress=progress,
                        cancel=cancel)
+
+
+def apply_dismissals(project_path, result: DocumentQA, findings: list, dismiss: list[str]
+                     ) -> tuple[list, int]:
+    """Dismiss, in the project at ``project_path``, the findings named by ``dismiss``
+    (``KIND`` or ``KIND:TERM``), then drop every finding dismissed there; returns the
+    findings left and how many were hidden."""
+    from workbench.glossary.qa import KINDS
+    from workbench.store.dismissals import dismiss as dismiss_finding
+    from workbench.store.dismissals import without_dismissed
+    from workbench.store.project import Project
+
+    if project_path is None:
+        raise WorkbenchError("--dismiss needs --project (the project that keeps dismissals)")
+    wanted = []
+    for item in dismiss:
+        kind, _, term = item.partition(":")
+        if kind not in KINDS:
+            raise WorkbenchError(f"--dismiss {item!r}: unknown kind {kind!r} (one of "
+                                 f"{', '.join(KINDS)})")
+        wanted.append((kind, term or None))
+
+    def texts(f):
+        pair = result.pairs[f.segment]
+        return pair.source, pair.target
+
+    with Project.open(project_path) as project:
+        for f in findings:
+            if any(f.kind == k and (t is None or f.term == t) for k, t in wanted):
+                dismiss_finding(project, f, *texts(f), note="workbench qa --dismiss")
+        return without_dismissed(project, findings, texts)

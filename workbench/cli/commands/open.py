@@ -52,14 +52,13 @@ def print_pair(pair, unit: str = "paragraphs") -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from workbench.align.api import Aligner
+    from workbench.app.aligning import align_pair
     from workbench.cli.progress import progress_bar
 
     console = Console()
-    aligner = Aligner(disk_cache=True)
     with progress_bar() as callback:
-        result = aligner.align_texts(pair.source.text, pair.target.text, unit, progress=callback)
-    gold = pair.gold_links() if pair.gold_unit == unit else None
+        done = align_pair(pair, unit, progress=callback)
+    result, gold = done.result, done.gold
     gold_keys = {g.key() for g in gold} if gold else None
     table = Table(title=f"{pair.qualified_id}: {pair.source.id} ({pair.source.language}) -> "
                         f"{pair.target.id} ({pair.target.language}), {unit}",
@@ -84,10 +83,7 @@ def print_pair(pair, unit: str = "paragraphs") -> int:
     n_null = sum(lk.is_null for lk in result.links)
     summary = (f"{len(result.source)} Arabic and {len(result.target)} English {unit}; "
                f"{len(result.links)} links, {n_null} of them deletions or insertions")
-    if gold is not None:
-        from workbench.scoring.alignment import score_alignment
-
-        s = score_alignment(gold, result.links)
-        summary += f"; strict F1 against the gold alignment {s.f1_strict:.3f}"
+    if done.score is not None:
+        summary += f"; strict F1 against the gold alignment {done.score.f1_strict:.3f}"
     console.print(summary)
     return 0

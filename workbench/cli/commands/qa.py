@@ -65,7 +65,7 @@ def register(cli: Cli) -> None:
 
 def cmd_qa(args: argparse.Namespace) -> int:
     from workbench.glossary import load_glossary
-    from workbench.app.checking import check_documents, fix_document
+    from workbench.app.checking import apply_dismissals, check_documents, fix_document
     from workbench.textio import check_output, read_text, write_output
 
     if args.fix:
@@ -86,7 +86,7 @@ def cmd_qa(args: argparse.Namespace) -> int:
     findings = at_least(result.findings, args.min_severity)
     hidden = 0
     if args.project is not None or args.dismiss:
-        findings, hidden = _dismissals(args, result, findings)
+        findings, hidden = apply_dismissals(args.project, result, findings, args.dismiss or [])
     if args.fix:
         write_output(args.fix, fix_document(en_text, result), force=True, what="--fix file",
                      inputs=[args.ar, args.en, *glossary.files])
@@ -114,31 +114,3 @@ def cmd_qa(args: argparse.Namespace) -> int:
         if args.fix:
             print(f"wrote the fixed English to {args.fix}", file=sys.stderr)
     return 1 if findings else 0
-
-
-def _dismissals(args: argparse.Namespace, result, findings):
-    """Dismiss the findings named by --dismiss, then drop every dismissed one."""
-    from workbench.errors import WorkbenchError
-    from workbench.glossary.qa import KINDS
-    from workbench.store.dismissals import dismiss, without_dismissed
-    from workbench.store.project import Project
-
-    if args.project is None:
-        raise WorkbenchError("--dismiss needs --project (the project that keeps dismissals)")
-    wanted = []
-    for item in args.dismiss or []:
-        kind, _, term = item.partition(":")
-        if kind not in KINDS:
-            raise WorkbenchError(f"--dismiss {item!r}: unknown kind {kind!r} (one of "
-                                 f"{', '.join(KINDS)})")
-        wanted.append((kind, term or None))
-
-    def texts(f):
-        pair = result.pairs[f.segment]
-        return pair.source, pair.target
-
-    with Project.open(args.project) as project:
-        for f in findings:
-            if any(f.kind == k and (t is None or f.term == t) for k, t in wanted):
-                dismiss(project, f, *texts(f), note="workbench qa --dismiss")
-        return without_dismissed(project, findings, texts)

@@ -56,6 +56,7 @@ class TranslateScreen(Elsewhere, Workers, Screen[None]):
         self.candidates: list[Any] = []
         self.mt_pending = False
         self.saved_text = ""      # the editor text as last stored (or loaded)
+        self.kept_text: str | None = None   # the translator's text kept over a conflict
         self._draft_timer: Any = None
         self._check_timer: Any = None
         self.ready = False        # mounted and showing its first link
@@ -106,6 +107,7 @@ class TranslateScreen(Elsewhere, Workers, Screen[None]):
         link = self.session.link(link_id)
         self.candidates, self.mt_pending = [], False
         self.saved_text = self.session.initial_text(link, prefill="empty")
+        self.kept_text = None
         self.editor.load(link_id, self.saved_text, link.version)
         self.editor.read_only = link.is_insertion
         title = f"Arabic  (link {self.session.position(link_id) + 1}, {link.status}"
@@ -212,7 +214,7 @@ class TranslateScreen(Elsewhere, Workers, Screen[None]):
     def _conflict(self, link_id: int) -> None:
         link = self.session.reload(link_id)
         self.editor.base_version = link.version
-        self.saved_text = self.editor.text   # kept for the translator to re-apply
+        self.saved_text = self.kept_text = self.editor.text   # for the translator to re-apply
         self.refresh_rows()
         self.notify(f"link {self.session.position(link_id) + 1} was changed in another "
                     "window; it is reloaded and your text is kept in the editor: accept "
@@ -387,7 +389,8 @@ class TranslateScreen(Elsewhere, Workers, Screen[None]):
             if first is not None:
                 self.show_link(first)
             return
-        if self.editor.text == self.saved_text and link.target_text != self.saved_text:
+        if (self.editor.text == self.saved_text != self.kept_text
+                and link.target_text != self.saved_text):
             self.show_link(current)
-        elif self.editor.text == self.saved_text:
+        elif self.editor.text == self.saved_text != self.kept_text:
             self.editor.base_version = link.version
