@@ -142,7 +142,7 @@ def merge(old: dict, new: dict) -> dict:
     return {k: np.concatenate([old[k][keep], new[k]]) for k in new}
 
 
-def held_out(data: dict, l2: float = 1.0) -> np.ndarray:
+def held_out(data: dict, l2: float = 20.0) -> np.ndarray:
     """Each link's confidence from the model fitted on the other fold (every set pooled)."""
     from workbench.align.confidence_model import ConfidenceModel, fit_model
 
@@ -213,7 +213,7 @@ def main(argv=None) -> int:
                     help="align the sets again (else reuse the records)")
     ap.add_argument("--shipped", action="store_true",
                     help="also the shipped model (in-sample) and the engine's score")
-    ap.add_argument("--l2", type=float, default=1.0, help="L2 penalty of the regressions")
+    ap.add_argument("--l2", type=float, default=20.0, help="L2 penalty of the regressions")
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

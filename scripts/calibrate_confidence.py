@@ -39,7 +39,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--collect", action="store_true", help="align every set again")
     ap.add_argument("--records", type=Path, default=None, help="where the records are kept")
-    ap.add_argument("--l2", type=float, default=1.0, help="L2 penalty of the regressions")
+    ap.add_argument("--l2", type=float, default=20.0, help="L2 penalty of the regressions")
     ap.add_argument("--out", type=Path, default=MODEL_PATH, help="the model file to write")
     ap.add_argument("--dry-run", action="store_true", help="print the table, write nothing")
     args = ap.parse_args(argv)

@@ -122,3 +122,8 @@ def test_an_aligner_without_its_model_says_so(monkeypatch, tmp_path):
     d = load_set("seed-004-000")[0]
     with pytest.raises(WorkbenchError, match="confidence model is missing"):
         Aligner().align_segments(d.src, d.tgt)
+
+
+def test_an_empty_side_keeps_the_only_alignment_there_is(aligner):
+    assert [lk.score for lk in aligner.align_segments([], ["Hello.", "Again."])] == [1.0, 1.0]
+    assert [lk.score for lk in aligner.align_segments(["مرحبا بكم"], [])] == [1.0]

@@ -175,14 +175,14 @@ def test_join_corrections_are_cached(seeds):
 
 def test_long_sides_get_the_same_blocks_chunk_by_chunk(monkeypatch, dev_dir):
     """Above LONG_SIDE segments, block embeddings are composed chunk by chunk, as before."""
-    import workbench.align.api as api_mod
+    import workbench.align.sides as sides_mod
     import workbench.align.cache as embed_mod
 
     src, tgt = ([x for x in (dev_dir / "sentences" / lang / "012").read_text("utf-8")
                  .splitlines() if x.strip()] for lang in ("ar", "en"))
     aligner = Aligner()
     short = aligner.build_sides(src, tgt)
-    monkeypatch.setattr(api_mod, "LONG_SIDE", 4)
+    monkeypatch.setattr(sides_mod, "LONG_SIDE", 4)
     monkeypatch.setattr(embed_mod, "_EMBED_CHUNK", 5)
     long = aligner.build_sides(src, tgt)
     for a in (1, 2, 3):

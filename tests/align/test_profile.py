@@ -195,3 +195,64 @@ def test_regions_and_merges():
     # the merge loses similarity: the rewrite links stay
     links, taken = combine(rewrite, translation, src, FakeSide({2: 0.9, 3: 0.5}))
     assert taken == 0 and sorted(_keys(links)) == sorted(_keys(rewrite))
+
+
+def test_auto_reads_the_regime_from_the_document(aligner):
+    """NTREX document 4 with its first three English lines rendering one long Arabic
+    sentence (a 1:3 link, the rest 1:1): the rewrite profile, whose prior is against long
+    links, does not find it and leaves a line unlinked; the translation profile links
+    every segment, and its longer link is about as similar as the rewrite's shorter one,
+    so the document reads as a translation and ``auto`` gives the gold (the region by
+    region rule of the last session kept the rewrite's links here)."""
+    src, tgt, gold = _translation(4, [(0, 1, 3)])
+    rewrite = aligner.align_segments(src, tgt, profile="rewrite")
+    assert _keys(rewrite) != _keys(gold)
+    assert any(lk.is_null for lk in rewrite)
+    assert max(max(len(lk.src), len(lk.tgt)) for lk in rewrite) < 3
+    assert _keys(aligner.align_segments(src, tgt, profile="translation")) == _keys(gold)
+    assert _keys(aligner.align_segments(src, tgt)) == _keys(gold)
+
+
+class _FlatSide:
+    """Every block of ``a`` segments is the same one-dimensional vector ``sims[a]``: the
+    similarity of a link is the product of its two sides' values."""
+
+    def __init__(self, sims):
+        self.sims = sims
+
+    def block_emb(self, a):
+        return np.full((16, 1), self.sims.get(a, 1.0))
+
+
+def test_translation_like_signals():
+    from workbench.align.profile import MAX_REWRITE_NULLS, translation_like
+
+    one = _FlatSide({})
+    # the rewrite's 1:2 link and the insertion before it; the translation's 1:3 link
+    rewrite = [Link((), (0,)), Link((0,), (1, 2)), Link((1,), (3,))]
+    translation = [Link((0,), (0, 1, 2)), Link((1,), (3,))]
+    # more similar: translation-like however many segments are linked
+    assert translation_like(rewrite, translation, one, _FlatSide({2: 0.70, 3: 0.71}))
+    # a little less similar: translation-like only because the translation links everything
+    assert translation_like(rewrite, translation, one, _FlatSide({2: 0.70, 3: 0.69}))
+    assert not translation_like(rewrite, translation + [Link((), (4,))], one,
+                                _FlatSide({2: 0.70, 3: 0.69}))
+    # clearly less similar: added material, not a longer sentence
+    assert not translation_like(rewrite, translation, one, _FlatSide({2: 0.70, 3: 0.60}))
+    # a rewrite that left most segments unlinked (a loose rewrite) needs the clear signal
+    loose = [Link((), (0,)), Link((0,), (1, 2)), Link((1,), ()), Link((2,), ()),
+             Link((), (3,))]
+    linked = [Link((0,), (0, 1, 2)), Link((1, 2), (3,))]
+    assert 4 / 7 > MAX_REWRITE_NULLS
+    assert not translation_like(loose, linked, one, _FlatSide({2: 0.70, 3: 0.69}))
+    assert translation_like(loose, linked, one, _FlatSide({2: 0.70, 3: 0.71}))
+    # a rewrite link of three segments on one side is enough on its own in a short document
+    long_link = [Link((0,), (0, 1, 2))]
+    assert translation_like(long_link, long_link, one, one)
+    # a long document needs signals throughout: one in 400 segments is chance (a long
+    # rewrite: tests/align/test_long_real.py), five are not
+    single = long_link + [Link((1 + k,), (3 + k,)) for k in range(199)]
+    assert not translation_like(single, single, one, one)
+    five = ([Link((i,), (3 * i, 3 * i + 1, 3 * i + 2)) for i in range(5)]
+            + [Link((5 + k,), (15 + k,)) for k in range(195)])
+    assert translation_like(five, five, one, one)

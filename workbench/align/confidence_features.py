@@ -36,14 +36,16 @@ TYPES = ("1:1", "n:m", "deletion", "insertion")
 FEATURES = (
     # the document
     "doc_null", "doc_sim", "doc_size", "doc_para", "doc_spread", "doc_score", "doc_margin",
+    "doc_ratio", "doc_nm", "doc_seglen", "doc_sides",
     # every link
     "score",
     # links with both sides
     "sim", "sim_rel", "margin", "member", "member_in", "drop_gain", "grow_gain",
     "len_z", "len_abs", "extra", "nbr_sim", "moved", "mutual",
+    "join_gain", "sub_cover", "sub_out",
     # null links
     "best", "best_rel", "merge_gain", "merge_rel", "boilerplate", "seg_len", "nbr_null",
-    "best_free", "partner_gap",
+    "best_free", "partner_gap", "sub_best",
 )
 
 #: segments either side of a link's position on the other side where alternatives are
@@ -109,7 +111,11 @@ def link_features(links: list[Link], src, tgt) -> np.ndarray:
     nulls = sum(1 for lk in links if not (lk.src and lk.tgt))
     doc = {"doc_null": nulls / len(links), "doc_sim": doc_sim,
            "doc_size": float(np.log1p(n + m)), "doc_para": float(src.sub_side is not None),
-           "doc_spread": spread}
+           "doc_spread": spread, "doc_ratio": r_mid,
+           "doc_nm": sum(1 for k in pair if len(links[k].src) + len(links[k].tgt) > 2)
+           / len(links),
+           "doc_seglen": float(np.log(np.median(ls))) if n else 0.0,
+           "doc_sides": float(np.log(max(n, 1) / max(m, 1)))}
     # where each segment is linked: link number by source / target segment
     at_src = np.full(n, -1)
     at_tgt = np.full(m, -1)
@@ -139,6 +145,7 @@ def link_features(links: list[Link], src, tgt) -> np.ndarray:
     def window(center: int, size: int) -> np.ndarray:
         return np.arange(max(0, center - WINDOW), min(size, center + WINDOW + 1))
 
+    subs = _Subs(src, tgt) if src.has_subunits and tgt.has_subunits else None
     for k, lk in enumerate(links):
         row = out[k]
         for f, v in doc.items():
@@ -167,6 +174,8 @@ def link_features(links: list[Link], src, tgt) -> np.ndarray:
             # every member's best partner in the window is inside the link, both ways
             row[col["mutual"]] = float(np.all(in_s >= out_s) and np.all(in_t >= out_t))
             row[col["extra"]] = len(s_idx) + len(t_idx) - 2
+            if subs is not None:
+                row[col["sub_cover"]], row[col["sub_out"]] = subs.cover(s_idx, t_idx, sw, tw)
             if k in ratios:
                 z = (ratios[k] - r_mid) / spread
                 row[col["len_z"]] = float(np.clip(z, -6, 6))
@@ -181,6 +190,10 @@ def link_features(links: list[Link], src, tgt) -> np.ndarray:
                 prev_t = links[order[r_ - 1]].tgt[-1] if r_ > 0 else -1
                 next_t = links[order[r_ + 1]].tgt[0] if r_ + 1 < len(order) else m
                 row[col["moved"]] = float(not (prev_t < t_idx[0] and t_idx[-1] < next_t))
+                row[col["join_gain"]] = _join_gain(sims, lk, sim, [links[order[x]] for x in
+                                                   (r_ - 1, r_ + 1) if 0 <= x < len(order)],
+                                                   pair_sim, [order[x] for x in (r_ - 1, r_ + 1)
+                                                              if 0 <= x < len(order)])
             continue
         # a null link
         if lk.src:
@@ -198,6 +211,8 @@ def link_features(links: list[Link], src, tgt) -> np.ndarray:
             length = lt[j] / med_t
             nbr = sum(1 for x in (j - 1, j + 1) if 0 <= x < m and not links[at_tgt[x]].src)
             row[col["boilerplate"]] = float(tgt.null_prior[j])
+        if subs is not None:
+            row[col["sub_best"]] = subs.best(lk, other)
         row[col["best"]] = best
         row[col["best_rel"]] = best - doc_sim
         row[col["merge_gain"]] = gain
@@ -219,6 +234,66 @@ def link_features(links: list[Link], src, tgt) -> np.ndarray:
         out[:, col["doc_score"]] = float(np.mean(out[pair, col["score"]]))
         out[:, col["doc_margin"]] = float(np.median(out[pair, col["margin"]]))
     return out
+
+
+class _Subs:
+    """Sentence-level evidence for segments that hold several sentences (paragraphs)."""
+
+    def __init__(self, src, tgt) -> None:
+        self.src, self.tgt = src, tgt
+
+    def _units(self, side, segs) -> np.ndarray:
+        return np.flatnonzero(np.isin(side.sub_owner, segs))
+
+    def cover(self, s_idx, t_idx, sw, tw) -> tuple[float, float]:
+        """The length-weighted share of the link's sentences (both sides) whose best match
+        among the other side's sentences in the window is inside the link, and the best
+        similarity of one of them with a sentence outside the link less its best inside."""
+        shares, weights, gaps = [], [], []
+        for side, other, mine, theirs, win in ((self.src, self.tgt, s_idx, t_idx, tw),
+                                               (self.tgt, self.src, t_idx, s_idx, sw)):
+            u = self._units(side, mine)
+            v = self._units(other, win)
+            if not len(u) or not len(v):
+                continue
+            sims = side.sub_emb[u] @ other.sub_emb[v].T
+            inside = np.isin(other.sub_owner[v], theirs)
+            best_in = sims[:, inside].max(axis=1) if inside.any() else np.full(len(u), -1.0)
+            best_out = sims[:, ~inside].max(axis=1) if (~inside).any() else np.full(len(u), -1.0)
+            shares.append((best_in >= best_out).astype(float))
+            weights.append(side.sub_len[u])
+            gaps.append(float((best_out - best_in).max()))
+        if not shares:
+            return 1.0, -1.0
+        w = np.concatenate(weights)
+        return float((np.concatenate(shares) * w).sum() / max(w.sum(), 1.0)), max(gaps)
+
+    def best(self, lk, other_win) -> float:
+        """For a null segment: the best similarity of one of its sentences with a sentence
+        of the other side in the window."""
+        side, other, segs = ((self.src, self.tgt, lk.src) if lk.src else
+                             (self.tgt, self.src, lk.tgt))
+        u = self._units(side, list(segs))
+        v = self._units(other, other_win)
+        if not len(u) or not len(v):
+            return -1.0
+        return float((side.sub_emb[u] @ other.sub_emb[v].T).max())
+
+
+def _join_gain(sims: _Sims, lk: Link, sim: float, nbrs: list, pair_sim: dict,
+               keys: list) -> float:
+    """How much more similar the link is joined with a neighbour link that touches it on
+    both sides (one block of both: a longer link the search cut in two), against the
+    better of the two; -0.5 when no neighbour touches it."""
+    best = -0.5
+    for nb, key in zip(nbrs, keys):
+        s_lo, s_hi = min(lk.src[0], nb.src[0]), max(lk.src[-1], nb.src[-1])
+        t_lo, t_hi = min(lk.tgt[0], nb.tgt[0]), max(lk.tgt[-1], nb.tgt[-1])
+        a, b = s_hi - s_lo + 1, t_hi - t_lo + 1
+        if a != len(lk.src) + len(nb.src) or b != len(lk.tgt) + len(nb.tgt) or a + b > 8:
+            continue
+        best = max(best, sims.block(s_lo, a, t_lo, b) - max(sim, pair_sim[key]))
+    return best
 
 
 def _drop_gain(sims: _Sims, lk: Link, sim: float) -> float:

@@ -28,20 +28,29 @@ __all__ = ["MODEL_PATH", "VERSION", "ConfidenceModel", "load_model", "default_mo
 
 MODEL_PATH = Path(__file__).with_name("confidence_model.json")
 #: bumped when the meaning of a feature changes (a file of another version is stale)
-VERSION = 1
+VERSION = 3
 
 _REFIT = "run scripts/calibrate_confidence.py to fit it again"
 
 _DOC = ["doc_null", "doc_sim", "doc_size", "doc_para", "doc_spread", "doc_score", "doc_margin",
-        "score"]
+        "doc_ratio", "doc_nm", "doc_seglen", "doc_sides", "score"]
 _PAIR = ["sim", "sim_rel", "margin", "member", "member_in", "grow_gain", "len_z", "len_abs",
-         "nbr_sim", "moved", "mutual"]
+         "nbr_sim", "moved", "mutual", "join_gain", "sub_cover", "sub_out"]
+#: the regime features the main features are multiplied with
+_REGIME = ["doc_null", "doc_para", "doc_ratio", "doc_sim", "doc_nm"]
+#: the features multiplied with the regime
+_MIXED = {"sim_rel", "best_rel", "margin", "nbr_null", "seg_len", "member", "merge_gain",
+          "best_free", "len_abs", "drop_gain", "grow_gain", "boilerplate", "join_gain",
+          "sub_cover", "sub_out", "sub_best"}
 _NULL = ["best", "best_rel", "merge_gain", "merge_rel", "seg_len", "nbr_null", "best_free",
-         "partner_gap"]
+         "partner_gap", "sub_best"]
 
 
 def type_features(kind: str) -> list[str]:
-    """The features the model of link type ``kind`` reads."""
+    """The inputs the model of link type ``kind`` reads: the document's regime, the link's
+    own features, and the products of the main ones with the regime (how much a piece of
+    evidence says depends on the kind of document: an unlinked segment beside other
+    unlinked ones is likely right in a rewrite, not in a faithful translation)."""
     if kind == "1:1":
         own = _PAIR
     elif kind == "n:m":
@@ -50,7 +59,8 @@ def type_features(kind: str) -> list[str]:
         own = _NULL
     else:
         own = _NULL + ["boilerplate"]
-    return _DOC + own
+    mixed = ["score"] + [f for f in own if f in _MIXED]
+    return _DOC + own + [f"{f}*{r}" for r in _REGIME for f in mixed]
 
 
 def columns(x: np.ndarray, names: list[str]) -> np.ndarray:
@@ -70,9 +80,10 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0,
-                 iters: int = 50) -> tuple[np.ndarray, float]:
-    """Weights and bias of an L2-penalised logistic regression (Newton steps; ``x``
-    standardised, the bias not penalised)."""
+                 iters: int = 100) -> tuple[np.ndarray, float]:
+    """Weights and bias of an L2-penalised logistic regression (damped Newton steps:
+    each step halved until the penalised loss falls; ``x`` standardised, the bias not
+    penalised)."""
     n, d = x.shape
     xb = np.hstack([x, np.ones((n, 1))])
     w = np.zeros(d + 1)
@@ -80,13 +91,29 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0,
     w[-1] = np.log(base / (1 - base))
     pen = np.full(d + 1, l2)
     pen[-1] = 1e-6
+
+    def loss(v: np.ndarray) -> float:
+        z = xb @ v
+        return float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * np.sum(pen * v * v))
+
+    current = loss(w)
     for _ in range(iters):
         p = _sigmoid(xb @ w)
         grad = xb.T @ (p - y) + pen * w
         hess = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(pen)
         step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
+        t = 1.0
+        while t > 1e-6:
+            trial = w - t * step
+            value = loss(trial)
+            if value <= current:
+                break
+            t /= 2
+        else:
+            break
+        w, done = trial, current - value < 1e-10 * max(1.0, abs(current))
+        current = value
+        if done:
             break
     return w[:-1], float(w[-1])
 
@@ -190,15 +217,15 @@ def default_model() -> ConfidenceModel:
 def rescore(links: list[Link], src, tgt, model: ConfidenceModel | None = None) -> list[Link]:
     """The same links, each scored by the confidence model (``src``, ``tgt``: the sides
     the links were aligned on)."""
-    if not links:
-        return links
+    if not links or not len(src) or not len(tgt):
+        return links  # one side empty: the only alignment there is, as the engine scores it
     model = model or default_model()
     x = link_features(links, src, tgt)
     p = model.predict(x, [link_type(lk) for lk in links])
     return [Link(lk.src, lk.tgt, float(v)) for lk, v in zip(links, p)]
 
 
-def fit_model(x: np.ndarray, kinds: list[str], y: np.ndarray, l2: float = 1.0,
+def fit_model(x: np.ndarray, kinds: list[str], y: np.ndarray, l2: float = 20.0,
               isotonic: bool = True, note: str = "") -> dict:
     """A model file's contents fitted on rows ``x`` (all :data:`FEATURES`) of links of
     types ``kinds`` with outcomes ``y`` (right or not).
