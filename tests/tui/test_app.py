@@ -233,6 +233,16 @@ async def test_help_and_terms_screens(project_path, curated):
         assert app.screen.__class__.__name__ == "TermsScreen"
         text = str(app.screen.query_one("Static").render())
         assert "Idlib" in text or "Sputnik" in text
+        # each term's Arabic as it stands in the link, shaped for the screen (app mode)
+        from workbench.tui.widgets.kwic import arabic_inline
+
+        t = app.screen_stack[-2]
+        link = t.session.link(t.current)
+        hits = t.session.terms(link)
+        assert hits
+        for h in hits:
+            assert arabic_inline(link.source_text[h.start:h.end]) in text
+        assert not any(link.source_text[h.start:h.end] in text for h in hits)
 
 
 async def test_proposals_show_the_memory(project_path, curated):

@@ -224,3 +224,29 @@ async def test_glossary_writes_are_undone_and_redone(project_path, gloss):
         await pilot.pause()
         assert other.read_text(encoding="utf-8") == edited
         assert any("changed since" in n.message for n in app._notifications)
+
+
+async def test_an_ambiguous_entry_and_an_arabic_hit_are_shaped_for_the_screen(
+        project_path, gloss):
+    from workbench.tui.display.rtl import inline
+
+    app = app_with(project_path, gloss)
+    async with running(app) as pilot:
+        s = await open_glossary(app, pilot)
+        await pilot.press(*"Hama")
+        await pilot.pause()
+        assert hit_ids(s)[0] == "hama"
+        detail = str(s.query_one("#entry").render())
+        senses = s.terms.glossary.entries["hama"].senses
+        assert "ambiguous: " + arabic_inline("حماة") in detail
+        for sense in senses:          # the Arabic inside the other senses, laid out too
+            assert inline(sense) in detail
+        assert "حماة" not in detail   # no Arabic left in logical order
+        hit = str(s.query_one("#hits").get_option_at_index(0).prompt)
+        assert "(preferred: Hama)" not in hit      # the matched form is the name itself
+        # an Arabic query: the form it matched is shown shaped in the hit list
+        s.query_one("#query").value = "وسراقب"
+        await pilot.pause()
+        hit = str(s.query_one("#hits").get_option_at_index(0).prompt)
+        assert hit_ids(s)[0] == "saraqib" and f"(ar: {arabic_inline('سراقب')})" in hit
+        assert "سراقب" not in hit

@@ -187,3 +187,19 @@ def test_vte_switch_only_in_app_mode():
     assert rtl.bidi_switch("app", {"TERM": "xterm"}) == ("", "")
     with pytest.raises(ValueError):
         rtl.resolve_mode("shaped")
+
+
+def test_inline_lays_out_the_arabic_runs_of_a_latin_line(curated):
+    # the other senses of حماة, as the bundled glossary writes them
+    senses = curated.entries["hama"].senses[0]
+    assert "حماة الديار" in senses
+    shown = rtl.inline(senses)
+    # the Latin words stay where they are; each Arabic run is shaped and reversed in place
+    assert shown.startswith("protectors, guardians (") and shown.endswith(")")
+    assert "حماة" not in shown                      # no logical (unshaped) Arabic left
+    run = shown[shown.index("(") + 1:shown.index(")")]
+    assert run == rtl.layout("حماة الديار, حماة الوطن", 60)[0].text.strip()
+    # the Arabic run reads right to left: its first word (حماة) is drawn last
+    assert unicodedata.normalize("NFKC", run).replace(" ", "").endswith("حماة"[::-1])
+    assert rtl.inline(senses, "terminal") == " ".join(senses.split())
+    assert rtl.inline("Hama countryside") == "Hama countryside"

@@ -7,6 +7,12 @@ translation screen computes them; insertions (no Arabic) have none.
 the text around the span), filters them by kind and term, and applies the fixes of
 ``variant`` findings (:func:`workbench.glossary.qa.apply_fixes`) as one store edit (one
 undo step), keeping each link's status.
+
+:class:`Dismissals` is what the application does with the findings a translator dismissed
+(issue 18): they are kept in the project (:mod:`workbench.store.dismissals`, keyed by the
+finding and the pair's texts, so a dismissal lapses when either text changes), left out of
+every list of findings, and this session's dismissals are undone and redone in the same
+sequence as the store's edits.
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ from typing import Iterable, Sequence
 from workbench.errors import WorkbenchError
 from workbench.glossary.model import Glossary
 from workbench.glossary.qa import KINDS, Finding, apply_fixes, check_pair
+from workbench.store.dismissals import dismiss, dismissal_key, dismissals, undismiss
 from workbench.store.project import Project, ProjectLink
 
-__all__ = ["ProjectFinding", "ProjectFindings", "context", "KINDS"]
+__all__ = ["KINDS", "Dismissals", "Dismissed", "ProjectFinding", "ProjectFindings", "context"]
 
 
 @dataclass(frozen=True)
@@ -79,13 +86,95 @@ def context(text: str, span: tuple[int, int] | None, width: int = 30) -> tuple[s
     return left, " ".join(text[a:b].split()), right
 
 
+@dataclass(frozen=True)
+class Dismissed:
+    key: str
+    finding: Finding
+    source: str
+    target: str
+    link_id: int | None
+    at: int                # the store's latest edit (not undone) when it was made or undone
+
+    def describe(self) -> str:
+        f = self.finding
+        return f"{f.kind} finding of {f.term or f.found or f.expected or 'the link'}"
+
+
+def _position(project: Project) -> int:
+    """The id of the store's latest edit not undone (0: none), the place of a dismissal
+    in the sequence of edits that Undo walks back."""
+    for entry in project.history(limit=500):
+        if entry.state == "done":
+            return int(entry.id)
+    return 0
+
+
+class Dismissals:
+    """A project's dismissed findings (see the module docstring)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._keys: frozenset[str] | None = None
+        self._done: list[Dismissed] = []
+        self._undone: list[Dismissed] = []
+
+    def keys(self) -> frozenset[str]:
+        if self._keys is None:
+            self._keys = frozenset(d.key for d in dismissals(self.project))
+        return self._keys
+
+    def reload(self) -> None:
+        """Read the project's dismissals again (another window may have made some)."""
+        self._keys = None
+
+    def open(self, findings: Iterable[Finding], source: str, target: str) -> list[Finding]:
+        """``findings`` of the pair ``source``/``target`` that are not dismissed."""
+        keys = self.keys()
+        if not keys:
+            return list(findings)
+        return [f for f in findings if dismissal_key(f, source, target) not in keys]
+
+    def dismiss(self, finding: Finding, source: str, target: str, *,
+                link_id: int | None = None, note: str = "") -> Dismissed:
+        """Dismiss ``finding`` of the pair (stored at once); Undo takes it back."""
+        key = dismiss(self.project, finding, source, target, link_id=link_id, note=note)
+        self._keys = None
+        done = Dismissed(key, finding, source, target, link_id, _position(self.project))
+        self._done.append(done)
+        self._undone.clear()
+        return done
+
+    def undo(self) -> Dismissed | None:
+        """Take back this session's latest dismissal if nothing was stored after it
+        (else None: the store's edit comes first)."""
+        if not self._done or self._done[-1].at != _position(self.project):
+            return None
+        d = self._done.pop()
+        undismiss(self.project, d.key)
+        self._keys = None
+        self._undone.append(d)
+        return d
+
+    def redo(self) -> Dismissed | None:
+        """Dismiss again the latest dismissal undone, if nothing was stored since."""
+        if not self._undone or self._undone[-1].at != _position(self.project):
+            return None
+        d = self._undone.pop()
+        dismiss(self.project, d.finding, d.source, d.target, link_id=d.link_id)
+        self._keys = None
+        self._done.append(d)
+        return d
+
+
 class ProjectFindings:
     """The open term findings of a project (see the module docstring)."""
 
-    def __init__(self, project: Project, glossary: Glossary, *, numbers: bool = True) -> None:
+    def __init__(self, project: Project, glossary: Glossary, *, numbers: bool = True,
+                 dismissed: Dismissals | None = None) -> None:
         self.project = project
         self.glossary = glossary
         self.numbers = numbers
+        self.dismissed = dismissed if dismissed is not None else Dismissals(project)
         self.items: list[ProjectFinding] = []
         self.revision = -1
         self._cache: dict[tuple[str, str], list[Finding]] = {}
@@ -110,7 +199,7 @@ class ProjectFindings:
         for n, lk in enumerate(self.project.links(), 1):
             if lk.is_insertion:
                 continue
-            for f in self._check(lk):
+            for f in self.dismissed.open(self._check(lk), lk.source_text, lk.target_text):
                 if f.target_span is not None:
                     text, span, side = lk.target_text, f.target_span, "target"
                 else:
@@ -159,6 +248,18 @@ class ProjectFindings:
     def terms(self) -> list[tuple[str, int]]:
         """Term ids with their number of findings, most first."""
         return Counter(it.term for it in self.items if it.term).most_common()
+
+    def dismiss(self, item: ProjectFinding, note: str = "") -> Dismissed:
+        """Dismiss one finding (it is left out from now on, in every window)."""
+        lk = self.project.link(item.link_id)
+        if lk.version != item.version:
+            self.reload()
+            raise WorkbenchError(f"link {item.number} changed since its findings were "
+                                 "computed; they are recomputed now: dismiss again")
+        done = self.dismissed.dismiss(item.finding, lk.source_text, lk.target_text,
+                                      link_id=lk.id, note=note)
+        self.reload()
+        return done
 
     def apply_fixes(self, items: Sequence[ProjectFinding] | None = None) -> list[int]:
         """Apply the fixes of the given variant findings (default: all fixable) as one store

@@ -83,6 +83,7 @@ class Proposals:
     n_best: int
     tm_threshold: int
     _finding_cache: dict[tuple[str, str], list[Finding]]
+    dismissals: Any                   # the session's Dismissals (app.findings)
     links: list[ProjectLink]          # the session's links (a property there)
 
     def _findings_of(self, link: ProjectLink, text: str | None = None) -> list[Finding]:
@@ -96,7 +97,7 @@ class Proposals:
             if len(self._finding_cache) > 20_000:
                 self._finding_cache.clear()
             self._finding_cache[key] = got
-        return got
+        return self.dismissals.open(got, link.source_text, text)    # not the dismissed
 
     # ---- the editor
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.app.findings import Dismissals
 from workbench.app.proposals import Candidate, Proposals, TermHit, backend_for
 from workbench.app.targets import DEFAULT_PAIR, Target, locate, open_target
 from workbench.errors import WorkbenchError
@@ -96,6 +97,7 @@ class Session(Proposals):
         self._lock = threading.RLock()
         self._state = _State()
         self._finding_cache: dict[tuple[str, str], list[Finding]] = {}
+        self.dismissals = Dismissals(project)       # findings dismissed are left out
         self.backend = backend
         self.mt_notice = ""
         if backend is None:
@@ -132,6 +134,7 @@ class Session(Proposals):
 
     def refresh(self, changed: Iterable[int] | None = None) -> None:
         """Reload the links (and the findings of the changed ones, or all)."""
+        self.dismissals.reload()
         links = self.project.links()
         revision = self.project.revision
         findings = {lk.id: self._findings_of(lk) for lk in links if not lk.is_insertion}
@@ -245,12 +248,28 @@ class Session(Proposals):
     def review(self, link_id: int, text: str, *, base_version: int) -> ProjectLink:
         return self.accept(link_id, text, base_version=base_version, status="reviewed")
 
+    def dismiss(self, link_id: int, finding: Finding) -> str:
+        """Dismiss a finding of the link's stored English (kept in the project)."""
+        link = self.project.link(link_id)
+        done = self.dismissals.dismiss(finding, link.source_text, link.target_text,
+                                       link_id=link_id)
+        self._updated(link)
+        return f"dismissed the {done.describe()}"
+
     def undo(self) -> str | None:
+        done = self.dismissals.undo()       # a dismissal, when it is the latest change
+        if done is not None:
+            self.refresh()
+            return f"undid dismissing the {done.describe()}"
         entry = self.project.undo()
         self.poll()
         return None if entry is None else f"undid {entry.describe()}"
 
     def redo(self) -> str | None:
+        done = self.dismissals.redo()
+        if done is not None:
+            self.refresh()
+            return f"dismissed again the {done.describe()}"
         entry = self.project.redo()
         self.poll()
         return None if entry is None else f"redid {entry.describe()}"

@@ -126,6 +126,9 @@ ACTIONS: tuple[Action, ...] = (
     # ---- the findings screen (workbench/tui/screens/findings.py)
     Action("apply_fix", "apply_fix", "f,ctrl+g", "Apply fix",
            "apply the fix of a variant finding", scope="findings", show=True),
+    Action("dismiss_finding", "dismiss_finding", "alt+d", "Dismiss finding",
+           "the finding is fine as it is: not reported again for this text (kept in the "
+           "project; Alt+Z undoes)", scope="findings", show=True),
     Action("display_app", "arabic_display('app')", "", "Arabic display: app",
            "the workbench shapes and reorders Arabic itself (xterm, tmux, alacritty)"),
     Action("display_terminal", "arabic_display('terminal')", "", "Arabic display: terminal",
@@ -198,12 +201,13 @@ def keys_table(keymap: Mapping[str, str] | None = None) -> list[tuple[str, str, 
     return [(a.name, keys[a.id] or "(palette)", a.id, a.help) for a in ACTIONS]
 
 
-def bindings(scope: str, also: tuple[str, ...] = ()) -> list:
+def bindings(scope: str, also: tuple[str, ...] = (), quiet: tuple[str, ...] = ()) -> list:
     """Textual Binding records of ``scope`` (and of the actions ``also`` names, such as
-    undo and redo on every screen that edits the store), each with its id, so that one
-    keymap entry remaps the key on every screen."""
+    undo and redo on every screen that edits the store, and ``quiet`` ones, not shown in
+    the footer), each with its id, so that one keymap entry remaps the key on every
+    screen."""
     from textual.binding import Binding
 
-    return [Binding(a.keys, a.action, a.name, show=a.show or a.id in also, id=a.id,
-                    priority=a.id == "quit")
-            for a in ACTIONS if (a.scope == scope or a.id in also) and a.keys]
+    return [Binding(a.keys, a.action, a.name, show=(a.show or a.id in also)
+                    and a.id not in quiet, id=a.id, priority=a.id == "quit")
+            for a in ACTIONS if (a.scope == scope or a.id in also + quiet) and a.keys]

@@ -37,6 +37,7 @@ __all__ = [
     "VisualLine",
     "bidi_switch",
     "detect_mode",
+    "inline",
     "layout",
     "preview",
     "reshape",
@@ -354,3 +355,27 @@ def preview(text: str, width: int, mode: str = "app") -> VisualLine:
     flat = " ".join(text.split())
     lines = layout(flat, width, mode)
     return lines[0] if lines else VisualLine((), max(1, width), 0, 0, max(1, width))
+
+
+#: a run of Arabic words with the spaces and punctuation between them (not around them)
+_AR_LETTER = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_ARABIC_RUN = re.compile(f"[{_AR_LETTER}]+(?:[\\s,.;:!?\u060c\u061b\u061f0-9\u0660-\u0669-]*"
+                         f"[{_AR_LETTER}]+)*")
+
+
+def inline(text: str, mode: str = "app") -> str:
+    """A line of mostly Latin text (a note, the other senses of an ambiguous entry) with
+    its Arabic laid out where it stands: in ``app`` mode each run of Arabic words (with
+    the spaces and punctuation between them) is shaped and put in visual order, as the
+    bidi algorithm shows an Arabic run inside a left-to-right line; in ``terminal`` mode
+    the text stays logical (the terminal does it).  Whitespace runs become one space."""
+    flat = " ".join(text.split())
+    if mode != "app" or not _ARABIC_RUN.search(flat):
+        return flat
+
+    def visual(m: re.Match) -> str:
+        run = m.group()
+        lines = layout(run, 2 * len(run) + 2, mode)
+        return lines[0].text.strip() if lines else run
+
+    return _ARABIC_RUN.sub(visual, flat)

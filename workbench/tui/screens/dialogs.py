@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator, OptionList, Static
 
 from workbench.tui.bindings import keys_table
+from workbench.tui.widgets.entry import terms_text
 
 __all__ = ["ChoiceDialog", "ExportDialog", "HelpScreen", "LoadingScreen", "TermsScreen"]
 
@@ -84,7 +85,17 @@ class ChoiceDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.title_text, id="choice-title")
-            yield OptionList(*self.options, id="choices")
+            yield OptionList(*(self._numbered(n, o) for n, o in enumerate(self.options, 1)),
+                             id="choices")
+
+    @staticmethod
+    def _numbered(n: int, option: str | Text) -> str | Text:
+        """The first nine options show the digit that picks them."""
+        if n > 9:
+            return option
+        if isinstance(option, Text):
+            return Text.assemble((f"{n} ", "bold"), option)
+        return f"{n} {option}"
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = 0
@@ -104,34 +115,13 @@ class ChoiceDialog(ModalScreen[int | None]):
 class TermsScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f3,q", "dismiss", "close")]
 
-    def __init__(self, source: str, hits: Sequence[Any]) -> None:
+    def __init__(self, source: str, hits: Sequence[Any], mode: str = "app") -> None:
         super().__init__()
-        self.source, self.hits = source, hits
+        self.source, self.hits, self.mode = source, hits, mode
 
     def compose(self) -> ComposeResult:
-        out = Text()
-        if not self.hits:
-            out.append("no glossary terms in this link's Arabic", style="dim italic")
-        seen = set()
-        for h in self.hits:
-            if h.entry_id in seen:
-                continue
-            seen.add(h.entry_id)
-            if len(out):
-                out.append("\n\n")
-            out.append(self.source[h.start:h.end], style="bold")
-            out.append(f"  →  {h.en}", style="bold green")
-            out.append(f"   [{h.entry_id}]", style="dim")
-            for label, items, style in (("variants", h.variants, "yellow"),
-                                        ("deprecated", h.deprecated, "yellow"),
-                                        ("forbidden", h.forbidden, "red")):
-                if items:
-                    out.append(f"\n  {label}: ", style="dim")
-                    out.append(", ".join(items), style=style)
-            if h.note:
-                out.append(f"\n  note: {h.note}", style="italic")
         with VerticalScroll(id="dialog"):
-            yield Static(out)
+            yield Static(terms_text(self.source, self.hits, self.mode))
 
 
 class LoadingScreen(Screen[None]):

@@ -1,13 +1,16 @@
 """What the translation screen opens elsewhere: the glossary entries of a link, the
-export dialog, and the other screens (review, glossary, concordance, findings), each
-pushed with the session and closing with a :class:`~workbench.tui.messages.Back`."""
+export dialog, the choice of a finding to dismiss, and the other screens (review,
+glossary, concordance, findings), each pushed with the session and closing with a
+:class:`~workbench.tui.messages.Back`."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from workbench.tui.guard import EXPECTED, describe
 from workbench.tui.messages import Back
-from workbench.tui.screens.dialogs import ExportDialog, TermsScreen
+from workbench.tui.screens.dialogs import ChoiceDialog, ExportDialog, TermsScreen
+from workbench.tui.widgets.panes import finding_line
 
 __all__ = ["Elsewhere"]
 
@@ -25,7 +28,8 @@ class Elsewhere:
     def action_show_terms(self) -> None:
         if self.current is not None:
             link = self.session.link(self.current)
-            self.app.push_screen(TermsScreen(link.source_text, self.session.terms(link)))
+            self.app.push_screen(TermsScreen(link.source_text, self.session.terms(link),
+                                             self.mode))
 
     def action_export(self, fmt: str) -> None:
         self.flush()
@@ -37,6 +41,38 @@ class Elsewhere:
 
         self.app.push_screen(ExportDialog(fmt.upper() if fmt != "txt" else "text", default),
                              chosen)
+
+    def action_dismiss_finding(self) -> None:
+        """Dismiss one of the link's findings (a choice when there are several), kept in
+        the project for this English; the draft is stored first, as the key is its text."""
+        link_id = self.current
+        if link_id is None:
+            return
+        self.flush()
+        link = self.session.link(link_id)
+        findings = self.session.findings(link_id) if link.status != "new" else []
+        if self.editor.text != link.target_text or not findings:
+            self.notify("no stored finding of this link to dismiss", timeout=3)
+            return
+
+        def chosen(k: int | None) -> None:
+            if k is None:
+                return
+            try:
+                said = self.session.dismiss(link_id, findings[k])
+            except EXPECTED as exc:
+                self.notify(describe(exc), severity="error")
+                return
+            self.notify(f"{said} (Alt+Z undoes)", timeout=4)
+            self.refresh_rows(link_id)
+            if self.current == link_id:
+                self.show_findings(self.session.findings(link_id))
+
+        if len(findings) == 1:
+            chosen(0)
+        else:
+            self.app.push_screen(ChoiceDialog("Dismiss which finding?",
+                                              [finding_line(f) for f in findings]), chosen)
 
     # ---- the other screens (each pushed with the session; each hands back a Back)
 

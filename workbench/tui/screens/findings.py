@@ -1,6 +1,7 @@
 """The findings screen: every open term finding of the project in one list (kind, term,
 link, the text around it), filtered by kind and term; Enter goes to the link, "Apply
-fix" applies a variant finding's fix as one store edit (undone with Alt+Z).
+fix" applies a variant finding's fix as one store edit, "Dismiss finding" keeps in the
+project that this finding is fine as it is (both undone with Alt+Z).
 
 The model is the application layer's :class:`~workbench.app.findings.ProjectFindings`,
 computed in a thread worker when the screen opens (a project of a thousand links takes
@@ -71,7 +72,8 @@ class FindingsScreen(Screen[Back]):
         from workbench.app.findings import ProjectFindings
 
         try:
-            found = ProjectFindings(self.session.project, self.session.glossary)
+            found = ProjectFindings(self.session.project, self.session.glossary,
+                                    dismissed=self.session.dismissals)
         except EXPECTED as exc:
             self.post_message(WorkFailed("findings", describe(exc)))
             return
@@ -151,6 +153,22 @@ class FindingsScreen(Screen[Back]):
             return
         self.changed = self.changed or bool(changed)
         self.notify(f"fixed: {it.finding.found} -> {it.finding.fix} in link {it.number}",
+                    timeout=3)
+        self.show(k)
+
+    def action_dismiss_finding(self) -> None:
+        it = self._current()
+        if it is None:
+            return
+        k = self.query_one("#find-list", OptionList).highlighted
+        try:
+            done = self.findings.dismiss(it)
+        except EXPECTED as exc:
+            self.notify(describe(exc), severity="error")
+            self.show(k)
+            return
+        self.changed = True
+        self.notify(f"dismissed the {done.describe()} in link {it.number} (Alt+Z undoes)",
                     timeout=3)
         self.show(k)
 

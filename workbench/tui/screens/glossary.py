@@ -29,7 +29,8 @@ from workbench.tui.bindings import bindings
 from workbench.tui.guard import EXPECTED, describe
 from workbench.tui.messages import Back, WorkDone, WorkFailed
 from workbench.tui.screens.term_forms import AddTermDialog, AddVariantDialog
-from workbench.tui.widgets.kwic import arabic_inline, arabic_line, english_line
+from workbench.tui.widgets.entry import entry_text, occurrence_option
+from workbench.tui.widgets.kwic import arabic_inline
 
 __all__ = ["GlossaryScreen", "Mined"]
 
@@ -38,55 +39,6 @@ class Mined(Message):
     def __init__(self, proposals: list) -> None:
         super().__init__()
         self.proposals = proposals
-
-
-def entry_text(detail: Any, mode: str = "app") -> Text:
-    """An entry as the detail pane shows it."""
-    e = detail.entry
-    t = Text()
-    t.append(e.en, style="bold green")
-    t.append(f"   [{e.id}]  {e.type}", style="dim")
-    t.append("\nArabic: ", style="dim")
-    t.append(" · ".join(arabic_inline(a, mode) for a in e.ar))
-    for label, items, style in (("variants", e.variants, "yellow"),
-                                ("deprecated", e.deprecated, "yellow"),
-                                ("forbidden", e.forbidden, "bold red")):
-        if items:
-            t.append(f"\n{label}: ", style="dim")
-            t.append(", ".join(items), style=style)
-    if getattr(e, "is_ambiguous", False):
-        t.append("\nambiguous: ", style="dim")
-        t.append(", ".join(e.ambiguous) if e.ambiguous else "every Arabic form",
-                 style="magenta")
-        if e.senses:
-            t.append(f"  (other senses: {', '.join(e.senses)})", style="italic")
-        if e.homonyms:
-            t.append(f"  homonyms: {', '.join(e.homonyms)}", style="magenta")
-    for rid, rel, en in detail.related:
-        t.append(f"\n{rel}: ", style="dim")
-        t.append(f"{en} [{rid}]")
-    if e.note:
-        t.append(f"\nnote: {e.note}", style="italic")
-    if e.path is not None:
-        where = f"{e.path.parent.name}/{e.path.name}"      # folder and file, not the machine's path
-        t.append(f"\nfile: {where}" + (f":{e.line}" if e.line else ""), style="dim")
-    n = len(detail.links)
-    t.append(f"\n\nin this project: {n} link{'s' if n != 1 else ''}"
-             if n else "\n\nnot in this project", style="bold" if n else "dim")
-    return t
-
-
-def occurrence_option(o: Any, width: int, mode: str = "app") -> Option:
-    a, b = o.span
-    t = Text(f"link {o.number:>4} {'AR' if o.side == 'source' else 'EN'} ", style="dim")
-    status = "" if o.side == "source" or o.status in ("preferred", "source") else \
-        f"  ({o.status})"
-    room = max(20, width - 12 - len(status))
-    t.append_text(arabic_line(o.text, [o.span], room, mode) if o.side == "source"
-                  else english_line(o.text, [o.span], room))
-    if status:
-        t.append(status, style="yellow")
-    return Option(t, id=f"occ-{o.link_id}-{o.side}-{a}")
 
 
 class GlossaryScreen(Screen[Back]):
@@ -109,6 +61,7 @@ class GlossaryScreen(Screen[Back]):
         self.entry_id: str | None = None
         self.proposals: list | None = None   # the mining candidates, when shown
         self.cancel = CancelToken()
+        self._options: dict[tuple, Option] = {}     # the hit rows made so far
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search the glossary: Arabic or English (fuzzy)", id="query")
@@ -172,15 +125,27 @@ class GlossaryScreen(Screen[Back]):
     def show_hits(self, entries: list, hits: dict | None = None) -> None:
         hits = hits or {}
         box = self.query_one("#hits", OptionList)
-        box.clear_options()
+        options = []
         for e in entries:
-            t = Text(e.en, style="bold")
-            t.append(f"  {' · '.join(arabic_inline(a, self.mode) for a in e.ar[:2])}")
             h = hits.get(e.id)
-            if h is not None and h.field not in ("en", "id"):
-                t.append(f"  ({h.field}: {h.form})", style="dim")
-            t.append(f"  {e.type}", style="dim")
-            box.add_option(Option(t, id=e.id))
+            also = None      # the form that matched, unless it is the entry's name
+            if h is not None and h.field not in ("en", "id") and \
+                    h.form.casefold() != e.en.casefold():
+                also = (h.field, arabic_inline(h.form, self.mode) if h.field == "ar"
+                        else h.form)
+            key = (e.id, e.en, tuple(e.ar[:2]), e.type, also, self.mode)
+            option = self._options.get(key)     # kept: Textual keeps its layout of the row
+            if option is None:
+                t = Text(e.en, style="bold")
+                t.append(f"  {' · '.join(arabic_inline(a, self.mode) for a in e.ar[:2])}")
+                if also:
+                    t.append(f"  ({also[0]}: {also[1]})", style="dim")
+                t.append(f"  {e.type}", style="dim")
+                if len(self._options) > 5000:
+                    self._options.clear()
+                option = self._options[key] = Option(t, id=e.id)
+            options.append(option)
+        box.set_options(options)          # one update of the list, not one per row
         if entries:
             box.highlighted = 0
             self.show_entry(entries[0].id)
@@ -195,8 +160,8 @@ class GlossaryScreen(Screen[Back]):
             return          # a highlight of an earlier list (typing is faster than events)
         if self.proposals is not None:
             self.show_proposal(k)
-        elif event.option.id:
-            self.show_entry(event.option.id)
+        elif event.option.id and event.option.id != self.entry_id:
+            self.show_entry(event.option.id)      # (show_hits has shown the first one)
 
     def show_entry(self, entry_id: str | None) -> None:
         self.entry_id = entry_id
@@ -213,8 +178,8 @@ class GlossaryScreen(Screen[Back]):
             return
         pane.update(entry_text(detail, self.mode))
         width = max(30, int(self.size.width * 0.55) - 6)   # the right column's width
-        for o in detail.occurrences[:500]:
-            occ.add_option(occurrence_option(o, width, self.mode))
+        occ.add_options([occurrence_option(o, width, self.mode)
+                         for o in detail.occurrences[:500]])
 
     @on(OptionList.OptionSelected, "#hits")
     def chosen(self, event: OptionList.OptionSelected) -> None:

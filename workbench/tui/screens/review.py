@@ -137,7 +137,8 @@ class ReviewScreen(Screen[Back]):
             return
         row = self.review.row(link_id)
         ar, en = self.review.segment_texts(row)
-        head = Text(f"link {row.number}  {row.shape} {row.kind}", style="bold")
+        kind = "" if row.kind == row.shape else f" {row.kind}"     # "1:1", not "1:1 1:1"
+        head = Text(f"link {row.number}  {row.shape}{kind}", style="bold")
         head.append("  confidence --" if row.confidence is None
                     else f"  confidence {row.confidence:.2f}")
         head.append("  confirmed" if row.confirmed else "  not confirmed",

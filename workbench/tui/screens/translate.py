@@ -44,7 +44,7 @@ POLL_EVERY = 1.0
 
 
 class TranslateScreen(Elsewhere, Workers, Screen[None]):
-    BINDINGS = bindings("translate")
+    BINDINGS = bindings("translate", quiet=("dismiss_finding",))
 
     def __init__(self, session: Any, *, mode: str = "app", prefill: str = "empty") -> None:
         super().__init__(name="translate")
