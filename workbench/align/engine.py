@@ -154,7 +154,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                                              max_link=max_link, stats=stats, moves=True,
                                              full_cells=full_cells, band_width=band_width,
                                              check=check, calibrated=False), params)
-        coverage = Coverage(src, tgt, dense=dense, sub_links=sub_links)
+        coverage = Coverage(src, tgt, dense=dense, sub_links=sub_links, band=band)
         if memo is not None and dense:
             memo["band"] = (band, knn_src, knn_tgt, coverage)
     if coverage.has_agreement and params.paragraph is not None:

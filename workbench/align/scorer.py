@@ -70,9 +70,14 @@ class Coverage:
     and coverage is computed per candidate from segment similarities.
     """
 
-    def __init__(self, src: Side, tgt: Side, dense: bool, sub_links=None) -> None:
+    def __init__(self, src: Side, tgt: Side, dense: bool, sub_links=None, band=None) -> None:
         self.src, self.tgt = src, tgt
         self.dense = dense
+        #: (sparse) the search band, and per offset (du, dv) the similarity of segments
+        #: (i - du, j - dv) at every band cell (i, j): the pairs inside the candidate
+        #: blocks, computed once an offset rather than once a shape and pair
+        self.band = None if dense else band
+        self._pairs: dict[tuple[int, int], np.ndarray] = {}
         self._vs: dict[int, np.ndarray] = {}
         self._vt: dict[int, np.ndarray] = {}
         self._as: dict[int, np.ndarray] = {}
@@ -92,6 +97,28 @@ class Coverage:
                             self.r_link[k, tgt.sub_owner[l]] = 1.0
                             self.c_link[src.sub_owner[k], l] = 1.0
                 self.has_agreement = True
+
+    def _pair(self, s: np.ndarray, t: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Similarities of segments ``s`` and ``t`` (those of the links ending at band cells
+        ``(i, j)``, read from the offset's table where the cell is in the band)."""
+        src, tgt = self.src, self.tgt
+        if self.band is None or not len(s):
+            return np.einsum("ij,ij->i", src.emb1[s], tgt.emb1[t])
+        du, dv = int(i[0] - s[0]), int(j[0] - t[0])
+        if (du, dv) not in self._pairs:
+            rows, cols = self.band.cells()
+            ok = np.flatnonzero((rows >= du) & (cols >= dv))
+            table = np.full(self.band.size, np.nan, dtype=np.float32)
+            for start in range(0, len(ok), 20_000):
+                k = ok[start:start + 20_000]
+                table[k] = np.einsum("ij,ij->i", src.emb1[rows[k] - du], tgt.emb1[cols[k] - dv])
+            self._pairs[(du, dv)] = table
+        idx = self.band.index(i, j)
+        out = self._pairs[(du, dv)][np.maximum(idx, 0)]
+        miss = np.flatnonzero(idx < 0)
+        if len(miss):
+            out[miss] = np.einsum("ij,ij->i", src.emb1[s[miss]], tgt.emb1[t[miss]])
+        return out
 
     @staticmethod
     def _sliding_max(x: np.ndarray, width: int, axis: int) -> np.ndarray:
@@ -166,7 +193,7 @@ class Coverage:
             pair = np.empty((a, b, len(s0)))
             for u in range(a):
                 for v in range(b):
-                    pair[u, v] = np.einsum("ij,ij->i", src.emb1[s0 + u], tgt.emb1[t0 + v])
+                    pair[u, v] = self._pair(s0 + u, t0 + v, s0 + a, t0 + b)
             for u in range(a):
                 cov_s += src.lengths[s0 + u] * pair[u].max(axis=0)
             for v in range(b):
