@@ -47,6 +47,7 @@ from __future__ import annotations
 import numpy as np
 
 from workbench.align.params import FEATURES, PARAMS_PATH, Params, load_params
+from workbench.align.search import band_dots
 from workbench.align.side import SHORT_PART_TOKENS, Side, head_blocks
 
 __all__ = ["FEATURES", "PARAMS_PATH", "Params", "Side", "Coverage", "load_params",
@@ -106,19 +107,26 @@ class Coverage:
             return np.einsum("ij,ij->i", src.emb1[s], tgt.emb1[t])
         du, dv = int(i[0] - s[0]), int(j[0] - t[0])
         if (du, dv) not in self._pairs:
-            rows, cols = self.band.cells()
-            ok = np.flatnonzero((rows >= du) & (cols >= dv))
-            table = np.full(self.band.size, np.nan, dtype=np.float32)
-            for start in range(0, len(ok), 20_000):
-                k = ok[start:start + 20_000]
-                table[k] = np.einsum("ij,ij->i", src.emb1[rows[k] - du], tgt.emb1[cols[k] - dv])
-            self._pairs[(du, dv)] = table
+            self._pairs[(du, dv)] = band_dots(src.emb1, tgt.emb1, self.band, du, dv)
+        return self._from_table(self._pairs[(du, dv)], src.emb1, tgt.emb1, s, t, i, j)
+
+    def _from_table(self, table, left, right, s, t, i, j) -> np.ndarray:
         idx = self.band.index(i, j)
-        out = self._pairs[(du, dv)][np.maximum(idx, 0)]
+        out = table[np.maximum(idx, 0)].astype(np.float64)
         miss = np.flatnonzero(idx < 0)
         if len(miss):
-            out[miss] = np.einsum("ij,ij->i", src.emb1[s[miss]], tgt.emb1[t[miss]])
+            out[miss] = np.einsum("ij,ij->i", left[s[miss]], right[t[miss]])
         return out
+
+    def block_sims(self, a: int, b: int, s0: np.ndarray, t0: np.ndarray) -> np.ndarray:
+        """Similarities of the blocks ``(s0..+a, t0..+b)`` (from one table a shape over the
+        band, when there is one)."""
+        es, et = self.src.block_emb(a), self.tgt.block_emb(b)
+        if self.band is None or not len(s0):
+            return np.einsum("ij,ij->i", es[s0], et[t0]).astype(np.float64)
+        if ("block", a, b) not in self._pairs:
+            self._pairs[("block", a, b)] = band_dots(es, et, self.band, a, b)
+        return self._from_table(self._pairs[("block", a, b)], es, et, s0, t0, s0 + a, t0 + b)
 
     @staticmethod
     def _sliding_max(x: np.ndarray, width: int, axis: int) -> np.ndarray:
@@ -209,17 +217,15 @@ def block_features(src: Side, tgt: Side, a: int, b: int, s0: np.ndarray, t0: np.
     feats = np.zeros((k, len(FEATURES)), dtype=np.float64)
     if k == 0:
         return feats
-    es = src.block_emb(a)
-    et = tgt.block_emb(b)
-    sim = np.einsum("ij,ij->i", es[s0], et[t0]).astype(np.float64)
+    if coverage is None:
+        coverage = Coverage(src, tgt, dense=False)
+    sim = coverage.block_sims(a, b, s0, t0)
     feats[:, 0] = sim
     # length-weighted, so that a short fragment added to a block does not lower the
     # block's neighbourhood (and so raise its margin) on its own
     neighbours = 0.5 * (src.block_weighted_mean(knn_src, s0, a)
                         + tgt.block_weighted_mean(knn_tgt, t0, b))
     feats[:, 1] = sim - neighbours
-    if coverage is None:
-        coverage = Coverage(src, tgt, dense=False)
     feats[:, 2], feats[:, 3] = coverage.features(a, b, s0, t0)
     feats[:, 4], feats[:, 5] = coverage.agreement(a, b, s0, t0)
     feats[:, 6] = float(coverage.has_agreement)
