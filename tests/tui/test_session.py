@@ -7,7 +7,6 @@ from lxml import etree
 
 from tests.conftest import ROOT
 from workbench.app.session import Session, locate
-from workbench.config import data_dir
 from workbench.errors import WorkbenchError
 from workbench.formats.tmx import load_tmx
 from workbench.store.project import ConflictError, Project, default_project_path
@@ -16,36 +15,39 @@ SCHEMAS = ROOT / "tests" / "formats" / "schemas"
 
 
 def test_locate_names_projects_pairs_and_texts(tmp_path, project_path):
+    data = tmp_path / "data"
     t = locate(str(project_path))
     assert t.path == project_path and t.exists
-    t = locate("seeds:004-000")
-    assert t.path == default_project_path("seeds:004-000", data_dir()) and t.pair is not None
+    t = locate("seeds:004-000", data_dir=data)
+    assert t.path == default_project_path("seeds:004-000", data) and t.pair is not None
     assert not t.exists
-    assert locate(None).label == "seeds:004-000"
-    assert locate("seeds:004-000", unit="sentences").path != t.path
+    assert locate(None, data_dir=data).label == "seeds:004-000"
+    assert locate("seeds:004-000", unit="sentences", data_dir=data).path != t.path
+    with pytest.raises(ValueError, match="data_dir"):
+        locate("seeds:004-000")          # the folder comes from the edge, never read here
     ar, en = tmp_path / "a.txt", tmp_path / "e.txt"
     ar.write_text("نص عربي.\n\nفقرة ثانية.\n", encoding="utf-8")
     en.write_text("Arabic text.\n\nA second paragraph.\n", encoding="utf-8")
-    t1 = locate(source=ar, target=en)
-    assert t1.source_text.startswith("نص") and t1.path.parent == default_project_path("x", data_dir()).parent
+    t1 = locate(source=ar, target=en, data_dir=data)
+    assert t1.source_text.startswith("نص") and t1.path.parent == default_project_path("x", data).parent
     en.write_text("Other text.\n", encoding="utf-8")
-    assert locate(source=ar, target=en).path != t1.path
+    assert locate(source=ar, target=en, data_dir=data).path != t1.path
     with pytest.raises(WorkbenchError):
-        locate("seeds:004-000", source=ar, target=en)
+        locate("seeds:004-000", source=ar, target=en, data_dir=data)
     with pytest.raises(WorkbenchError):
-        locate(source=ar)
+        locate(source=ar, data_dir=data)
     with pytest.raises(WorkbenchError):
-        locate("seeds:no-such-pair")
+        locate("seeds:no-such-pair", data_dir=data)
 
 
-def test_open_creates_a_pairs_default_project_once(main_pair, curated):
-    t = locate("seeds:004-000")
+def test_open_creates_a_pairs_default_project_once(tmp_path, main_pair, curated):
+    t = locate("seeds:004-000", data_dir=tmp_path)
     s = Session.open(t, glossary=curated, links=main_pair.gold_links())
     try:
         assert t.path.exists() and len(s.links) == 13
     finally:
         s.close()
-    s2 = Session.open(locate("seeds:004-000"), glossary=curated)
+    s2 = Session.open(locate("seeds:004-000", data_dir=tmp_path), glossary=curated)
     try:
         assert [lk.id for lk in s2.links] == [lk.id for lk in s.links]
     finally:
@@ -58,7 +60,8 @@ def test_open_texts_with_given_links(tmp_path, curated):
     ar, en = tmp_path / "a.txt", tmp_path / "e.txt"
     ar.write_text("قالت هيئة تحرير الشام.\n", encoding="utf-8")
     en.write_text("Hayat Tahrir Al sham said.\n", encoding="utf-8")
-    s = Session.open(locate(source=ar, target=en), glossary=curated, links=[Link((0,), (0,))])
+    s = Session.open(locate(source=ar, target=en, data_dir=tmp_path), glossary=curated,
+                     links=[Link((0,), (0,))])
     try:
         (row,) = s.rows()
         assert row.findings == 1          # the variant spelling of the rewrite

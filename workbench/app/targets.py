@@ -42,12 +42,10 @@ class Target:
 
 
 def _data_dir(data_dir: str | Path | None) -> Path:
-    if data_dir is not None:
-        return Path(data_dir)
-    # a caller that gives none (a script, a test) gets the default folder, as the edge does
-    from workbench.config import data_dir as default_data_dir
-
-    return default_data_dir()
+    if data_dir is None:  # a caller's mistake: the edge reads the configuration, not this
+        raise ValueError("locate: a pair or two texts need data_dir (the configuration's "
+                         "data_dir, read at the edge)")
+    return Path(data_dir)
 
 
 def locate(spec: str | None = None, *, source: str | Path | None = None,
@@ -56,7 +54,8 @@ def locate(spec: str | None = None, *, source: str | Path | None = None,
            data_dir: str | Path | None = None) -> Target:
     """The project for ``PROJECT`` (a ``.wbproj`` file), ``COLLECTION:PAIR`` (its default
     project under ``data_dir``), or ``source``/``target`` text files (a default project
-    keyed by their content); nothing at all is the bundled pair."""
+    under ``data_dir`` keyed by their content); nothing at all is the bundled pair.
+    ``data_dir`` (the user data folder) is needed for all but a project file."""
     from workbench.text.segment import check_unit
 
     check_unit(unit)
