@@ -195,7 +195,9 @@ def main() -> int:
     threads = args.threads or default_threads()
     os.environ["WORKBENCH_MT_THREADS"] = str(threads)
     segments = dev_segments(args.segments)
-    glossary = load_glossary()
+    from workbench.config import load_config
+
+    glossary = load_glossary(load_config().glossary_paths())
     batch_sizes = [1, 8, 32]
     models: list[tuple[str, Path]] = []
     tmp = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.conftest import dev_doc
+from tests.conftest import GLOSSARIES, dev_doc
 from workbench.align.anchors import anchor_masks, document_anchors, latin_tokens, number_keys
 from workbench.align.boilerplate import boilerplate_likeness
 from workbench.align.scorer import _popcount
@@ -32,7 +32,7 @@ def test_latin_tokens_are_anchors_only_when_copied_into_the_arabic():
 def test_glossary_terms_are_anchors(seeds):
     from workbench.glossary import load_glossary
 
-    glossary = load_glossary()
+    glossary = load_glossary([GLOSSARIES])
     src = [p for p in seeds["004"].split("\n\n") if p.strip()][:1]
     tgt = [p for p in seeds["000"].split("\n\n") if p.strip()][:1]
     s, t = document_anchors(src, tgt, glossary)
@@ -43,7 +43,7 @@ def test_glossary_terms_are_anchors(seeds):
 def test_glossary_terms_on_one_side_of_the_document_only_are_not_anchors(seeds):
     from workbench.glossary import load_glossary
 
-    glossary = load_glossary()
+    glossary = load_glossary([GLOSSARIES])
     src = [p for p in seeds["004"].split("\n\n") if p.strip()][:1]
     tgt = [p for p in seeds["000"].split("\n\n") if p.strip()][:1]
     s, _ = document_anchors(src, tgt, glossary)

@@ -153,3 +153,32 @@ def test_long_documents_use_a_band_and_scale_linearly(aligner, profile):
         cells[n] = stats.cells
     # doubling the length about doubles the work (quadratic would quadruple it)
     assert cells[2400] / cells[1200] < 2.6
+
+
+def test_banded_coverage_reads_the_pairs_from_tables_with_the_same_values(aligner):
+    """Above the whole-table size, coverage reads the similarity of every segment pair
+    inside a candidate block from one table an offset over the band, and each block's
+    from one table a shape (matrix products over each block of band rows): the same
+    features as computing each candidate's again (to float32 rounding), for candidates
+    inside the band and outside it (moves)."""
+    from workbench.align.scorer import Coverage, block_features
+    from workbench.align.search import band_around_path
+
+    src, tgt, _ = _synthetic(300, seed=3)
+    s, t = aligner.build_sides(src, tgt)
+    n, m = len(s), len(t)
+    band = band_around_path([(k, k * m // n) for k in range(n + 1)], n, m, 4)
+    plain, tabled = Coverage(s, t, dense=False), Coverage(s, t, dense=False, band=band)
+    knn_s, knn_t = np.zeros(n), np.zeros(m)
+    rng = np.random.default_rng(0)
+    for a, b in [(1, 1), (1, 3), (2, 2), (3, 2), (6, 1)]:
+        s0 = rng.integers(0, n - a + 1, 400)
+        t0 = np.clip(s0 * m // n + rng.integers(-20, 21, 400), 0, m - b)  # some off the band
+        outside = band.index(s0 + a, t0 + b) < 0
+        assert outside.any() and not outside.all()
+        one = block_features(s, t, a, b, s0, t0, knn_s, knn_t, aligner.params, plain)
+        two = block_features(s, t, a, b, s0, t0, knn_s, knn_t, aligner.params, tabled)
+        assert np.allclose(one, two, rtol=0, atol=1e-5)
+    shapes = [(1, 1), (1, 3), (2, 2), (3, 2), (6, 1)]
+    offsets = {(du, dv) for a, b in shapes for du in range(1, a + 1) for dv in range(1, b + 1)}
+    assert set(tabled._pairs) == offsets | {("block", a, b) for a, b in shapes}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from tests.conftest import GLOSSARIES
 from workbench.glossary import load_glossary
 from workbench.glossary.qa import apply_fixes, check_segments, term_rates
 
 
 def test_sentence_start_capital_is_preferred_even_if_listed_as_deprecated():
-    g = load_glossary()
+    g = load_glossary([GLOSSARIES])
     src = "قالت جبهة النصرة إن"
     # mid-sentence the capitalised article is a deviation ...
     mid = g.match_english("Fighters of Al-Nusra Front said")

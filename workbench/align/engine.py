@@ -41,7 +41,7 @@ from workbench.align.scorer import Coverage, Params, Side, block_features, logit
 # the passes after the monotonic path (moves, the lift, gaps): repair.py
 from workbench.align.repair import (_gaps, _insertion_scores, fill_gaps,  # noqa: F401
                                     lift_sentence_links, recover_moves)
-from workbench.align.search import Band, band_around_path, best_path, link_shapes
+from workbench.align.search import Band, band_around_path, band_dots, best_path, link_shapes
 
 __all__ = ["AlignStats", "align_sides", "evidence", "FULL_CELLS", "BAND_WIDTH"]
 
@@ -68,10 +68,13 @@ def _neighbourhoods(src: Side, tgt: Side, band: Band, k: int) -> tuple[np.ndarra
     rows, cols = band.cells()
     keep = (rows >= 1) & (cols >= 1)
     s, t = rows[keep] - 1, cols[keep] - 1
-    sims = np.empty(len(s), dtype=np.float64)
-    for start in range(0, len(s), _CHUNK):
-        sl = slice(start, start + _CHUNK)
-        sims[sl] = np.einsum("ij,ij->i", src.emb1[s[sl]], tgt.emb1[t[sl]])
+    if band.size < (n + 1) * (m + 1):  # a band: one product a block of its rows
+        sims = band_dots(src.emb1, tgt.emb1, band, 1, 1)[keep].astype(np.float64)
+    else:
+        sims = np.empty(len(s), dtype=np.float64)
+        for start in range(0, len(s), _CHUNK):
+            sl = slice(start, start + _CHUNK)
+            sims[sl] = np.einsum("ij,ij->i", src.emb1[s[sl]], tgt.emb1[t[sl]])
 
     def top_mean(group: np.ndarray, size: int) -> np.ndarray:
         order = np.lexsort((-sims, group))
@@ -154,7 +157,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                                              max_link=max_link, stats=stats, moves=True,
                                              full_cells=full_cells, band_width=band_width,
                                              check=check, calibrated=False), params)
-        coverage = Coverage(src, tgt, dense=dense, sub_links=sub_links)
+        coverage = Coverage(src, tgt, dense=dense, sub_links=sub_links, band=band)
         if memo is not None and dense:
             memo["band"] = (band, knn_src, knn_tgt, coverage)
     if coverage.has_agreement and params.paragraph is not None:

@@ -47,6 +47,7 @@ from __future__ import annotations
 import numpy as np
 
 from workbench.align.params import FEATURES, PARAMS_PATH, Params, load_params
+from workbench.align.search import band_dots
 from workbench.align.side import SHORT_PART_TOKENS, Side, head_blocks
 
 __all__ = ["FEATURES", "PARAMS_PATH", "Params", "Side", "Coverage", "load_params",
@@ -70,9 +71,14 @@ class Coverage:
     and coverage is computed per candidate from segment similarities.
     """
 
-    def __init__(self, src: Side, tgt: Side, dense: bool, sub_links=None) -> None:
+    def __init__(self, src: Side, tgt: Side, dense: bool, sub_links=None, band=None) -> None:
         self.src, self.tgt = src, tgt
         self.dense = dense
+        #: (sparse) the search band, and per offset (du, dv) the similarity of segments
+        #: (i - du, j - dv) at every band cell (i, j): the pairs inside the candidate
+        #: blocks, computed once an offset rather than once a shape and pair
+        self.band = None if dense else band
+        self._pairs: dict[tuple[int, int], np.ndarray] = {}
         self._vs: dict[int, np.ndarray] = {}
         self._vt: dict[int, np.ndarray] = {}
         self._as: dict[int, np.ndarray] = {}
@@ -92,6 +98,35 @@ class Coverage:
                             self.r_link[k, tgt.sub_owner[l]] = 1.0
                             self.c_link[src.sub_owner[k], l] = 1.0
                 self.has_agreement = True
+
+    def _pair(self, s: np.ndarray, t: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Similarities of segments ``s`` and ``t`` (those of the links ending at band cells
+        ``(i, j)``, read from the offset's table where the cell is in the band)."""
+        src, tgt = self.src, self.tgt
+        if self.band is None or not len(s):
+            return np.einsum("ij,ij->i", src.emb1[s], tgt.emb1[t])
+        du, dv = int(i[0] - s[0]), int(j[0] - t[0])
+        if (du, dv) not in self._pairs:
+            self._pairs[(du, dv)] = band_dots(src.emb1, tgt.emb1, self.band, du, dv)
+        return self._from_table(self._pairs[(du, dv)], src.emb1, tgt.emb1, s, t, i, j)
+
+    def _from_table(self, table, left, right, s, t, i, j) -> np.ndarray:
+        idx = self.band.index(i, j)
+        out = table[np.maximum(idx, 0)].astype(np.float64)
+        miss = np.flatnonzero(idx < 0)
+        if len(miss):
+            out[miss] = np.einsum("ij,ij->i", left[s[miss]], right[t[miss]])
+        return out
+
+    def block_sims(self, a: int, b: int, s0: np.ndarray, t0: np.ndarray) -> np.ndarray:
+        """Similarities of the blocks ``(s0..+a, t0..+b)`` (from one table a shape over the
+        band, when there is one)."""
+        es, et = self.src.block_emb(a), self.tgt.block_emb(b)
+        if self.band is None or not len(s0):
+            return np.einsum("ij,ij->i", es[s0], et[t0]).astype(np.float64)
+        if ("block", a, b) not in self._pairs:
+            self._pairs[("block", a, b)] = band_dots(es, et, self.band, a, b)
+        return self._from_table(self._pairs[("block", a, b)], es, et, s0, t0, s0 + a, t0 + b)
 
     @staticmethod
     def _sliding_max(x: np.ndarray, width: int, axis: int) -> np.ndarray:
@@ -166,7 +201,7 @@ class Coverage:
             pair = np.empty((a, b, len(s0)))
             for u in range(a):
                 for v in range(b):
-                    pair[u, v] = np.einsum("ij,ij->i", src.emb1[s0 + u], tgt.emb1[t0 + v])
+                    pair[u, v] = self._pair(s0 + u, t0 + v, s0 + a, t0 + b)
             for u in range(a):
                 cov_s += src.lengths[s0 + u] * pair[u].max(axis=0)
             for v in range(b):
@@ -182,17 +217,15 @@ def block_features(src: Side, tgt: Side, a: int, b: int, s0: np.ndarray, t0: np.
     feats = np.zeros((k, len(FEATURES)), dtype=np.float64)
     if k == 0:
         return feats
-    es = src.block_emb(a)
-    et = tgt.block_emb(b)
-    sim = np.einsum("ij,ij->i", es[s0], et[t0]).astype(np.float64)
+    if coverage is None:
+        coverage = Coverage(src, tgt, dense=False)
+    sim = coverage.block_sims(a, b, s0, t0)
     feats[:, 0] = sim
     # length-weighted, so that a short fragment added to a block does not lower the
     # block's neighbourhood (and so raise its margin) on its own
     neighbours = 0.5 * (src.block_weighted_mean(knn_src, s0, a)
                         + tgt.block_weighted_mean(knn_tgt, t0, b))
     feats[:, 1] = sim - neighbours
-    if coverage is None:
-        coverage = Coverage(src, tgt, dense=False)
     feats[:, 2], feats[:, 3] = coverage.features(a, b, s0, t0)
     feats[:, 4], feats[:, 5] = coverage.agreement(a, b, s0, t0)
     feats[:, 6] = float(coverage.has_agreement)

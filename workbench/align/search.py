@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Band", "link_shapes", "best_path", "band_around_path", "DELETION", "INSERTION"]
+__all__ = ["Band", "link_shapes", "best_path", "band_around_path", "band_dots", "DELETION",
+           "INSERTION"]
 
 DELETION = (1, 0)
 INSERTION = (0, 1)
@@ -184,3 +185,28 @@ def band_around_path(nodes: list[tuple[int, int]], n: int, m: int, width: int) -
     hi = np.maximum.accumulate(hi)
     lo = np.minimum.accumulate(lo[::-1])[::-1]
     return Band(lo, hi)
+
+
+def band_dots(left: np.ndarray, right: np.ndarray, band: Band, du: int, dv: int,
+              rows_per_block: int = 64) -> np.ndarray:
+    """``left[i - du] . right[j - dv]`` at every band cell ``(i, j)`` with ``i >= du`` and
+    ``j >= dv`` (NaN at the others), in the band's storage order.
+
+    A band row's columns are contiguous, so a block of rows is one matrix product over
+    the columns they span: no row of either side is gathered once a cell.
+    """
+    out = np.full(band.size, np.nan, dtype=np.float32)
+    n_rows = len(band.lo)
+    for r0 in range(du, n_rows, rows_per_block):
+        r1 = min(r0 + rows_per_block, n_rows)
+        lo = max(int(band.lo[r0:r1].min()), dv)
+        hi = int(band.hi[r0:r1].max())
+        if hi <= lo:
+            continue
+        prod = left[r0 - du:r1 - du] @ right[lo - dv:hi - dv].T
+        start, stop = int(band.off[r0]), int(band.off[r1])
+        rows = np.repeat(np.arange(r0, r1), band.hi[r0:r1] - band.lo[r0:r1])
+        cols = np.arange(start, stop) - band.off[rows] + band.lo[rows]
+        ok = cols >= dv
+        out[start:stop][ok] = prod[rows[ok] - r0, cols[ok] - lo]
+    return out

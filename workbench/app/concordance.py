@@ -29,6 +29,7 @@ import threading
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Sequence
 
 from workbench.glossary.tokens import arabic_key, arabic_tokens, english_key, english_tokens
@@ -163,15 +164,15 @@ _corpus_lock = threading.Lock()
 _corpus_cache: dict[tuple, tuple[Index, Index]] = {}
 
 
-def corpus_index(collections: Sequence | None = None) -> tuple[Index, Index]:
-    """The (Arabic, English) indexes of the corpora (default: every configured collection),
-    built once a process for the same collections."""
+def corpus_index(collections: Sequence | None = None, *,
+                 roots: Iterable[Path] | None = None) -> tuple[Index, Index]:
+    """The (Arabic, English) indexes of the corpora, built once a process for the same
+    collections.  No ``collections``: every collection under ``roots`` (the configured
+    corpus folders, which the caller reads at the edge; None: the bundled corpora)."""
     if collections is None:
-        # the TUI's concordance screen gives none: the configured corpus folders, read here
-        from workbench.config import load_config
         from workbench.corpus import find_collections
 
-        collections = list(find_collections(load_config().corpus_paths()).values())
+        collections = list(find_collections(roots).values())
     key = tuple(sorted(str(c.manifest) for c in collections))
     with _corpus_lock:
         got = _corpus_cache.get(key)
@@ -185,9 +186,9 @@ class Concordance:
     """Search the project (links and memory) and the corpora; see the module docstring."""
 
     def __init__(self, project=None, *, collections: Sequence | None = None,
-                 corpora: bool = True) -> None:
+                 roots: Iterable[Path] | None = None, corpora: bool = True) -> None:
         self.project = project
-        self._corpora = corpus_index(collections) if corpora else None
+        self._corpora = corpus_index(collections, roots=roots) if corpora else None
         self._revision: int | None = None
         self._memory_count = -1
         self._project_index: tuple[Index, Index] | None = None

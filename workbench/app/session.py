@@ -86,11 +86,14 @@ class Session(Proposals):
     def __init__(self, project: Project, *, glossary: Any = None, model: str | Path | None = None,
                  models_dir: Path | None = None, n_best: int = 4, tm_threshold: int = 70,
                  backend: Any = None, label: str = "",
-                 glossary_paths: Iterable[Path] | None = None) -> None:
+                 glossary_paths: Iterable[Path] | None = None,
+                 corpus_roots: Iterable[Path] | None = None) -> None:
         self.project = project
         self.glossary = glossary
         #: the glossary's files or folders (for the glossary screen's search and writes)
         self.glossary_paths = [Path(p) for p in glossary_paths] if glossary_paths else []
+        #: the corpus folders the concordance searches (None: the bundled corpora)
+        self.corpus_roots = [Path(p) for p in corpus_roots] if corpus_roots is not None else None
         self.n_best = n_best
         self.tm_threshold = tm_threshold
         self.label = label or project.pair_id or project.path.stem

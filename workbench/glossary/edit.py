@@ -195,7 +195,7 @@ def default_file_for(entry_type: str, glossary_paths: list[Path]) -> Path:
     return folder / TYPE_FILES.get(entry_type, "other.yaml")
 
 
-def add_entry(entry: Entry, path: str | Path, *, glossary_paths: list[Path] | None = None,
+def add_entry(entry: Entry, path: str | Path, *, glossary_paths: list[Path],
               dry_run: bool = False, expected_hash: str | None = None) -> str:
     """Append ``entry`` to the glossary file ``path`` (created if missing); returns the new text.
 
@@ -205,10 +205,6 @@ def add_entry(entry: Entry, path: str | Path, *, glossary_paths: list[Path] | No
     of the file the caller showed) refuses a file changed since.
     """
     p = Path(path)
-    if glossary_paths is None:
-        from workbench.config import load_config
-
-        glossary_paths = load_config().glossary_paths()
     if dry_run:  # nothing is written: no lock (and no lock file) needed
         old = read_text(p, what="glossary file", allow_empty=True) if p.exists() else ""
         return _with_entry(entry, p, old, glossary_paths)
@@ -283,7 +279,7 @@ _ADDABLE = ("ar", "variants", "deprecated", "forbidden")
 
 
 def add_forms(entry_id: str, path: str | Path, forms: dict[str, Iterable[str]], *,
-              glossary_paths: list[Path] | None = None, dry_run: bool = False,
+              glossary_paths: list[Path], dry_run: bool = False,
               expected_hash: str | None = None) -> str:
     """Add forms (``{"variants": [...], "deprecated": [...], "ar": [...]}``) to the entry
     ``entry_id`` of the glossary file ``path``; returns the new text.
@@ -296,10 +292,6 @@ def add_forms(entry_id: str, path: str | Path, forms: dict[str, Iterable[str]], 
     if bad:
         raise GlossaryError(f"cannot add {sorted(bad)[0]!r} forms ({', '.join(_ADDABLE)})")
     p = Path(path)
-    if glossary_paths is None:
-        from workbench.config import load_config
-
-        glossary_paths = load_config().glossary_paths()
 
     def build(old: str) -> str:
         before = lint_glossary([p], near_duplicates=False, overrides={p: old})

@@ -109,17 +109,14 @@ def _load_file(c: Collector, path: Path, text: str | None = None
     return out, ignore
 
 
-def lint_glossary(paths: list[str | Path] | None = None, *, near_duplicates: bool = True,
+def lint_glossary(paths: list[str | Path], *, near_duplicates: bool = True,
                   overrides: dict[Path, str] | None = None) -> LintReport:
     """Load and check every glossary file; never raises for bad content.
 
+    ``paths`` are files or folders (the caller resolves the configured ones).
     ``overrides`` maps a path to the text to check in place of the file's (used to
     validate an edit before writing it).
     """
-    if paths is None:
-        from workbench.config import load_config
-
-        paths = load_config().glossary_paths()
     c = Collector()
     files = glossary_files(paths)
     entries: dict[str, Entry] = {}
@@ -255,8 +252,8 @@ def _near_duplicates(c: Collector, entries: dict[str, Entry]) -> None:
                   f"({a.en!r}, {a.path}:{a.line}); merge them or relate them")
 
 
-def load_glossary(paths: list[Path] | None = None) -> Glossary:
-    """Load and merge glossary files (None: the configured glossary paths).
+def load_glossary(paths: list[str | Path]) -> Glossary:
+    """Load and merge glossary files (files or folders, as :func:`lint_glossary`).
 
     Raises :class:`GlossaryError` (``file:line:col: message``) for the first error.
     """

@@ -71,7 +71,7 @@ def run_tui(args: argparse.Namespace, what: str | None) -> int:
         paths = cfg.glossary_paths()
         glossary = load_glossary(paths)
         return Session.open(target, glossary=glossary, model=model, models_dir=cfg.models_dir,
-                            glossary_paths=paths)
+                            glossary_paths=paths, corpus_roots=cfg.corpus_paths())
 
     from workbench.tui.app import WorkbenchApp
 

@@ -71,7 +71,7 @@ class ConcordanceScreen(Screen[Back]):
         from workbench.app.concordance import Concordance
 
         try:
-            concordance = Concordance(self.session.project)
+            concordance = Concordance(self.session.project, roots=self.session.corpus_roots)
             concordance.search("x")         # index the project now, not on the first key
         except EXPECTED as exc:
             self.post_message(WorkFailed("concordance", describe(exc)))
