@@ -27,14 +27,14 @@ from functools import lru_cache
 from workbench.glossary.arabic import PROCLITICS
 from workbench.glossary.entry import Entry
 from workbench.glossary.tokens import arabic_key, english_key
+from workbench.text.normalize import ARABIC_LETTER_CLASS
 
 __all__ = ["arabic_verdict", "english_verdict", "is_ambiguous_arabic", "is_ambiguous_english",
            "other_sense_in", "has_english_rules", "adjective_in"]
 
 _AR_MARKS = "\u064b-\u065f\u0670\u0640"
 #: an Arabic word with its diacritics (letters of the Arabic blocks, presentation forms too)
-_AR_CHAR = re.compile(f"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff{_AR_MARKS}"
-                      "\ufb50-\ufdff\ufe70-\ufeff]")
+_AR_CHAR = re.compile(f"[{ARABIC_LETTER_CLASS}{_AR_MARKS}\ufb50-\ufdff\ufe70-\ufeff]")
 _TANWEEN = re.compile("[\u064b-\u064d]")
 _EN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 #: what may stand between an English match and its neighbour ("Damascus, Maryland")

@@ -16,21 +16,18 @@ whose target is paragraphs 2 and 3.  Null links give pairs with an empty side.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from workbench.errors import WorkbenchError
 from workbench.glossary.model import Glossary
 from workbench.glossary.qa import Finding, apply_fixes, check_pair, shift_finding
 from workbench.progress import Reporter
-from workbench.text.normalize import ARABIC_LETTER_CLASS
+from workbench.text.scripts import ScriptProblem, script_counts, script_problem
 from workbench.text.segment import segment
 
 __all__ = ["AlignedPair", "DocumentQA", "aligned_pairs", "check_pairs", "check_scripts",
            "fix_document", "pairs_from_links"]
 
-_ARABIC = re.compile(f"[{ARABIC_LETTER_CLASS}]")
-_LATIN = re.compile(r"[A-Za-z]")
 SEPARATOR = "\n"
 
 
@@ -111,15 +108,26 @@ def aligned_pairs(ar_text: str, en_text: str, unit: str | None, ar_name: str = "
 
 
 def check_scripts(ar_text: str, en_text: str, ar_name: str = "AR", en_name: str = "EN") -> None:
-    """Refuse an Arabic side without Arabic and an English side that is mostly Arabic."""
-    ar_letters = len(_ARABIC.findall(ar_text[:100000]))
-    en_arabic = len(_ARABIC.findall(en_text[:100000]))
-    if not ar_letters:
-        hint = " (are the files swapped? give the Arabic file first)" if en_arabic else ""
-        raise WorkbenchError(f"the Arabic file has no Arabic text{hint}", path=ar_name)
-    if en_arabic > len(_LATIN.findall(en_text[:100000])):
-        raise WorkbenchError("the English file is mostly Arabic script (are the files "
-                             "swapped? give the Arabic file first)", path=en_name)
+    """Refuse an Arabic side that is not mostly Arabic and an English side that is not
+    mostly Latin script: the aligner's rules (:func:`workbench.text.scripts.script_problem`),
+    worded for the Arabic and English files, plus an Arabic side with no letters at all."""
+    problem = script_problem(ar_text, en_text, "ar", "en")
+    no_arabic = not script_counts(ar_text)["Arabic"]
+    if problem is None and no_arabic:
+        problem = ScriptProblem("source", "not-source-script", None)
+    if problem is None:
+        return
+    swapped = " (are the files swapped? give the Arabic file first)"
+    if problem.side == "source":
+        hint = swapped if problem.swapped else ""
+        if no_arabic:
+            raise WorkbenchError(f"the Arabic file has no Arabic text{hint}", path=ar_name)
+        raise WorkbenchError(f"the Arabic file is mostly {problem.dominant} script, not "
+                             f"Arabic{hint}", path=ar_name)
+    if problem.kind == "source-script":
+        raise WorkbenchError(f"the English file is mostly Arabic script{swapped}", path=en_name)
+    raise WorkbenchError(f"the English file is mostly {problem.dominant} script, not English",
+                         path=en_name)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from workbench.glossary.entry import (
 )
 from workbench.glossary.model import Glossary
 from workbench.glossary.tokens import arabic_key, english_key
+from workbench.text.normalize import ARABIC_LETTER_CLASS
 from workbench.yamlio import LineDict, position
 
 __all__ = ["GlossaryError", "Issue", "LintReport", "Collector", "parse_entry", "kind_of",
@@ -40,7 +41,9 @@ ENTRY_KEYS = ("id", "type", "en", "ar", "variants", "deprecated", "forbidden", "
 TOP_KEYS = ("entries", "ignore")
 LIST_KEYS = ("variants", "deprecated", "forbidden")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+#: the text layer's Arabic letters, plus U+063B-063F (Arabic letters for other languages)
+#: and the tatweel U+0640: an English form holding any of them is in Arabic script
+_ARABIC_LETTER = re.compile(f"[{ARABIC_LETTER_CLASS}\u063b-\u0640]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 #: characters allowed in an Arabic form besides Arabic script and spaces
 _AR_ALLOWED = re.compile(r"^[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"

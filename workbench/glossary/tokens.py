@@ -56,8 +56,8 @@ def _norm_en(token: str) -> NormalizedText:
 
 @lru_cache(maxsize=262144)
 def english_key(text: str) -> str:
-    """Same as :func:`workbench.text.normalize.english_key`, computed token by token (cached
-    per token), as the matcher normalises texts."""
+    """Same as :func:`workbench.text.normalize.normalized_english`, computed token by token
+    (cached per token), as the matcher normalises texts."""
     return " ".join(t for t in (_norm_en(tok).text for tok in text.split()) if t)
 
 
