@@ -16,8 +16,8 @@ import pytest
 
 from workbench.align import confidence_model
 from workbench.align.api import Aligner
-from workbench.align.confidence_features import FEATURES, TYPES, link_features
-from workbench.align.confidence_model import load_model
+from workbench.align.confidence_features import FEATURES, link_features
+from workbench.align.confidence_model import MODELS, load_model
 from workbench.errors import WorkbenchError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,7 +79,7 @@ def test_features_are_finite_on_a_document_with_every_type(aligner, monkeypatch)
 
 def test_the_shipped_model_has_every_type():
     model = load_model()
-    assert set(model.types) == set(TYPES)
+    assert set(model.types) == set(MODELS)
     assert all(spec["n"] > 0 for spec in model.types.values())
 
 
@@ -108,7 +108,7 @@ def test_a_missing_or_stale_model_is_a_one_line_error(tmp_path, change, words):
         elif change == "weights":
             data["types"]["1:1"]["weights"] = data["types"]["1:1"]["weights"][:-1]
         else:
-            del data["types"]["insertion"]
+            del data["types"]["insertion/paragraphs"]
         path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(WorkbenchError) as err:
         load_model(path)

@@ -1,7 +1,8 @@
 """Link confidence: the probability that a link is right, from the evidence around it.
 
 The aligner's final links are scored by a small calibrated model, one per link type
-(:data:`~workbench.align.confidence_features.TYPES`: 1:1, n:m, deletion, insertion):
+(:data:`~workbench.align.confidence_features.TYPES`: 1:1, n:m, deletion, insertion; a null
+link's model is chosen by the unit too, sentences or paragraphs, :data:`MODELS`):
 a logistic regression over standardised features of
 :mod:`workbench.align.confidence_features` (the engine's own score among them), then
 a monotone (isotonic) map of its output to the rate of right links.  The weights are
@@ -19,16 +20,16 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.align.confidence_features import FEATURES, TYPES, link_features, link_type
+from workbench.align.confidence_features import FEATURES, link_features, link_type
 from workbench.align.links import Link
 from workbench.errors import WorkbenchError
 
-__all__ = ["MODEL_PATH", "VERSION", "ConfidenceModel", "load_model", "default_model",
-           "rescore", "fit_logistic", "fit_isotonic", "fit_model", "type_features"]
+__all__ = ["MODELS", "model_kinds", "MODEL_PATH", "VERSION", "ConfidenceModel", "load_model",
+           "default_model", "rescore", "fit_logistic", "fit_isotonic", "fit_model", "type_features"]
 
 MODEL_PATH = Path(__file__).with_name("confidence_model.json")
 #: bumped when the meaning of a feature changes (a file of another version is stale)
-VERSION = 3
+VERSION = 4
 
 _REFIT = "run scripts/calibrate_confidence.py to fit it again"
 
@@ -46,11 +47,26 @@ _NULL = ["best", "best_rel", "merge_gain", "merge_rel", "seg_len", "nbr_null", "
          "partner_gap", "sub_best"]
 
 
+#: the models: one per link type, null links' one per unit as well (a dropped paragraph and
+#: a dropped sentence are different evidence)
+MODELS = ("1:1", "n:m", "deletion/sentences", "deletion/paragraphs", "insertion/sentences",
+          "insertion/paragraphs")
+
+
+def model_kinds(x: np.ndarray, kinds) -> np.ndarray:
+    """The model (:data:`MODELS`) of each link, from its type and its row ``x``."""
+    kinds = np.asarray(kinds, dtype=object)
+    unit = np.where(x[:, FEATURES.index("doc_para")] > 0.5, "/paragraphs", "/sentences")
+    null = np.isin(kinds, ["deletion", "insertion"])
+    return np.where(null, kinds + unit, kinds)
+
+
 def type_features(kind: str) -> list[str]:
     """The inputs the model of link type ``kind`` reads: the document's regime, the link's
     own features, and the products of the main ones with the regime (how much a piece of
     evidence says depends on the kind of document: an unlinked segment beside other
     unlinked ones is likely right in a rewrite, not in a faithful translation)."""
+    kind, by_unit, _ = kind.partition("/")
     if kind == "1:1":
         own = _PAIR
     elif kind == "n:m":
@@ -60,7 +76,10 @@ def type_features(kind: str) -> list[str]:
     else:
         own = _NULL + ["boilerplate"]
     mixed = ["score"] + [f for f in own if f in _MIXED]
-    return _DOC + own + [f"{f}*{r}" for r in _REGIME for f in mixed]
+    doc, regime = _DOC, _REGIME
+    if by_unit:  # one unit: paragraph mode is constant
+        doc, regime = [f for f in _DOC if f != "doc_para"], [f for f in _REGIME if f != "doc_para"]
+    return doc + own + [f"{f}*{r}" for r in regime for f in mixed]
 
 
 def columns(x: np.ndarray, names: list[str]) -> np.ndarray:
@@ -151,7 +170,7 @@ class ConfidenceModel:
     def logits(self, x: np.ndarray, kinds: list[str]) -> np.ndarray:
         """The logistic regression's log-odds for rows ``x`` (all :data:`FEATURES`)."""
         out = np.zeros(len(kinds))
-        kinds_arr = np.asarray(kinds)
+        kinds_arr = model_kinds(x, kinds)
         for kind, spec in self.types.items():
             rows = np.flatnonzero(kinds_arr == kind)
             if not len(rows):
@@ -164,7 +183,7 @@ class ConfidenceModel:
         """Calibrated probabilities that each link is right."""
         z = self.logits(x, kinds)
         p = _sigmoid(z)
-        kinds_arr = np.asarray(kinds)
+        kinds_arr = model_kinds(x, kinds)
         for kind, spec in self.types.items():
             iso = spec.get("isotonic")
             rows = np.flatnonzero(kinds_arr == kind)
@@ -189,7 +208,7 @@ def load_model(path: str | Path | None = None) -> ConfidenceModel:
         raise WorkbenchError("stale link confidence model: fitted for version "
                              f"{data.get('version')} of the features, not {VERSION}; {_REFIT}",
                              path=p)
-    missing = [t for t in TYPES if t not in data["types"]]
+    missing = [t for t in MODELS if t not in data["types"]]
     if missing:
         raise WorkbenchError(f"stale link confidence model: no model for {', '.join(missing)} "
                              f"links; {_REFIT}", path=p)
@@ -235,10 +254,10 @@ def fit_model(x: np.ndarray, kinds: list[str], y: np.ndarray, l2: float = 20.0,
     type's links held out in two folds (even and odd rows), so that it corrects the
     regression's over-confidence on links it has not seen.
     """
-    kinds_arr = np.asarray(kinds)
+    kinds_arr = model_kinds(x, kinds)
     y = np.asarray(y, dtype=float)
     types: dict = {}
-    for kind in TYPES:
+    for kind in MODELS:
         rows = np.flatnonzero(kinds_arr == kind)
         types[kind] = spec = _fit_type(x[rows], y[rows], kind, l2)
         if isotonic and len(rows) >= 40 and 0 < y[rows].sum() < len(rows):
@@ -247,7 +266,7 @@ def fit_model(x: np.ndarray, kinds: list[str], y: np.ndarray, l2: float = 20.0,
                 test = np.arange(len(rows)) % 2 == f
                 part = _fit_type(x[rows][~test], y[rows][~test], kind, l2)
                 held[test] = ConfidenceModel({"types": {kind: part}}).logits(
-                    x[rows][test], [kind] * int(test.sum()))
+                    x[rows][test], list(kinds_arr[rows][test]))
             spec["isotonic"] = fit_isotonic(held, y[rows])
     return {"version": VERSION, "features": list(FEATURES), "note": note, "types": types}
 
