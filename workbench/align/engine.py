@@ -36,11 +36,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.align.confidence import calibrate_links
+# the passes after the monotonic path: moves and the lift (repair.py), gaps (gaps.py)
+from workbench.align.gaps import _gaps, fill_gaps  # noqa: F401
 from workbench.align.links import Link
+from workbench.align.repair import _insertion_scores, lift_sentence_links, recover_moves
 from workbench.align.scorer import Coverage, Params, Side, block_features, logits, sigmoid
-# the passes after the monotonic path (moves, the lift, gaps): repair.py
-from workbench.align.repair import (_gaps, _insertion_scores, fill_gaps,  # noqa: F401
-                                    lift_sentence_links, recover_moves)
 from workbench.align.search import Band, band_around_path, band_dots, best_path, link_shapes
 
 __all__ = ["AlignStats", "align_sides", "evidence", "FULL_CELLS", "BAND_WIDTH"]
