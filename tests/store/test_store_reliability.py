@@ -44,7 +44,10 @@ def _run_and_kill(path, start: int, confirmations: int) -> int:
             if last - start + 1 >= confirmations:
                 os.kill(proc.pid, signal.SIGKILL)
                 break
-        rest, err = proc.communicate(timeout=60)
+        # read through the same file object: communicate() reads the pipes' descriptors and
+        # would miss the lines the iterator had already buffered (seen under load)
+        rest, err = proc.stdout.read(), proc.stderr.read()
+        proc.wait(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
