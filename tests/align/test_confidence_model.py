@@ -127,3 +127,23 @@ def test_an_aligner_without_its_model_says_so(monkeypatch, tmp_path):
 def test_an_empty_side_keeps_the_only_alignment_there_is(aligner):
     assert [lk.score for lk in aligner.align_segments([], ["Hello.", "Again."])] == [1.0, 1.0]
     assert [lk.score for lk in aligner.align_segments(["مرحبا بكم"], [])] == [1.0]
+
+
+def test_links_on_one_flat_step_of_the_map_keep_the_regressions_order():
+    """All the doubtful 1:1 links of a document can fall on one flat step of the isotonic
+    map (the shipped 1:1 map's lowest step runs to log-odds -0.14): the regression's
+    log-odds still order them ("next doubtful link" has no ties), and no score moves by
+    more than half of TIE_BREAK from the map's value."""
+    shipped = load_model().types["1:1"]["isotonic"]
+    assert shipped["y"][0] == shipped["y"][1]  # the shipped map does have a flat step
+    f = FEATURES[0]
+    model = confidence_model.ConfidenceModel({"types": {"1:1": {
+        "features": [f], "mean": [0.0], "scale": [1.0], "weights": [1.0], "bias": 0.0,
+        "isotonic": {"x": [-1.0, 0.0, 1.0], "y": [0.5, 0.5, 0.9]}}}})
+    x = np.zeros((6, len(FEATURES)))
+    x[:, FEATURES.index(f)] = [-3.0, -2.0, -1.0, -0.5, 0.0, 0.5]
+    p = model.predict(x, ["1:1"] * 6)
+    assert np.all(np.diff(p) > 0), p  # strictly in the regression's order
+    on_step = p[:5]  # log-odds up to 0: the map says 0.5 for all of them
+    assert np.all(np.abs(on_step - 0.5) <= confidence_model.TIE_BREAK / 2), p
+    assert abs(p[5] - 0.7) <= confidence_model.TIE_BREAK / 2  # halfway up the rise

@@ -53,6 +53,12 @@ MODELS = ("1:1", "n:m", "deletion/sentences", "deletion/paragraphs", "insertion/
           "insertion/paragraphs")
 
 
+#: How far the regression's probability may move a link within a flat step of the
+#: isotonic map: links on one step (all the doubtful 1:1 links of a document can be) keep
+#: the regression's order, so "next doubtful link" has no ties; invisible at two decimals.
+TIE_BREAK = 1e-3
+
+
 def model_kinds(x: np.ndarray, kinds) -> np.ndarray:
     """The model (:data:`MODELS`) of each link, from its type and its row ``x``."""
     kinds = np.asarray(kinds, dtype=object)
@@ -188,7 +194,10 @@ class ConfidenceModel:
             iso = spec.get("isotonic")
             rows = np.flatnonzero(kinds_arr == kind)
             if iso and iso["x"] and len(rows):
-                p[rows] = np.interp(z[rows], iso["x"], iso["y"])
+                # the map is flat where the data gave no rise (its ends, pooled blocks):
+                # the regression's own order breaks those ties, by at most TIE_BREAK / 2
+                p[rows] = (np.interp(z[rows], iso["x"], iso["y"])
+                           + TIE_BREAK * (_sigmoid(z[rows]) - 0.5))
         return np.clip(p, 0.0, 1.0)
 
 
