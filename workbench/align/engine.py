@@ -7,7 +7,8 @@
 2. the neighbourhood of every segment (mean similarity to its ``knn`` best
    partners inside the band), for the margin feature;
 3. the score of every link shape at every band cell (:mod:`workbench.align.scorer`);
-4. the best monotonic path;
+4. the best monotonic path (a block that two smaller links explain as well charged
+   ``split_penalty`` more: :mod:`workbench.align.split`);
 5. moved blocks: source and target blocks left unlinked by the monotonic path are
    linked when the scorer is confident enough (``move_threshold``), best first,
    so that swapped and moved paragraphs are recovered; weak monotonic links are
@@ -42,6 +43,7 @@ from workbench.align.links import Link
 from workbench.align.repair import _insertion_scores, lift_sentence_links, recover_moves
 from workbench.align.scorer import Coverage, Params, Side, block_features, logits, sigmoid
 from workbench.align.search import Band, band_around_path, band_dots, best_path, link_shapes
+from workbench.align.split import penalise_decomposable
 
 __all__ = ["AlignStats", "align_sides", "evidence", "FULL_CELLS", "BAND_WIDTH"]
 
@@ -203,7 +205,8 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             check()
     _fold(top_row, row_parts)
     _fold(top_col, col_parts)
-    path = best_path(band, shape_scores, np.full(n, params.del_score),
+    search_scores = penalise_decomposable(shape_scores, band, coverage, params.split_penalty)
+    path = best_path(band, search_scores, np.full(n, params.del_score),
                      _insertion_scores(params, tgt.null_prior))
     links: list[Link] = []
     for a, b, i, j in path:

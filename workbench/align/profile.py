@@ -52,6 +52,7 @@ __all__ = [
     "TRANSLATION_EXTRA",
     "TRANSLATION_MANY",
     "TRANSLATION_MAX_LINK",
+    "TRANSLATION_SPLIT",
     "align_profiled",
     "check_profile",
     "combine",
@@ -71,6 +72,11 @@ TRANSLATION_EXTRA = -1.0
 #: translation-long-nm and textberg-dev, each fold of both preferring it (NTREX docs 0-39
 #: / 40-79, the first and second half of textberg-dev); -1 costs translation-long 0.008
 TRANSLATION_MANY = -2.0
+#: log-odds charged to a decomposable block (2:2, 2:3, 3:2: two links explain it as well;
+#: :mod:`workbench.align.split`) under the translation profile: 1.5-2.5 (with a gain of
+#: 0.01-0.02) give textberg-dev 0.860 -> 0.880, each half better (0.867 -> 0.883, 0.852 ->
+#: 0.876), translation-long(-nm) the same links; 3 splits two of its real crossing links
+TRANSLATION_SPLIT = 2.0
 #: the largest link the translation profile looks for (1:6, 6:1) unless --max-link says
 TRANSLATION_MAX_LINK = 6
 #: the rewrite links' default size
@@ -106,7 +112,7 @@ def translation_params(params: Params) -> Params:
     w = list(params.weights)
     w[FEATURES.index("extra")] = TRANSLATION_EXTRA
     w[FEATURES.index("many")] = TRANSLATION_MANY
-    return dataclasses.replace(params, weights=w)
+    return dataclasses.replace(params, weights=w, split_penalty=TRANSLATION_SPLIT)
 
 
 def profile_max_link(profile: str, max_link: int | None) -> int:
