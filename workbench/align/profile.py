@@ -224,11 +224,13 @@ def combine(rewrite: list[Link], translation: list[Link], src, tgt,
 
 def align_profiled(src: Side, tgt: Side, params: Params, *, profile: str = "auto",
                    max_link: int | None = None, stats: AlignStats | None = None,
-                   check=None) -> list[Link]:
+                   check=None, other: list[Link] | None = None) -> list[Link]:
     """:func:`~workbench.align.engine.align_sides` under a profile
     (:mod:`workbench.align.profile`): ``rewrite`` and ``translation`` align once with
     their own n:m prior; ``auto`` aligns with both and keeps the translation links in a
-    translation-like document (:func:`combine`), the rewrite links in any other."""
+    translation-like document (:func:`combine`), the rewrite links in any other; ``other``
+    (a list, if given) receives the links of the profile not taken (evidence for the
+    confidence model: a link both profiles make is more often right)."""
     check_profile(profile)
     if profile == "rewrite":
         return align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
@@ -241,4 +243,6 @@ def align_profiled(src: Side, tgt: Side, params: Params, *, profile: str = "auto
     rewrite = align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
                           stats=stats, check=check)
     links, _ = combine(rewrite, trans, src, tgt)
+    if other is not None:
+        other[:] = trans if links is rewrite else rewrite
     return in_order(links)
