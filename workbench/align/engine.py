@@ -205,7 +205,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             check()
     _fold(top_row, row_parts)
     _fold(top_col, col_parts)
-    search_scores = penalise_decomposable(shape_scores, band, coverage, params.split_penalty)
+    search_scores = penalise_decomposable(shape_scores, band, coverage, params)
     path = best_path(band, search_scores, np.full(n, params.del_score),
                      _insertion_scores(params, tgt.null_prior))
     links: list[Link] = []
