@@ -134,11 +134,13 @@ class Aligner:
         if params.adapt_length:
             params = adapt_params(params, src_side, tgt_side)
         other: list[Link] = []  # the links of the profile not taken (auto)
+        margins: dict = {}  # what the search loses by not taking each link
         links = align_profiled(src_side, tgt_side, params, profile=profile, max_link=max_link,
-                               stats=stats, check=reporter.check, other=other)
+                               stats=stats, check=reporter.check, other=other, margins=margins)
         # each link's confidence from the evidence around it (confidence_model.py)
         links = confidence_model.rescore(links, src_side, tgt_side,
-                                         other=other if profile == "auto" else None)
+                                         other=other if profile == "auto" else None,
+                                         margins=margins)
         reporter.advance(1)
         return links, (src_side.emb1, tgt_side.emb1), stats
 

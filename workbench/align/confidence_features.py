@@ -53,6 +53,8 @@ FEATURES = (
     # null links
     "best", "best_rel", "merge_gain", "merge_rel", "boilerplate", "seg_len", "nbr_null",
     "best_free", "partner_gap", "sub_best",
+    # what the search loses by not taking the link (confidence_dp.py; -1: not known)
+    "dp_margin", "dp_known",
     # the alignment the auto profile did not take (confidence_profiles.py)
 ) + PROFILE_FEATURES + LENGTH_FEATURES  # (and what joining does to the lengths)
 
@@ -96,9 +98,11 @@ def _contiguous(idx: tuple) -> bool:
     return all(b == a + 1 for a, b in zip(idx, idx[1:]))
 
 
-def link_features(links: list[Link], src, tgt, alt: list[Link] | None = None) -> np.ndarray:
+def link_features(links: list[Link], src, tgt, alt: list[Link] | None = None,
+                  margins: dict | None = None) -> np.ndarray:
     """One row of :data:`FEATURES` per link (``links`` cover ``src`` and ``tgt``; ``alt``:
-    the alignment the ``auto`` profile did not take, if any)."""
+    the alignment the ``auto`` profile did not take, if any; ``margins``: what the search
+    loses by not taking each link, by key, :mod:`workbench.align.confidence_dp`)."""
     n, m = len(src), len(tgt)
     out = np.zeros((len(links), len(FEATURES)), dtype=np.float64)
     if not links:
@@ -160,6 +164,8 @@ def link_features(links: list[Link], src, tgt, alt: list[Link] | None = None) ->
         for f, v in doc.items():
             row[col[f]] = v
         row[col["score"]] = _logit(lk.score)
+        dp = (margins or {}).get(lk.key())
+        row[col["dp_margin"]], row[col["dp_known"]] = (-1.0, 0.0) if dp is None else (dp, 1.0)
         if lk.src and lk.tgt:
             s_idx, t_idx = list(lk.src), list(lk.tgt)
             sim = pair_sim.get(k)

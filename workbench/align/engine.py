@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.align.confidence import calibrate_links
+from workbench.align.confidence_dp import path_margins
 # the passes after the monotonic path: moves and the lift (repair.py), gaps (gaps.py)
 from workbench.align.gaps import _gaps, fill_gaps  # noqa: F401
 from workbench.align.links import Link
@@ -122,7 +123,8 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                 stats: AlignStats | None = None, moves: bool = True,
                 full_cells: int = FULL_CELLS, band_width: int = BAND_WIDTH,
                 check=None, memo: dict | None = None, calibrated: bool = True,
-                rivals: dict | None = None, gaps: set | None = None) -> list[Link]:
+                rivals: dict | None = None, gaps: set | None = None,
+                margins: dict | None = None) -> list[Link]:
     """Align two sides; every segment of both sides appears in exactly one link.
 
     Link scores are the calibrated probabilities that the links are right (see
@@ -130,7 +132,9 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     scorer's probability for a link, one minus the best probability of any link
     covering the segment for a null link), from which the calibration is fitted;
     ``gaps`` (a set) receives the keys of the links made by gap filling (a kind of
-    their own for the confidence maps).
+    their own for the confidence maps); ``margins`` (a dict) receives, for every link
+    of the best monotonic path, what the search loses by not taking it
+    (:func:`workbench.align.confidence_dp.path_margins`).
     ``rivals`` (a dict) receives, for every link with both sides, the best probability
     of another candidate link sharing a segment with it.
 
@@ -206,8 +210,11 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     _fold(top_row, row_parts)
     _fold(top_col, col_parts)
     search_scores = penalise_decomposable(shape_scores, band, coverage, params)
-    path = best_path(band, search_scores, np.full(n, params.del_score),
-                     _insertion_scores(params, tgt.null_prior))
+    del_scores, ins_scores = np.full(n, params.del_score), _insertion_scores(params,
+                                                                            tgt.null_prior)
+    path = best_path(band, search_scores, del_scores, ins_scores)
+    if margins is not None:
+        margins.update(path_margins(band, search_scores, del_scores, ins_scores, path))
     links: list[Link] = []
     for a, b, i, j in path:
         src_idx = tuple(range(i - a, i))

@@ -236,25 +236,34 @@ def combine(rewrite: list[Link], translation: list[Link], src, tgt,
 
 def align_profiled(src: Side, tgt: Side, params: Params, *, profile: str = "auto",
                    max_link: int | None = None, stats: AlignStats | None = None,
-                   check=None, other: list[Link] | None = None) -> list[Link]:
+                   check=None, other: list[Link] | None = None,
+                   margins: dict | None = None) -> list[Link]:
     """:func:`~workbench.align.engine.align_sides` under a profile
     (:mod:`workbench.align.profile`): ``rewrite`` and ``translation`` align once with
     their own n:m prior; ``auto`` aligns with both and keeps the translation links in a
     translation-like document (:func:`combine`), the rewrite links in any other; ``other``
     (a list, if given) receives the links of the profile not taken (evidence for the
-    confidence model: a link both profiles make is more often right)."""
+    confidence model: a link both profiles make is more often right); ``margins`` (a
+    dict, if given) what the search of the links taken loses by not taking each one
+    (:func:`~workbench.align.engine.align_sides`)."""
     check_profile(profile)
     if profile == "rewrite":
         return align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
-                           stats=stats, check=check)
+                           stats=stats, check=check, margins=margins)
+    t_margins: dict | None = None if margins is None else {}
     trans = align_sides(src, tgt, translation_params(params),
                         max_link=profile_max_link("translation", max_link), stats=stats,
-                        check=check)
+                        check=check, margins=t_margins)
     if profile == "translation":
+        if margins is not None:
+            margins.update(t_margins)
         return trans
+    r_margins: dict | None = None if margins is None else {}
     rewrite = align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
-                          stats=stats, check=check)
+                          stats=stats, check=check, margins=r_margins)
     links, _ = combine(rewrite, trans, src, tgt)
     if other is not None:
         other[:] = trans if links is rewrite else rewrite
+    if margins is not None:
+        margins.update(r_margins if links is rewrite else t_margins)
     return in_order(links)
