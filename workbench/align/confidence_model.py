@@ -29,22 +29,23 @@ __all__ = ["MODELS", "model_kinds", "MODEL_PATH", "VERSION", "ConfidenceModel", 
 
 MODEL_PATH = Path(__file__).with_name("confidence_model.json")
 #: bumped when the meaning of a feature changes (a file of another version is stale)
-VERSION = 4
+VERSION = 6
 
 _REFIT = "run scripts/calibrate_confidence.py to fit it again"
 
 _DOC = ["doc_null", "doc_sim", "doc_size", "doc_para", "doc_spread", "doc_score", "doc_margin",
         "doc_ratio", "doc_nm", "doc_seglen", "doc_sides", "score"]
 _PAIR = ["sim", "sim_rel", "margin", "member", "member_in", "grow_gain", "len_z", "len_abs",
-         "nbr_sim", "moved", "mutual", "join_gain", "sub_cover", "sub_out"]
+         "nbr_sim", "moved", "mutual", "join_gain", "sub_cover", "sub_out", "join_len",
+         "grow_len", "alt_same", "alt_split", "alt_gain", "dp_margin", "dp_known"]
 #: the regime features the main features are multiplied with
 _REGIME = ["doc_null", "doc_para", "doc_ratio", "doc_sim", "doc_nm"]
 #: the features multiplied with the regime
 _MIXED = {"sim_rel", "best_rel", "margin", "nbr_null", "seg_len", "member", "merge_gain",
           "best_free", "len_abs", "drop_gain", "grow_gain", "boilerplate", "join_gain",
-          "sub_cover", "sub_out", "sub_best"}
+          "sub_cover", "sub_out", "sub_best", "dp_margin"}
 _NULL = ["best", "best_rel", "merge_gain", "merge_rel", "seg_len", "nbr_null", "best_free",
-         "partner_gap", "sub_best"]
+         "partner_gap", "sub_best", "merge_len"]
 
 
 #: the models: one per link type, null links' one per unit as well (a dropped paragraph and
@@ -242,13 +243,15 @@ def default_model() -> ConfidenceModel:
         return _default
 
 
-def rescore(links: list[Link], src, tgt, model: ConfidenceModel | None = None) -> list[Link]:
+def rescore(links: list[Link], src, tgt, model: ConfidenceModel | None = None,
+            other: list[Link] | None = None, margins: dict | None = None) -> list[Link]:
     """The same links, each scored by the confidence model (``src``, ``tgt``: the sides
-    the links were aligned on)."""
+    the links were aligned on; ``other``: the alignment the ``auto`` profile did not take;
+    ``margins``: what the search loses by not taking each link, by key)."""
     if not links or not len(src) or not len(tgt):
         return links  # one side empty: the only alignment there is, as the engine scores it
     model = model or default_model()
-    x = link_features(links, src, tgt)
+    x = link_features(links, src, tgt, other, margins)
     p = model.predict(x, [link_type(lk) for lk in links])
     return [Link(lk.src, lk.tgt, float(v)) for lk, v in zip(links, p)]
 

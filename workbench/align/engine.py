@@ -7,7 +7,8 @@
 2. the neighbourhood of every segment (mean similarity to its ``knn`` best
    partners inside the band), for the margin feature;
 3. the score of every link shape at every band cell (:mod:`workbench.align.scorer`);
-4. the best monotonic path;
+4. the best monotonic path (a block that two smaller links explain as well charged
+   ``split_penalty`` more: :mod:`workbench.align.split`);
 5. moved blocks: source and target blocks left unlinked by the monotonic path are
    linked when the scorer is confident enough (``move_threshold``), best first,
    so that swapped and moved paragraphs are recovered; weak monotonic links are
@@ -37,12 +38,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.align.confidence import calibrate_links
+from workbench.align.confidence_dp import path_margins
 # the passes after the monotonic path: moves and the lift (repair.py), gaps (gaps.py)
 from workbench.align.gaps import _gaps, fill_gaps, split_absorbed  # noqa: F401
 from workbench.align.links import Link
 from workbench.align.repair import _insertion_scores, lift_sentence_links, recover_moves
 from workbench.align.scorer import Coverage, Params, Side, block_features, logits, sigmoid
 from workbench.align.search import Band, band_around_path, band_dots, best_path, link_shapes
+from workbench.align.split import penalise_decomposable
 
 __all__ = ["AlignStats", "align_sides", "evidence", "FULL_CELLS", "BAND_WIDTH"]
 
@@ -122,7 +125,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                 full_cells: int = FULL_CELLS, band_width: int = BAND_WIDTH,
                 check=None, memo: dict | None = None, calibrated: bool = True,
                 rivals: dict | None = None, gaps: set | None = None,
-                absorbed: bool = True) -> list[Link]:
+                margins: dict | None = None, absorbed: bool = True) -> list[Link]:
     """Align two sides; every segment of both sides appears in exactly one link.
 
     Link scores are the calibrated probabilities that the links are right (see
@@ -130,7 +133,9 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     scorer's probability for a link, one minus the best probability of any link
     covering the segment for a null link), from which the calibration is fitted;
     ``gaps`` (a set) receives the keys of the links made by gap filling (a kind of
-    their own for the confidence maps).
+    their own for the confidence maps); ``margins`` (a dict) receives, for every link
+    of the best monotonic path, what the search loses by not taking it
+    (:func:`workbench.align.confidence_dp.path_margins`).
     ``rivals`` (a dict) receives, for every link with both sides, the best probability
     of another candidate link sharing a segment with it.
 
@@ -210,8 +215,12 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             check()
     _fold(top_row, row_parts)
     _fold(top_col, col_parts)
-    path = best_path(band, shape_scores, np.full(n, params.del_score),
-                     _insertion_scores(params, tgt.null_prior))
+    search_scores = penalise_decomposable(shape_scores, band, coverage, params.split_penalty)
+    del_scores, ins_scores = np.full(n, params.del_score), _insertion_scores(params,
+                                                                            tgt.null_prior)
+    path = best_path(band, search_scores, del_scores, ins_scores)
+    if margins is not None:
+        margins.update(path_margins(band, search_scores, del_scores, ins_scores, path))
     links: list[Link] = []
     for a, b, i, j in path:
         src_idx = tuple(range(i - a, i))

@@ -44,6 +44,9 @@ class Params:
     #: two links is charged this much more when the segments between those links are
     #: re-aligned (``engine.fill_gaps``; 0 leaves them as they are)
     gap_penalty: float = 0.0
+    #: log-odds charged to a 2:2 link that two 1:1 links on its diagonal explain as well
+    #: (:mod:`workbench.align.split`; the translation profile's, 0 in the fitted file)
+    split_penalty: float = 0.0
     note: str = ""
     #: per kind of link, the monotone map from raw to calibrated confidence
     #: (``{"match": {"x": [...], "y": [...]}, ...}``, see :mod:`workbench.align.confidence`)

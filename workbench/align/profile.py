@@ -52,6 +52,7 @@ __all__ = [
     "TRANSLATION_EXTRA",
     "TRANSLATION_MANY",
     "TRANSLATION_MAX_LINK",
+    "TRANSLATION_SPLIT",
     "align_profiled",
     "check_profile",
     "combine",
@@ -71,6 +72,11 @@ TRANSLATION_EXTRA = -1.0
 #: translation-long-nm and textberg-dev, each fold of both preferring it (NTREX docs 0-39
 #: / 40-79, the first and second half of textberg-dev); -1 costs translation-long 0.008
 TRANSLATION_MANY = -2.0
+#: log-odds charged to a decomposable block (2:2, 2:3, 3:2: two links explain it as well;
+#: :mod:`workbench.align.split`) under the translation profile: 1.5-2.5 (with a gain of
+#: 0.01-0.02) give textberg-dev 0.860 -> 0.880, each half better (0.867 -> 0.883, 0.852 ->
+#: 0.876), translation-long(-nm) the same links; 3 splits two of its real crossing links
+TRANSLATION_SPLIT = 2.0
 #: the largest link the translation profile looks for (1:6, 6:1) unless --max-link says
 TRANSLATION_MAX_LINK = 6
 #: the rewrite links' default size
@@ -106,7 +112,7 @@ def translation_params(params: Params) -> Params:
     w = list(params.weights)
     w[FEATURES.index("extra")] = TRANSLATION_EXTRA
     w[FEATURES.index("many")] = TRANSLATION_MANY
-    return dataclasses.replace(params, weights=w)
+    return dataclasses.replace(params, weights=w, split_penalty=TRANSLATION_SPLIT)
 
 
 def profile_max_link(profile: str, max_link: int | None) -> int:
@@ -218,21 +224,34 @@ def combine(rewrite: list[Link], translation: list[Link], src, tgt,
 
 def align_profiled(src: Side, tgt: Side, params: Params, *, profile: str = "auto",
                    max_link: int | None = None, stats: AlignStats | None = None,
-                   check=None) -> list[Link]:
+                   check=None, other: list[Link] | None = None,
+                   margins: dict | None = None) -> list[Link]:
     """:func:`~workbench.align.engine.align_sides` under a profile
     (:mod:`workbench.align.profile`): ``rewrite`` and ``translation`` align once with
     their own n:m prior; ``auto`` aligns with both and keeps the translation links in a
-    translation-like document (:func:`combine`), the rewrite links in any other."""
+    translation-like document (:func:`combine`), the rewrite links in any other; ``other``
+    (a list, if given) receives the links of the profile not taken (evidence for the
+    confidence model: a link both profiles make is more often right); ``margins`` (a
+    dict, if given) what the search of the links taken loses by not taking each one
+    (:func:`~workbench.align.engine.align_sides`)."""
     check_profile(profile)
     if profile == "rewrite":
         return align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
-                           stats=stats, check=check)
+                           stats=stats, check=check, margins=margins)
+    t_margins: dict | None = None if margins is None else {}
     trans = align_sides(src, tgt, translation_params(params),
                         max_link=profile_max_link("translation", max_link), stats=stats,
-                        check=check)
+                        check=check, margins=t_margins)
     if profile == "translation":
+        if margins is not None:
+            margins.update(t_margins)
         return trans
+    r_margins: dict | None = None if margins is None else {}
     rewrite = align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
-                          stats=stats, check=check)
+                          stats=stats, check=check, margins=r_margins)
     links, _ = combine(rewrite, trans, src, tgt)
+    if other is not None:
+        other[:] = trans if links is rewrite else rewrite
+    if margins is not None:
+        margins.update(r_margins if links is rewrite else t_margins)
     return in_order(links)
