@@ -209,14 +209,16 @@ def test_links_cut_out_of_a_longer_translation_link_rank_low(aligner, monkeypatc
 
 def test_links_the_search_took_by_a_hair_are_wrong_more_often(aligner, monkeypatch):
     """What the search loses by not taking a link (confidence_dp.py) on translation-long-nm
-    000-019: the links with both sides it would lose less than 2 (in log-odds) by
-    leaving are right 40% of the time (15 measured), the others 90% (146)."""
+    000-079: the links with both sides it would lose less than 1 (in log-odds) by
+    leaving are right 59% of the time (34 measured), the others 93% (696).  (On documents
+    000-019 alone, before the translation profile's n:m prior of 0.75 for a 1:2 link: 40%
+    of 15 below 2, against 90%; with it, 12 below 2 and 11 of them right.)"""
     right, margin = [], []
-    for links, x, _, gold in _features_of(aligner, monkeypatch, "translation-long-nm", 20):
+    for links, x, _, gold in _features_of(aligner, monkeypatch, "translation-long-nm", 80):
         for lk, row in zip(links, x):
             if lk.src and lk.tgt and row[FEATURES.index("dp_known")]:
                 right.append(lk.key() in gold)
                 margin.append(row[FEATURES.index("dp_margin")])
     right, margin = np.array(right), np.array(margin)
-    assert (margin < 2).sum() >= 8 and (margin >= 0).all()
-    assert right[margin < 2].mean() + 0.3 < right[margin >= 2].mean()
+    assert (margin < 1).sum() >= 20 and (margin >= 0).all()
+    assert right[margin < 1].mean() + 0.25 < right[margin >= 1].mean()

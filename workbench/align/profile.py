@@ -12,7 +12,8 @@ links one or two of the English sentences and leaves the others as insertions.
     the calibrated parameters as they are, links up to ``max_link`` (default 3);
 ``translation``
     the n:m prior of a faithful translation (:data:`TRANSLATION_EXTRA` per extra
-    segment and :data:`TRANSLATION_MANY` for a link with several segments on both sides,
+    segment, :data:`TRANSLATION_MULTI_BONUS` once for a link with an extra segment and
+    :data:`TRANSLATION_MANY` for a link with several segments on both sides,
     on the sentence profile; paragraphs keep theirs) and links up to 1:6
     and 6:1 (:data:`TRANSLATION_MAX_LINK`);
 ``auto`` (default)
@@ -54,6 +55,7 @@ __all__ = [
     "TRANSLATION_EXTRA",
     "TRANSLATION_MANY",
     "TRANSLATION_MAX_LINK",
+    "TRANSLATION_MULTI_BONUS",
     "TRANSLATION_SPLIT",
     "align_profiled",
     "check_profile",
@@ -67,17 +69,26 @@ __all__ = [
 
 PROFILES = ("auto", "translation", "rewrite")
 #: log-odds per extra segment in a link under the translation profile (the rewrite fit
-#: has about -4.9); measured on docs 0-39 of translation-long and textberg-dev
-TRANSLATION_EXTRA = -1.0
+#: has about -4.9) ...
+TRANSLATION_EXTRA = -0.25
+#: ... and once for any link with an extra segment (the rewrite fit's ``multi_bonus`` is
+#: +1): a 1:2 link costs 0.75, each further segment 0.25 (was -1 and +1: a 1:2 link cost
+#: nothing, so two 1:2 links beat the 1:3 and 1:1 of a faithful translation).  Chosen on
+#: textberg-dev, translation-long and translation-long-nm, every fold better (halves of
+#: textberg-dev 0.883 / 0.876 -> 0.905 / 0.902, NTREX docs 0-39 / 40-79: translation-long
+#: 0.985 / 0.972 -> 0.985 / 0.978, -nm 0.892 / 0.892 -> 0.921 / 0.922); -0.75 and -0.25,
+#: -0.75 and -0.1 give the same figures
+TRANSLATION_MULTI_BONUS = -0.5
 #: log-odds of a link with several segments on both sides (2:2, 2:3, 3:2) under the
 #: translation profile (the rewrite fit has about -3.2): chosen with the crossing links of
 #: translation-long-nm and textberg-dev, each fold of both preferring it (NTREX docs 0-39
 #: / 40-79, the first and second half of textberg-dev); -1 costs translation-long 0.008
 TRANSLATION_MANY = -2.0
 #: log-odds charged to a decomposable block (2:2, 2:3, 3:2: two links explain it as well;
-#: :mod:`workbench.align.split`) under the translation profile: 1.5-2.5 (with a gain of
-#: 0.01-0.02) give textberg-dev 0.860 -> 0.880, each half better (0.867 -> 0.883, 0.852 ->
-#: 0.876), translation-long(-nm) the same links; 3 splits two of its real crossing links
+#: :mod:`workbench.align.split`) under the translation profile: 1.5-4 give the same links
+#: on every set; with the n:m prior above, textberg-dev 0.876 -> 0.904 (halves 0.881 /
+#: 0.870 -> 0.905 / 0.902), translation-long-nm 0.919 -> 0.921 (0.915 / 0.922 -> 0.921 /
+#: 0.922)
 TRANSLATION_SPLIT = 2.0
 #: the largest link the translation profile looks for (1:6, 6:1) unless --max-link says
 TRANSLATION_MAX_LINK = 6
@@ -109,12 +120,13 @@ def check_profile(profile: str) -> str:
 
 
 def translation_params(params: Params) -> Params:
-    """``params`` with the translation profile's n:m prior (the sentence profile's ``extra``
-    and ``many``)."""
+    """``params`` with the translation profile's n:m prior (the sentence profile's ``extra``,
+    ``many`` and ``multi_bonus``) and its charge for decomposable blocks."""
     w = list(params.weights)
     w[FEATURES.index("extra")] = TRANSLATION_EXTRA
     w[FEATURES.index("many")] = TRANSLATION_MANY
-    return dataclasses.replace(params, weights=w, split_penalty=TRANSLATION_SPLIT)
+    return dataclasses.replace(params, weights=w, multi_bonus=TRANSLATION_MULTI_BONUS,
+                               split_penalty=TRANSLATION_SPLIT)
 
 
 def profile_max_link(profile: str, max_link: int | None) -> int:
