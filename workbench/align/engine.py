@@ -44,7 +44,9 @@ from workbench.align.gaps import _gaps, fill_gaps, split_absorbed  # noqa: F401
 from workbench.align.links import Link
 from workbench.align.repair import _insertion_scores, lift_sentence_links, recover_moves
 from workbench.align.scorer import Coverage, Params, Side, block_features, logits, sigmoid
-from workbench.align.search import Band, band_around_path, band_dots, best_path, link_shapes
+from workbench.align.search import (Band, band_around_path, band_dots, best_path, link_shapes,
+                                    pair_dots)
+from workbench.align.share import SharedWork
 from workbench.align.split import penalise_decomposable
 
 __all__ = ["AlignStats", "align_sides", "evidence", "FULL_CELLS", "BAND_WIDTH"]
@@ -78,7 +80,7 @@ def _neighbourhoods(src: Side, tgt: Side, band: Band, k: int) -> tuple[np.ndarra
         sims = np.empty(len(s), dtype=np.float64)
         for start in range(0, len(s), _CHUNK):
             sl = slice(start, start + _CHUNK)
-            sims[sl] = np.einsum("ij,ij->i", src.emb1[s[sl]], tgt.emb1[t[sl]])
+            sims[sl] = pair_dots(src.emb1, tgt.emb1, s[sl], t[sl])
 
     def top_mean(group: np.ndarray, size: int) -> np.ndarray:
         order = np.lexsort((-sims, group))
@@ -104,13 +106,14 @@ def _path_nodes(links: list[Link]) -> list[tuple[int, int]]:
 
 
 def _band(src: Side, tgt: Side, params: Params, stats: AlignStats, full_cells: int,
-          band_width: int) -> Band:
+          band_width: int, share: SharedWork | None = None) -> Band:
     n, m = len(src), len(tgt)
     if (n + 1) * (m + 1) <= full_cells or n < 4 or m < 4:
         return Band.full(n, m)
     coarse = align_sides(src.downsampled(), tgt.downsampled(), params, max_link=2,
                          stats=stats, moves=False, full_cells=full_cells, band_width=band_width,
-                         calibrated=False)
+                         calibrated=False, share=None if share is None else share.child("down"),
+                         link_scores=False)
     stats.levels += 1
     nodes = [(min(2 * x, n), min(2 * y, m)) for x, y in _path_nodes(coarse)]
     return band_around_path(nodes, n, m, band_width)
@@ -125,7 +128,8 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
                 full_cells: int = FULL_CELLS, band_width: int = BAND_WIDTH,
                 check=None, memo: dict | None = None, calibrated: bool = True,
                 rivals: dict | None = None, gaps: set | None = None,
-                margins: dict | None = None, absorbed: bool = True) -> list[Link]:
+                margins: dict | None = None, absorbed: bool = True,
+                share: SharedWork | None = None, link_scores: bool = True) -> list[Link]:
     """Align two sides; every segment of both sides appears in exactly one link.
 
     Link scores are the calibrated probabilities that the links are right (see
@@ -145,21 +149,27 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
 
     ``memo`` (a dict kept by the caller between calls on the same two sides) keeps
     the features of short documents, so that calibration can re-run the search
-    with other weights cheaply.
+    with other weights cheaply.  ``share`` (a :class:`~workbench.align.share.SharedWork`
+    kept between the calls) hands what the next search over the same sides computes
+    alike to it, whatever the weights (the two profiles of ``auto``; the same links and
+    scores).  ``link_scores=False``: null links score 1 (a coarse level: only its path is
+    read).
     """
     stats = stats if stats is not None else AlignStats()
     gap_keys: set = set()
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return _null_links(n, m)
+    share = share if share is not None else SharedWork(shapes=())  # (keeps nothing)
     if memo is not None and "band" in memo:
         band, knn_src, knn_tgt, coverage = memo["band"]
     else:
-        band = _band(src, tgt, params, stats, full_cells, band_width)
+        band = _band(src, tgt, params, stats, full_cells, band_width, share)
         stats.band_cells += band.size
         if check is not None:
             check()
-        knn_src, knn_tgt, _, _ = _neighbourhoods(src, tgt, band, max(1, params.knn))
+        knn_src, knn_tgt = share.neighbourhoods(
+            band, params, lambda: _neighbourhoods(src, tgt, band, max(1, params.knn))[:2])
         dense = band.size == (n + 1) * (m + 1)
         sub_links = None
         if dense and src.sub_side is not None and tgt.sub_side is not None:
@@ -167,9 +177,11 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             sub_links = evidence(align_sides(src.sub_side, tgt.sub_side, params,
                                              max_link=max_link, stats=stats, moves=True,
                                              full_cells=full_cells, band_width=band_width,
-                                             check=check, calibrated=False, absorbed=False),
-                                 params)
-        coverage = Coverage(src, tgt, dense=dense, sub_links=sub_links, band=band)
+                                             check=check, calibrated=False, absorbed=False,
+                                             share=share.child("sub")), params)
+        coverage = share.coverage(
+            (dense, None if sub_links is None else [lk.key() for lk in sub_links]),
+            lambda: Coverage(src, tgt, dense=dense, sub_links=sub_links, band=band))
         if memo is not None and dense:
             memo["band"] = (band, knn_src, knn_tgt, coverage)
     if coverage.has_agreement and params.paragraph is not None:
@@ -193,19 +205,21 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             if memo is not None and key in memo:
                 feats = memo[key]
             else:
-                feats = block_features(src, tgt, a, b, s0, t0, knn_src, knn_tgt, params, coverage)
+                feats = share.features(key, params, lambda: block_features(
+                    src, tgt, a, b, s0, t0, knn_src, knn_tgt, params, coverage))
                 if memo is not None and "band" in memo:
                     memo[key] = feats
             scores[idx] = logits(feats, params)
-            p = sigmoid(scores[idx])
-            cand = _candidate_key(a, b, s0, t0, m)
-            for k in range(a):
-                row_parts.append((s0 + k, p, cand))
-            for k in range(b):
-                col_parts.append((t0 + k, p, cand))
-            if len(row_parts) + len(col_parts) >= _FOLD_PARTS:  # long documents: bounded
-                _fold(top_row, row_parts)
-                _fold(top_col, col_parts)
+            if link_scores:
+                p = sigmoid(scores[idx])
+                cand = _candidate_key(a, b, s0, t0, m)
+                for k in range(a):
+                    row_parts.append((s0 + k, p, cand))
+                for k in range(b):
+                    col_parts.append((t0 + k, p, cand))
+                if len(row_parts) + len(col_parts) >= _FOLD_PARTS:  # long documents: bounded
+                    _fold(top_row, row_parts)
+                    _fold(top_col, col_parts)
             if params.min_link_prob > 0:
                 floor = np.log(params.min_link_prob / (1.0 - params.min_link_prob))
                 scores[idx] = np.where(scores[idx] < floor, -np.inf, scores[idx])

@@ -41,6 +41,8 @@ import dataclasses
 from workbench.align.engine import AlignStats, align_sides
 from workbench.align.links import Link
 from workbench.align.params import FEATURES, Params
+from workbench.align.search import link_shapes
+from workbench.align.share import SharedWork
 from workbench.align.side import Side
 from workbench.errors import WorkbenchError
 
@@ -251,16 +253,19 @@ def align_profiled(src: Side, tgt: Side, params: Params, *, profile: str = "auto
         return align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
                            stats=stats, check=check, margins=margins)
     t_margins: dict | None = None if margins is None else {}
+    r_max = profile_max_link("rewrite", max_link)
+    # what the rewrite search computes alike, handed over from the translation search
+    share = SharedWork(link_shapes(r_max)) if profile == "auto" else None
     trans = align_sides(src, tgt, translation_params(params),
                         max_link=profile_max_link("translation", max_link), stats=stats,
-                        check=check, margins=t_margins)
+                        check=check, margins=t_margins, share=share)
     if profile == "translation":
         if margins is not None:
             margins.update(t_margins)
         return trans
     r_margins: dict | None = None if margins is None else {}
-    rewrite = align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
-                          stats=stats, check=check, margins=r_margins)
+    rewrite = align_sides(src, tgt, params, max_link=r_max, stats=stats, check=check,
+                          margins=r_margins, share=share)
     links, _ = combine(rewrite, trans, src, tgt)
     if other is not None:
         other[:] = trans if links is rewrite else rewrite

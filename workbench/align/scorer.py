@@ -47,7 +47,7 @@ from __future__ import annotations
 import numpy as np
 
 from workbench.align.params import FEATURES, PARAMS_PATH, Params, load_params
-from workbench.align.search import band_dots
+from workbench.align.search import band_dots, pair_dots
 from workbench.align.side import SHORT_PART_TOKENS, Side, head_blocks
 
 __all__ = ["FEATURES", "PARAMS_PATH", "Params", "Side", "Coverage", "load_params",
@@ -104,7 +104,7 @@ class Coverage:
         ``(i, j)``, read from the offset's table where the cell is in the band)."""
         src, tgt = self.src, self.tgt
         if self.band is None or not len(s):
-            return np.einsum("ij,ij->i", src.emb1[s], tgt.emb1[t])
+            return pair_dots(src.emb1, tgt.emb1, s, t)
         du, dv = int(i[0] - s[0]), int(j[0] - t[0])
         if (du, dv) not in self._pairs:
             self._pairs[(du, dv)] = band_dots(src.emb1, tgt.emb1, self.band, du, dv)
@@ -123,7 +123,7 @@ class Coverage:
         band, when there is one)."""
         es, et = self.src.block_emb(a), self.tgt.block_emb(b)
         if self.band is None or not len(s0):
-            return np.einsum("ij,ij->i", es[s0], et[t0]).astype(np.float64)
+            return pair_dots(es, et, s0, t0).astype(np.float64)
         if ("block", a, b) not in self._pairs:
             self._pairs[("block", a, b)] = band_dots(es, et, self.band, a, b)
         return self._from_table(self._pairs[("block", a, b)], es, et, s0, t0, s0 + a, t0 + b)
