@@ -94,3 +94,32 @@ def test_pair_dots_is_the_gathered_einsum_value_for_value(aligner):
         pick = rng.choice(len(s), 3000)  # scattered pairs (no runs)
         assert np.array_equal(pair_dots(es, et, s[pick], t[pick]),
                               np.einsum("ij,ij->i", es[s[pick]], et[t[pick]]))
+
+
+def test_the_search_totals_are_the_margins_forward_pass(aligner, monkeypatch):
+    """path_margins reads the search's own forward totals (and, deferred, is computed only
+    when asked): the same margins as its own forward pass gives."""
+    from workbench.align import engine
+    from workbench.align.confidence_dp import DeferredMargins, _forward, path_margins
+
+    de, fr = _textberg()
+    src, tgt = aligner.build_sides(de, fr, source_lang="de", target_lang="fr", max_block=6)
+    seen = []
+    real = engine.best_path
+
+    def spy(band, scores, dels, ins, totals=None):
+        path = real(band, scores, dels, ins, totals=totals)
+        seen.append((band, scores, dels, ins, path, totals))
+        return path
+
+    monkeypatch.setattr(engine, "best_path", spy)
+    params = translation_params(aligner.params)
+    margins: dict = {}
+    align_sides(src, tgt, params, max_link=6, margins=margins, full_cells=2_000)
+    band, scores, dels, ins, path, totals = seen[-1]  # the finest level (coarse ones first)
+    assert np.array_equal(totals[0], _forward(band, scores, dels, ins))
+    assert path_margins(band, scores, dels, ins, path) == margins
+    deferred = DeferredMargins()
+    align_sides(src, tgt, params, max_link=6, margins=deferred, full_cells=2_000)
+    assert not deferred  # nothing computed until asked
+    assert deferred.resolve() == margins

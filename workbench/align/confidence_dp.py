@@ -19,7 +19,7 @@ import numpy as np
 
 from workbench.align.search import DELETION, INSERTION, Band
 
-__all__ = ["path_margins", "MAX_MARGIN"]
+__all__ = ["path_margins", "MAX_MARGIN", "DeferredMargins"]
 
 #: the margin of a link with no alternative at all (and the cap of every margin)
 MAX_MARGIN = 20.0
@@ -75,15 +75,18 @@ def _backward(band: Band, shape_scores: dict, del_scores: np.ndarray,
 
 def path_margins(band: Band, shape_scores: dict, del_scores: np.ndarray,
                  ins_scores: np.ndarray, path: list[tuple[int, int, int, int]],
-                 ) -> dict[tuple, float]:
+                 fwd: np.ndarray | None = None) -> dict[tuple, float]:
     """For every link ``(a, b, i, j)`` of ``path`` (shape and end cell, as the search gives
     them): the best path's total less the best total of a path without the link, by the
-    link's key ``(src indices, tgt indices)``; at most :data:`MAX_MARGIN`."""
+    link's key ``(src indices, tgt indices)``; at most :data:`MAX_MARGIN`.  ``fwd``: the
+    forward totals if known (the search's own, ``best_path(totals=...)``: the same
+    numbers, the same maxima of the same sums)."""
     n = len(band.lo) - 1
     m = int(band.hi[n]) - 1
     del_scores = np.asarray(del_scores, dtype=np.float64)
     ins_scores = np.asarray(ins_scores, dtype=np.float64)
-    fwd = _forward(band, shape_scores, del_scores, ins_scores)
+    if fwd is None:
+        fwd = _forward(band, shape_scores, del_scores, ins_scores)
     bwd = _backward(band, shape_scores, del_scores, ins_scores, m)
     best = fwd[band.at(n, m)]
     rows, cols = band.cells()
@@ -131,3 +134,23 @@ def path_margins(band: Band, shape_scores: dict, del_scores: np.ndarray,
         key = (tuple(range(i - a, i)), tuple(range(j - b, j)))
         out[key] = float(min(best - alt, MAX_MARGIN)) if np.isfinite(alt) else MAX_MARGIN
     return out
+
+
+class DeferredMargins(dict):
+    """A ``margins`` dict for :func:`workbench.align.engine.align_sides` filled only when
+    asked (:meth:`resolve`): the ``auto`` profile runs two searches and reads the margins
+    of the one it takes, so the other's are never computed."""
+
+    _args: tuple | None = None
+
+    def later(self, *args, **kw) -> None:
+        """Keep :func:`path_margins`'s arguments for :meth:`resolve`."""
+        self._args = (args, kw)
+
+    def resolve(self) -> "DeferredMargins":
+        """The margins (computed on the first call)."""
+        if self._args is not None:
+            args, kw = self._args
+            self._args = None
+            self.update(path_margins(*args, **kw))
+        return self

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.align.confidence import calibrate_links
-from workbench.align.confidence_dp import path_margins
+from workbench.align.confidence_dp import DeferredMargins, path_margins
 from workbench.align.crossing import join_crossing
 # the passes after the monotonic path: moves and the lift (repair.py), gaps (gaps.py)
 from workbench.align.gaps import _gaps, fill_gaps, split_absorbed  # noqa: F401
@@ -143,7 +143,8 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     ``gaps`` (a set) receives the keys of the links made by gap filling (a kind of
     their own for the confidence maps); ``margins`` (a dict) receives, for every link
     of the best monotonic path, what the search loses by not taking it
-    (:func:`workbench.align.confidence_dp.path_margins`).
+    (:func:`workbench.align.confidence_dp.path_margins`; a ``DeferredMargins`` when
+    asked for them).
     ``rivals`` (a dict) receives, for every link with both sides, the best probability
     of another candidate link sharing a segment with it.
 
@@ -237,9 +238,14 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
     search_scores = penalise_decomposable(shape_scores, band, coverage, params)
     del_scores, ins_scores = np.full(n, params.del_score), _insertion_scores(params,
                                                                             tgt.null_prior)
-    path = best_path(band, search_scores, del_scores, ins_scores)
-    if margins is not None:
-        margins.update(path_margins(band, search_scores, del_scores, ins_scores, path))
+    totals: list = []  # the search's forward totals, for the margins
+    path = best_path(band, search_scores, del_scores, ins_scores,
+                     totals=totals if margins is not None else None)
+    if isinstance(margins, DeferredMargins):  # computed if the caller takes these links
+        margins.later(band, search_scores, del_scores, ins_scores, path, fwd=totals[0])
+    elif margins is not None:
+        margins.update(path_margins(band, search_scores, del_scores, ins_scores, path,
+                                    fwd=totals[0]))
     links: list[Link] = []
     for a, b, i, j in path:
         src_idx = tuple(range(i - a, i))

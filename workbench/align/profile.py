@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from workbench.align.confidence_dp import DeferredMargins
 from workbench.align.engine import AlignStats, align_sides
 from workbench.align.links import Link
 from workbench.align.params import FEATURES, Params
@@ -252,7 +253,8 @@ def align_profiled(src: Side, tgt: Side, params: Params, *, profile: str = "auto
     if profile == "rewrite":
         return align_sides(src, tgt, params, max_link=profile_max_link("rewrite", max_link),
                            stats=stats, check=check, margins=margins)
-    t_margins: dict | None = None if margins is None else {}
+    # (the margins of the search whose links are taken are computed, not the other's)
+    t_margins = None if margins is None else DeferredMargins()
     r_max = profile_max_link("rewrite", max_link)
     # what the rewrite search computes alike, handed over from the translation search
     share = SharedWork(link_shapes(r_max)) if profile == "auto" else None
@@ -261,14 +263,14 @@ def align_profiled(src: Side, tgt: Side, params: Params, *, profile: str = "auto
                         check=check, margins=t_margins, share=share)
     if profile == "translation":
         if margins is not None:
-            margins.update(t_margins)
+            margins.update(t_margins.resolve())
         return trans
-    r_margins: dict | None = None if margins is None else {}
+    r_margins = None if margins is None else DeferredMargins()
     rewrite = align_sides(src, tgt, params, max_link=r_max, stats=stats, check=check,
                           margins=r_margins, share=share)
     links, _ = combine(rewrite, trans, src, tgt)
     if other is not None:
         other[:] = trans if links is rewrite else rewrite
     if margins is not None:
-        margins.update(r_margins if links is rewrite else t_margins)
+        margins.update((r_margins if links is rewrite else t_margins).resolve())
     return in_order(links)

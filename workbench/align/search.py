@@ -95,13 +95,14 @@ class Band:
 
 
 def best_path(band: Band, shape_scores: dict[tuple[int, int], np.ndarray],
-              del_scores: np.ndarray, ins_scores: np.ndarray,
+              del_scores: np.ndarray, ins_scores: np.ndarray, totals: list | None = None,
               ) -> list[tuple[int, int, int, int]]:
     """The best path as links ``(a, b, i, j)`` (shape and end cell), in order.
 
     ``shape_scores[(a, b)]`` has one score per band cell (the link ending there;
     ``-inf`` where impossible).  ``del_scores[i]`` scores deleting source ``i``,
-    ``ins_scores[j]`` inserting target ``j``.
+    ``ins_scores[j]`` inserting target ``j``.  ``totals`` (a list, if given) receives
+    the best total of a path from (0, 0) to every band cell.
     """
     n = len(band.lo) - 1
     shapes = [DELETION] + list(shape_scores)
@@ -142,6 +143,8 @@ def best_path(band: Band, shape_scores: dict[tuple[int, int], np.ndarray],
         total[off[i]:off[i] + hi - lo] = run + p
         arg[from_ins] = ins_code
         back[off[i]:off[i] + hi - lo] = arg
+    if totals is not None:
+        totals.append(total)
     # backtrack from (n, m)
     m = his[n] - 1
     path: list[tuple[int, int, int, int]] = []
@@ -217,8 +220,8 @@ def pair_dots(left: np.ndarray, right: np.ndarray, s: np.ndarray, t: np.ndarray,
     """``left[s[k]] . right[t[k]]`` for every ``k``: ``np.einsum("ij,ij->i", left[s],
     right[t])``, value for value, without gathering a row a pair where the pairs come in
     runs (``s`` the same and ``t`` consecutive: the cells of a table row), each run one
-    call over the rows of ``right`` as they lie, the left row broadcast (the same products
-    summed in the same order, about seven times faster on a whole table)."""
+    call over the rows of ``right`` as they lie (the same products summed in the same
+    order; several times faster on a whole table, where runs are rows)."""
     s = np.asarray(s, dtype=np.int64)
     t = np.asarray(t, dtype=np.int64)
     k = len(s)
@@ -228,12 +231,9 @@ def pair_dots(left: np.ndarray, right: np.ndarray, s: np.ndarray, t: np.ndarray,
     if k < min_run * (len(cut) + 1):  # short runs: gather the rows
         return np.einsum("ij,ij->i", left[s], right[t])
     out = np.empty(k, dtype=np.result_type(left, right))
-    starts = [0, *cut.tolist()]
-    ends = [*cut.tolist(), k]
+    bounds = [0, *cut.tolist(), k]
     ss, tt = s.tolist(), t.tolist()
-    width = left.shape[1]
-    for lo, hi in zip(starts, ends):
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
         t0 = tt[lo]
-        out[lo:hi] = np.einsum("ij,ij->i", np.broadcast_to(left[ss[lo]], (hi - lo, width)),
-                               right[t0:t0 + hi - lo])
+        np.einsum("j,ij->i", left[ss[lo]], right[t0:t0 + hi - lo], out=out[lo:hi])
     return out
