@@ -25,6 +25,8 @@
    :func:`fill_gaps`): a rewrite seldom drops a paragraph and writes new content
    in its place; and an n:m link's edge segment that adds nothing to its block is
    linked 1:1 with the unlinked segment beside it (:func:`split_absorbed`);
+   under the translation profile, two consecutive paragraph links a confident sentence
+   link crosses are one link (:mod:`workbench.align.crossing`);
 8. a confidence in [0, 1] for every link: the scorer's probability for a link,
    one minus the best probability of any link covering the segment for a null link,
    mapped per kind of link to the probability that the link is right
@@ -39,11 +41,13 @@ import numpy as np
 
 from workbench.align.confidence import calibrate_links
 from workbench.align.confidence_dp import DeferredMargins, path_margins
+from workbench.align.crossing import join_crossing
 # the passes after the monotonic path: moves and the lift (repair.py), gaps (gaps.py)
 from workbench.align.gaps import _gaps, fill_gaps, split_absorbed  # noqa: F401
 from workbench.align.links import Link
 from workbench.align.repair import _insertion_scores, lift_sentence_links, recover_moves
-from workbench.align.scorer import Coverage, Params, Side, block_features, logits, sigmoid
+from workbench.align.scorer import (Coverage, Params, Side, block_features, logits, raw_logits,
+                                    sigmoid)
 from workbench.align.search import (Band, band_around_path, band_dots, best_path, link_shapes,
                                     pair_dots)
 from workbench.align.share import SharedWork
@@ -185,6 +189,7 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             lambda: Coverage(src, tgt, dense=dense, sub_links=sub_links, band=band))
         if memo is not None and dense:
             memo["band"] = (band, knn_src, knn_tgt, coverage)
+    crossing = params.join_crossing
     if coverage.has_agreement and params.paragraph is not None:
         params = params.paragraph  # multi-sentence segments have their own calibration
     rows, cols = band.cells()
@@ -262,6 +267,10 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
             gap_keys = {lk.key() for lk in links if lk.src and lk.tgt} - before
             if absorbed:
                 links = split_absorbed(links, src, tgt, params, knn_src, knn_tgt, coverage)
+        if crossing and coverage.sub_links is not None:
+            links = join_crossing(links, coverage.sub_links, src.sub_owner, tgt.sub_owner,
+                                  lambda s_, t_: _probability(src, tgt, s_, t_, params,
+                                                              knn_src, knn_tgt, coverage))
     links = _order(links)
     if gaps is not None:
         gaps.update(gap_keys)
@@ -272,6 +281,14 @@ def align_sides(src: Side, tgt: Side, params: Params, *, max_link: int = 3,
         if calibrated and params.confidence:
             links = calibrate_links(links, params.confidence, found, tgt.null_prior, gap_keys)
     return links
+
+
+def _probability(src: Side, tgt: Side, s: tuple, t: tuple, params: Params, knn_src, knn_tgt,
+                 coverage: Coverage) -> float:
+    """The scorer's probability (no floors) for the one link ``(s, t)``."""
+    f = block_features(src, tgt, len(s), len(t), np.array([s[0]]), np.array([t[0]]),
+                       knn_src, knn_tgt, params, coverage)
+    return float(sigmoid(raw_logits(f, params))[0])
 
 
 def evidence(sub_links: list[Link], params: Params) -> list[Link]:

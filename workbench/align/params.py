@@ -57,6 +57,9 @@ class Params:
     #: the profile used when segments hold several sentences (paragraphs): its sentences
     #: are aligned with this (sentence) profile first, the segments with that one
     paragraph: "Params | None" = None
+    #: merge consecutive paragraph links a confident sentence link crosses
+    #: (:mod:`workbench.align.crossing`; the translation profile's)
+    join_crossing: bool = False
     # -- switches (on in use; off only to measure what each brings) ---------------------
     #: widen the length model to each document's looseness (:mod:`workbench.align.adapt`)
     adapt_length: bool = True

@@ -127,7 +127,7 @@ def translation_params(params: Params) -> Params:
     w[FEATURES.index("extra")] = TRANSLATION_EXTRA
     w[FEATURES.index("many")] = TRANSLATION_MANY
     return dataclasses.replace(params, weights=w, multi_bonus=TRANSLATION_MULTI_BONUS,
-                               split_penalty=TRANSLATION_SPLIT)
+                               split_penalty=TRANSLATION_SPLIT, join_crossing=True)
 
 
 def profile_max_link(profile: str, max_link: int | None) -> int:

@@ -84,6 +84,8 @@ class Coverage:
         self._as: dict[int, np.ndarray] = {}
         self._at: dict[int, np.ndarray] = {}
         self.has_agreement = False
+        #: the sentence links read as evidence (paragraph mode), or None
+        self.sub_links = sub_links
         if dense:
             sims = src.sub_emb @ tgt.sub_emb.T
             self.r = np.maximum.reduceat(sims, tgt.sub_start, axis=1)   # src sub x tgt seg
