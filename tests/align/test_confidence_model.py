@@ -205,8 +205,9 @@ def test_links_cut_out_of_a_longer_translation_link_rank_low(aligner, monkeypatc
     right, join, conf = np.array(right), np.array(join), np.array(conf)
     assert (~right).sum() > 8 and (join < -1).sum() > 20
     assert right[join < -1].mean() + 0.08 < right[join >= -1].mean()
-    # 0.72 before crossing.py (the model fitted on those links); 0.58 on the 10 wrong links
-    # left, with the model not yet refitted on the new links (scripts/calibrate_confidence.py)
+    # 0.72 before crossing.py; 0.58 on the 10 wrong links left, before and after the model
+    # was refitted on the new links (d59e2fc): the easy wrong links are gone, what is left
+    # ranks barely above chance (issue 19's per-set confidence target is not met here)
     assert (conf[right][:, None] > conf[~right][None, :]).mean() > 0.55
 
 
